@@ -1,0 +1,134 @@
+// The composition root: builds the Fastify app from validated settings and adapters.
+// main.ts, the Lambda handlers, the workers and the tests all call buildApp; tests pass
+// `overrides` to swap an adapter (a JWKS URL, an in-memory database…), never flags in src/.
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { type Logger, pino } from "pino";
+import { type AuthGuard, createAuthGuard } from "./auth/auth-guard.js";
+import type { Authenticator } from "./auth/authenticator.js";
+import { CognitoAuthenticator } from "./auth/cognito-authenticator.js";
+import { DisabledAuthenticator } from "./auth/disabled-authenticator.js";
+import { LocalAuthenticator, loadOrCreateSecret } from "./auth/local-authenticator.js";
+import type { Settings } from "./config.js";
+import { type Database, openDatabase } from "./db/database.js";
+import { registerErrorHandler } from "./http/error-handler.js";
+import { registerOpenApi } from "./http/openapi.js";
+import { loggerOptions } from "./logger.js";
+import { registerAuthRoutes } from "./routes/auth-routes.js";
+import { type HealthChecks, registerHealthRoutes } from "./routes/health-routes.js";
+import { registerSnippetRoutes } from "./routes/snippet-routes.js";
+import { createSnippetService, type SnippetService } from "./services/snippet-service.js";
+import { createUserService, type UserService } from "./services/user-service.js";
+import { VERSION } from "./version.js";
+
+export interface AppOverrides {
+  database?: Database;
+  authenticator?: Authenticator;
+  /** A pino logger instance (tests pass one writing to a buffer). */
+  logger?: Logger;
+}
+
+/** What the app built, for entry points (workers, Lambda) that need the same services. */
+export interface AppContext {
+  settings: Settings;
+  database: Database;
+  users: UserService;
+  snippets: SnippetService;
+  guard: AuthGuard;
+  healthChecks: HealthChecks;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function buildAuthenticator(settings: Settings): {
+  authenticator: Authenticator;
+  local?: LocalAuthenticator;
+} {
+  const { auth } = settings;
+  if (auth.mode === "disabled") return { authenticator: new DisabledAuthenticator() };
+  if (auth.mode === "cognito") {
+    return {
+      authenticator: new CognitoAuthenticator({
+        region: auth.cognito.region,
+        userPoolId: auth.cognito.userPoolId ?? "",
+        clientId: auth.cognito.clientId ?? "",
+        issuer: auth.cognito.issuer,
+        jwksUrl: auth.cognito.jwksUrl,
+      }),
+    };
+  }
+  const local = new LocalAuthenticator({
+    secret: loadOrCreateSecret(auth.jwtSecret, settings.dataDir),
+    ttlSeconds: auth.accessTokenTtlSeconds,
+  });
+  return { authenticator: local, local };
+}
+
+export async function buildApp(
+  settings: Settings,
+  overrides: AppOverrides = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (overrides.logger ??
+      pino(loggerOptions(settings.logLevel))) as FastifyBaseLogger,
+    // Honour a caller's request id when it is well-formed, so traces join up across hops.
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: "request_id",
+    // The largest body is a snippet (100k chars) plus JSON escaping; anything bigger is abuse.
+    bodyLimit: 1_048_576,
+    trustProxy: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  registerErrorHandler(app);
+
+  const database =
+    overrides.database ??
+    (await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir }));
+  if (!overrides.database) app.addHook("onClose", () => database.close());
+  if (settings.autoMigrate) await database.migrate();
+
+  const { authenticator, local } = overrides.authenticator
+    ? {
+        authenticator: overrides.authenticator,
+        local:
+          overrides.authenticator instanceof LocalAuthenticator
+            ? overrides.authenticator
+            : undefined,
+      }
+    : buildAuthenticator(settings);
+  const users = createUserService({ db: database.db });
+  const snippets = createSnippetService({ db: database.db });
+  const guard = createAuthGuard(authenticator, users);
+  const healthChecks: HealthChecks = {
+    database: async () => {
+      await database.ping();
+      return { status: "ok", driver: database.driver };
+    },
+  };
+  app.decorate("ctx", { settings, database, users, snippets, guard, healthChecks });
+  app.decorateRequest("user", null);
+
+  await registerOpenApi(app, VERSION);
+  await app.register(async (scope) =>
+    registerHealthRoutes(scope, { version: VERSION, checks: healthChecks, critical: ["database"] }),
+  );
+  await app.register(async (scope) =>
+    registerAuthRoutes(scope, { users, guard, localAuth: local, auth: settings.auth }),
+  );
+  await app.register(async (scope) => registerSnippetRoutes(scope, { snippets, guard }));
+  return app;
+}

@@ -1,0 +1,5 @@
+export * from "./executions.js";
+export * from "./local-credentials.js";
+export * from "./snippets.js";
+export * from "./sync-events.js";
+export * from "./users.js";

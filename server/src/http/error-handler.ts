@@ -1,0 +1,75 @@
+// The one place where errors become HTTP responses, in the envelope of API.md.
+// 5xx bodies are generic; the request id ties them to the log line with the detail.
+import type { FastifyError, FastifyInstance } from "fastify";
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from "fastify-type-provider-zod";
+import { AppError, RateLimitedError } from "../errors.js";
+
+interface ValidationDetail {
+  loc: (string | number)[];
+  msg: string;
+}
+
+function validationDetails(err: FastifyError): ValidationDetail[] {
+  const context = err.validationContext ?? "body";
+  return (err.validation ?? []).map((v) => {
+    const issue = (v.params as { issue?: { path?: PropertyKey[]; message?: string } } | undefined)
+      ?.issue;
+    const path =
+      issue?.path?.map((p) => (typeof p === "number" ? p : String(p))) ??
+      v.instancePath.split("/").filter(Boolean);
+    return { loc: [context, ...path], msg: issue?.message ?? v.message ?? "Invalid value" };
+  });
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) {
+      if (err instanceof RateLimitedError)
+        reply.header("retry-after", String(err.retryAfterSeconds));
+      if (err.statusCode >= 500) request.log.error({ err }, "dependency unavailable");
+      return reply
+        .code(err.statusCode)
+        .send({ error: err.code, message: err.message, ...err.extra });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const detail = validationDetails(err);
+      const first = detail[0];
+      return reply.code(422).send({
+        error: "validation_error",
+        message: first ? `${first.loc.join(".")}: ${first.msg}` : "Request validation failed",
+        detail,
+      });
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err }, "response failed its schema");
+    } else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return reply
+        .code(413)
+        .send({ error: "payload_too_large", message: "Request body is too large" });
+    } else if (
+      typeof err.statusCode === "number" &&
+      err.statusCode >= 400 &&
+      err.statusCode < 500
+    ) {
+      // Fastify's own client errors: malformed JSON, unsupported content type, empty body…
+      return reply.code(400).send({ error: "bad_request", message: err.message });
+    } else {
+      request.log.error({ err }, "unhandled error");
+    }
+    return reply
+      .code(500)
+      .send({ error: "internal_error", message: "Internal server error", request_id: request.id });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({
+        error: "not_found",
+        message: `Route ${request.method} ${request.url.split("?")[0]} not found`,
+      }),
+  );
+}

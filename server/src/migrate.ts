@@ -1,0 +1,15 @@
+// `npm run migrate`: applies the committed migrations to DATABASE_URL (or the embedded PGlite).
+import { loadSettings } from "./config.js";
+import { openDatabase } from "./db/database.js";
+
+const settings = loadSettings();
+const database = await openDatabase({
+  databaseUrl: settings.databaseUrl,
+  dataDir: settings.dataDir,
+});
+try {
+  await database.migrate();
+  console.log(`migrations applied (${database.driver})`);
+} finally {
+  await database.close();
+}
