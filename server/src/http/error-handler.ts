@@ -65,11 +65,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({
-        error: "not_found",
-        message: `Route ${request.method} ${request.url.split("?")[0]} not found`,
-      }),
+    reply.code(404).send({
+      error: "not_found",
+      message: `Route ${request.method} ${request.url.split("?")[0]} not found`,
+    }),
   );
 }
