@@ -1,0 +1,64 @@
+// Live output (stdout and stderr told apart) and the final status, time and badges.
+
+import type { ExecutionResponse } from "../api/types";
+import { Badge, ErrorLine, Spinner } from "../ui/common";
+import { formatDuration, statusOf } from "./output";
+import type { RunState } from "./useRun";
+
+const STATUS_TEXT = {
+  success: "Succeeded",
+  error: "Failed",
+  timed_out: "Timed out",
+  refused: "Refused",
+} as const;
+
+function ResultBadges({ result }: { result: ExecutionResponse }) {
+  const status = statusOf(result);
+  const tone = status === "success" ? "good" : status === "timed_out" ? "warn" : "bad";
+  return (
+    <div className="badges" data-testid="run-result">
+      <Badge tone={tone} testId="run-status">
+        {STATUS_TEXT[status]}
+        {status === "error" && result.error_type ? `: ${result.error_type}` : ""}
+      </Badge>
+      <Badge testId="run-time">{formatDuration(result.execution_time_ms)}</Badge>
+      {result.timed_out && <Badge tone="warn">Timed out</Badge>}
+      {result.truncated && <Badge tone="warn">Output truncated</Badge>}
+    </div>
+  );
+}
+
+export function OutputPanel({ state }: { state: RunState }) {
+  const { segments, result, running, error, violations, via } = state;
+  return (
+    <section className="panel output-panel" aria-labelledby="output-heading">
+      <div className="panel-head">
+        <h2 id="output-heading">Output</h2>
+        <Spinner active={running} label="Running…" />
+        {via && <span className="muted small">{via === "websocket" ? "live" : "via HTTP"}</span>}
+        {result && <ResultBadges result={result} />}
+      </div>
+      <ErrorLine message={error} />
+      {violations.length > 0 && (
+        <ul className="violations" aria-label="Security policy problems">
+          {violations.map((v) => (
+            <li key={`${v.line}:${v.column}:${v.type}`}>
+              Line {v.line}, column {v.column + 1}: {v.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <pre className="output" data-testid="output" aria-live="polite" tabIndex={0} aria-label="Program output">
+        {segments.map((s, i) => (
+          <span key={i} className={s.stream} data-stream={s.stream}>
+            {s.text}
+          </span>
+        ))}
+        {!running && !segments.length && !error && !violations.length && (
+          <span className="muted">{result ? "(no output)" : "Run the program to see its output here."}</span>
+        )}
+      </pre>
+      {result?.error && !result.stderr && <p className="stderr-line">{result.error}</p>}
+    </section>
+  );
+}
