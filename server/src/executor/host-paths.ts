@@ -1,0 +1,53 @@
+// Finds, once at start-up, what the interpreter needs on the host: its real binary, its
+// standard library, the shared-library directory and the python3-seccomp extension. The
+// bwrap adapter binds exactly these read-only, nothing else of the host.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { z } from "zod";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const RUNNER_DIR = join(here, "python");
+export const ANALYZER_TOOLS_DIR = join(here, "..", "analyzer", "python");
+
+const probeSchema = z.object({
+  executable: z.string(),
+  stdlib: z.string(),
+  libdirs: z.array(z.string()),
+  seccomp: z.string().nullable(),
+});
+export type HostPaths = z.infer<typeof probeSchema>;
+
+// Runs with site enabled (-I only) so python3-seccomp in dist-packages is findable. Also
+// compiles the runner's modules once: sandboxes run with -B and a read-only view, so
+// without a __pycache__ every start would recompile them (~3 ms each time).
+const PROBE = `
+import compileall, json, os, sys, sysconfig
+for d in sys.argv[1:]:
+    if os.path.isdir(d):
+        compileall.compile_dir(d, quiet=2, maxlevels=0)
+arch = sysconfig.get_config_var("MULTIARCH") or ""
+libdirs = [d for d in (os.path.join("/usr/lib", arch) if arch else "/usr/lib", "/usr/lib64") if os.path.isdir(d)]
+try:
+    import seccomp
+    sc = os.path.realpath(seccomp.__file__)
+except ImportError:
+    sc = None
+print(json.dumps({"executable": os.path.realpath(sys.executable),
+  "stdlib": sysconfig.get_paths()["stdlib"], "libdirs": libdirs, "seccomp": sc}))
+`;
+
+export async function probeHostPaths(pythonPath: string): Promise<HostPaths> {
+  if (!existsSync(pythonPath)) throw new Error(`python interpreter not found: ${pythonPath}`);
+  const { stdout } = await promisify(execFile)(
+    pythonPath,
+    ["-I", "-c", PROBE, RUNNER_DIR, ANALYZER_TOOLS_DIR],
+    {
+      env: {},
+      timeout: 10_000,
+    },
+  );
+  return probeSchema.parse(JSON.parse(stdout));
+}

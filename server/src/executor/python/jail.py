@@ -1,0 +1,73 @@
+"""Process limits and the seccomp filter, applied by the runner to itself before it
+accepts a job, so every byte of user code runs under them (the OS layer of SECURITY.md)."""
+
+import resource
+import sys
+
+EPERM = 1
+ENOSYS = 38
+
+# Syscalls a Python program never needs and that widen the kernel attack surface or
+# reach outside the sandbox. Denied with EPERM so code sees a clean OSError.
+DENIED = (
+    "ptrace process_vm_readv process_vm_writev kcmp "
+    "mount umount2 pivot_root chroot move_mount open_tree fsopen fsconfig fsmount fspick "
+    "mount_setattr unshare setns keyctl add_key request_key bpf perf_event_open "
+    "kexec_load kexec_file_load init_module finit_module delete_module swapon swapoff "
+    "reboot userfaultfd io_uring_setup io_uring_enter io_uring_register personality "
+    "acct quotactl quotactl_fd syslog iopl ioperm settimeofday clock_settime clock_adjtime "
+    "adjtimex vhangup name_to_handle_at open_by_handle_at lookup_dcookie fanotify_init "
+    "pidfd_getfd memfd_secret"
+).split()
+CLONE_NEW_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000,
+                   0x20000000, 0x40000000, 0x00000080)  # NEWNS UTS IPC USER PID NET CGROUP TIME
+
+
+def apply_limits(address_space, nproc, fsize, nofile, cpu_seconds):
+    limits = (
+        (resource.RLIMIT_AS, address_space),
+        (resource.RLIMIT_NPROC, nproc),
+        (resource.RLIMIT_FSIZE, fsize),
+        (resource.RLIMIT_NOFILE, nofile),
+        (resource.RLIMIT_CORE, 0),
+        # The C stack of the main thread: deep recursion ends in RecursionError or, after
+        # an escape that lifts the recursion limit, a segfault of this process only.
+        (resource.RLIMIT_STACK, 8 * 1024 * 1024),
+        # Hard cap; the soft limit is lowered per job from its timeout.
+        (resource.RLIMIT_CPU, cpu_seconds),
+    )
+    for which, value in limits:
+        resource.setrlimit(which, (value, value))
+
+
+def set_cpu_budget(seconds):
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    soft = min(seconds, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def load_seccomp(module_dir):
+    """Loads the deny-list filter; returns False when python3-seccomp is unavailable."""
+    if not module_dir:
+        return False
+    sys.path.insert(0, module_dir)
+    try:
+        import seccomp
+    except ImportError:
+        return False
+    finally:
+        sys.path.remove(module_dir)
+    f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in DENIED:
+        try:
+            f.add_rule(seccomp.ERRNO(EPERM), name)
+        except Exception:  # syscall unknown to this libseccomp/arch: nothing to deny
+            pass
+    # clone() creating namespaces is unshare() by another name.
+    for flag in CLONE_NEW_FLAGS:
+        f.add_rule(seccomp.ERRNO(EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+    # clone3 passes flags in memory a filter cannot inspect; ENOSYS makes libc fall back
+    # to clone(), which the rules above do inspect.
+    f.add_rule(seccomp.ERRNO(ENOSYS), "clone3")
+    f.load()
+    return True

@@ -1,0 +1,161 @@
+"""Static policy: the friendly first layer, never the boundary (see SECURITY.md).
+
+Parses with this interpreter's own parser (compile(..., PyCF_ONLY_AST) gives `_ast` nodes
+without importing the slower pure-Python `ast` module) and reports every violation as
+{"type", "line", "column", "message"}: line is 1-based, column is 0-based and counted in
+characters (code points) of that line — Python's ast counts UTF-8 bytes, which we convert
+so that an editor can place the marker on non-ASCII lines too.
+"""
+
+import _ast
+
+ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, spelled out to avoid importing `ast`
+MAX_VIOLATIONS = 100
+
+DEFAULT_ALLOWED = frozenset(
+    "math cmath decimal fractions random statistics collections heapq bisect array "
+    "itertools functools operator string re textwrap json csv datetime calendar time "
+    "typing dataclasses enum abc copy pprint".split()
+)
+BLOCKED_CALLS = frozenset(
+    "exec eval compile open __import__ globals locals vars breakpoint memoryview help "
+    "exit quit".split()
+)
+# Dunders that ordinary programs use and that do not lead to frames, code, globals or
+# the class graph. Every other dunder attribute is refused.
+SAFE_DUNDERS = frozenset(
+    "__init__ __new__ __name__ __qualname__ __doc__ __main__ __post_init__ __repr__ "
+    "__str__ __format__ __hash__ __bool__ __len__ __iter__ __next__ __reversed__ "
+    "__contains__ __getitem__ __setitem__ __delitem__ __missing__ __call__ __enter__ "
+    "__exit__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __add__ __radd__ __iadd__ "
+    "__sub__ __rsub__ __isub__ __mul__ __rmul__ __imul__ __matmul__ __truediv__ "
+    "__rtruediv__ __floordiv__ __rfloordiv__ __mod__ __rmod__ __divmod__ __pow__ "
+    "__rpow__ __neg__ __pos__ __abs__ __invert__ __and__ __or__ __xor__ __rand__ "
+    "__ror__ __rxor__ __lshift__ __rshift__ __int__ __float__ __index__ __round__ "
+    "__slots__ __all__ __version__".split()
+)
+# Non-dunder attributes that walk from a generator, coroutine, traceback or frame to
+# frames, code objects and globals.
+BLOCKED_ATTRIBUTES = frozenset(
+    "gi_frame gi_code gi_yieldfrom cr_frame cr_code cr_await ag_frame ag_code tb_frame "
+    "tb_next f_back f_globals f_locals f_builtins f_code f_trace co_code co_consts "
+    "func_globals mro format_map".split()
+)
+
+
+def is_blocked_attribute(name):
+    if name in BLOCKED_ATTRIBUTES:
+        return True
+    return name.startswith("__") and name.endswith("__") and name not in SAFE_DUNDERS
+
+
+def _words(text):
+    """Identifier-like words of a string, to spot 'getattr(x, "__globals__")',
+    operator.attrgetter('__globals__') and '{0.__class__}'.format(...)."""
+    word = []
+    for ch in text + " ":
+        if ch == "_" or ch.isalnum():
+            word.append(ch)
+        elif word:
+            yield "".join(word)
+            word = []
+
+
+class Checker:
+    def __init__(self, source, allowed):
+        self.allowed = allowed
+        self.lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.found = []
+
+    def column(self, line, col):
+        if col is None or line is None or not 1 <= line <= len(self.lines):
+            return col or 0
+        raw = self.lines[line - 1].encode("utf-8", "surrogatepass")
+        return len(raw[:col].decode("utf-8", "replace"))
+
+    def add(self, kind, node, message, line=None, col=None):
+        line = node.lineno if line is None else line
+        col = node.col_offset if col is None else col
+        self.found.append(
+            {"type": kind, "line": line, "column": self.column(line, col), "message": message}
+        )
+
+    def check_module(self, name, node):
+        top = (name or "").split(".")[0]
+        if top not in self.allowed:
+            self.add("forbidden_import", node, f"Import of '{name}' is not allowed")
+
+    def visit(self, node):
+        kind = type(node)
+        if kind is _ast.Import:
+            for alias in node.names:
+                self.check_module(alias.name, node)
+        elif kind is _ast.ImportFrom:
+            if node.level:
+                self.add("forbidden_import", node, "Relative imports are not allowed")
+            else:
+                self.check_module(node.module, node)
+        elif kind is _ast.Name:
+            if node.id in BLOCKED_CALLS:
+                self.add("forbidden_call", node, f"Use of '{node.id}' is not allowed")
+            elif node.id.startswith("__") and node.id not in SAFE_DUNDERS:
+                self.add("forbidden_name", node, f"Name '{node.id}' is not allowed")
+        elif kind is _ast.Attribute:
+            if is_blocked_attribute(node.attr):
+                # Point at the attribute itself, not at the start of `a.b.c`.
+                line, col = node.end_lineno, node.end_col_offset - len(node.attr.encode())
+                if line == node.lineno and col < node.col_offset:
+                    col = node.col_offset
+                self.add(
+                    "forbidden_attribute", node,
+                    f"Access to attribute '{node.attr}' is not allowed", line, col,
+                )
+        elif kind is _ast.Constant and isinstance(node.value, (str, bytes)):
+            text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+            for word in _words(text):
+                if is_blocked_attribute(word):
+                    self.add(
+                        "forbidden_attribute", node,
+                        f"String names the blocked attribute '{word}'",
+                    )
+                    break
+        elif kind is _ast.MatchClass:
+            for name in node.kwd_attrs:
+                if is_blocked_attribute(name):
+                    self.add("forbidden_attribute", node, f"Pattern on attribute '{name}' is not allowed")
+
+
+def _children(node):
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, _ast.AST):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, _ast.AST):
+                    yield item
+
+
+def parse(source):
+    """Returns (tree, None) or (None, [syntax_error violation])."""
+    try:
+        return compile(source, "<string>", "exec", ONLY_AST, dont_inherit=True), None
+    except SyntaxError as e:
+        col = (e.offset - 1) if e.offset and e.offset > 0 else 0
+        return None, [{"type": "syntax_error", "line": e.lineno or 1, "column": col,
+                       "message": f"SyntaxError: {e.msg}"}]
+    except (ValueError, RecursionError, MemoryError) as e:  # NUL bytes, absurd nesting
+        return None, [{"type": "syntax_error", "line": 1, "column": 0,
+                       "message": f"SyntaxError: {e}"}]
+
+
+def check(tree, source, allowed):
+    """Every violation of `tree`, sorted by position, at most MAX_VIOLATIONS."""
+    checker = Checker(source, allowed)
+    stack = [tree]
+    while stack:  # iterative: a deeply nested program must not overflow our own stack
+        node = stack.pop()
+        checker.visit(node)
+        stack.extend(_children(node))
+    found = sorted(checker.found, key=lambda v: (v["line"], v["column"]))
+    return found[:MAX_VIOLATIONS]

@@ -1,0 +1,154 @@
+"""Sandbox runner body (entry point: runner.py), used for exactly one job.
+
+Start-up: import the helpers and a few cheap modules, drop to the limits, load the
+seccomp filter, say "ready" on fd 3, then block on fd 0 for exactly one job. For a `run`
+job: apply the static policy (returning violations instead of running), else execute the
+code with restricted builtins and report {success, error, error_type, execution_time_ms}
+on fd 3. User output goes straight to fd 1/2, which the host reads and caps.
+"""
+
+import posix
+import sys
+from time import perf_counter
+
+import guard
+import jail
+import policy
+import wire
+
+MAX_ERROR_CHARS = 4000
+
+
+def parse_config(argv):
+    cfg = dict(arg.split("=", 1) for arg in argv)
+    as_list = lambda key: [x for x in cfg.get(key, "").split(",") if x]  # noqa: E731
+    return {
+        "allowed": policy.DEFAULT_ALLOWED | frozenset(as_list("allowed")),
+        "preimport": as_list("preimport"),
+        "tools": [x for x in cfg.get("tools", "").split(":") if x],
+        "seccomp": cfg.get("seccomp", ""),
+        "limits": {
+            "address_space": int(cfg.get("as", 256 << 20)),
+            "nproc": int(cfg.get("nproc", 32)),
+            "fsize": int(cfg.get("fsize", 16 << 20)),
+            "nofile": int(cfg.get("nofile", 64)),
+            "cpu_seconds": int(cfg.get("cpu", 40)),
+        },
+    }
+
+
+def user_traceback(exc):
+    """The traceback as Python prints it, minus the runner's own frame."""
+    try:
+        import linecache
+        import traceback
+
+        tb = exc.__traceback__.tb_next if exc.__traceback__ else None
+        linecache.cache["<string>"] = (len(SOURCE), None, SOURCE.splitlines(True), "<string>")
+        return "".join(traceback.format_exception(type(exc), exc, tb))
+    except BaseException:  # memory exhausted or worse: the short form still helps
+        return f"{type(exc).__name__}: {exc}\n"
+
+
+def flush_streams():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def run_user_code(cfg, fields, body):
+    global SOURCE
+    timeout_ms, enforce, stream, code_len = (int(x) for x in fields[1:5])
+    SOURCE = body[:code_len].decode("utf-8", "replace")
+    stdin_text = body[code_len:].decode("utf-8", "replace")
+    jail.set_cpu_budget(timeout_ms // 1000 + 2)
+
+    tree, syntax = policy.parse(SOURCE)
+    if enforce:
+        violations = syntax or policy.check(tree, SOURCE, cfg["allowed"])
+        if violations:
+            return {"violations": violations}
+
+    line_buffered = bool(stream)  # streaming wants lines promptly; batch mode wants speed
+    sys.stdout.reconfigure(errors="backslashreplace", line_buffering=line_buffered)
+    sys.stderr.reconfigure(errors="backslashreplace", line_buffering=line_buffered)
+    from io import StringIO
+
+    user_globals = {
+        "__name__": "__main__",
+        "__doc__": None,
+        "__builtins__": guard.make_builtins(cfg["allowed"], StringIO(stdin_text), sys.stdout),
+    }
+    result = {"success": True, "error": None, "error_type": None}
+    started = perf_counter()
+    try:
+        if tree is None:
+            compile(SOURCE, "<string>", "exec", dont_inherit=True)  # raises the SyntaxError
+        exec(compile(tree, "<string>", "exec", dont_inherit=True), user_globals)
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            result = {"success": False, "error": f"SystemExit: {e.code}", "error_type": "SystemExit"}
+    except BaseException as e:
+        elapsed = perf_counter() - started
+        flush_streams()
+        try:
+            sys.stderr.write(user_traceback(e))
+        except BaseException:
+            pass
+        result = {"success": False, "error": str(e)[:MAX_ERROR_CHARS], "error_type": type(e).__name__}
+        result["execution_time_ms"] = round(elapsed * 1000, 3)
+    result.setdefault("execution_time_ms", round((perf_counter() - started) * 1000, 3))
+    flush_streams()
+    return result
+
+
+def run_tool(cfg, fields, body):
+    """Trusted helper modules (e.g. the static complexity analyser) under the same jail."""
+    import json
+
+    module_name = fields[1]
+    jail.set_cpu_budget(int(fields[2]) // 1000 + 2)
+    sys.path[:0] = cfg["tools"]
+    payload = json.loads(body.decode("utf-8"))
+    try:
+        module = __import__(module_name)
+        fn = getattr(module, "run", None)
+        if fn is not None:
+            value = fn(payload)
+        elif isinstance(payload, dict) and "code" in payload:
+            value = module.analyze(payload["code"])
+        else:
+            value = module.analyze(payload)
+        text = json.dumps({"ok": True, "value": value})
+    except BaseException as e:
+        text = json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"[:MAX_ERROR_CHARS]})
+    data = (text + "\n").encode("utf-8", "backslashreplace")
+    while data:
+        data = data[posix.write(wire.CONTROL_FD, data):]
+
+
+def main():
+    cfg = parse_config(sys.argv[1:])
+    for name in cfg["preimport"]:
+        __import__(name)
+    jail.apply_limits(**cfg["limits"])
+    seccomp_on = jail.load_seccomp(cfg["seccomp"])
+    wire.send({"ready": True, "seccomp": seccomp_on})
+    fields, body = wire.read_job()
+    if fields[0] == "tool":
+        run_tool(cfg, fields, body)
+    else:
+        wire.send(run_user_code(cfg, fields, body))
+
+
+SOURCE = ""
+
+
+def entry():
+    try:
+        main()
+    finally:
+        # Skip interpreter teardown and any thread user code left running.
+        posix._exit(0)

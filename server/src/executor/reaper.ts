@@ -1,0 +1,31 @@
+// For the process isolation level, where no pid namespace bounds the tree: after a run,
+// SIGKILL whatever still runs under the run's uid (e.g. a child that left the process
+// group with setsid) before the uid is handed to the next runner.
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Pids whose real uid is in [base, base + count). */
+export function pidsOfUids(base: number, count: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${entry}/status`, "utf8");
+    } catch {
+      continue; // exited while we looked
+    }
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    if (uid >= base && uid < base + count) found.push(Number(entry));
+  }
+  return found;
+}
+
+export function killUid(uid: number): void {
+  for (const pid of pidsOfUids(uid, 1)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}

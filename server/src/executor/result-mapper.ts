@@ -1,0 +1,76 @@
+// Turns what a runner did (its validated result message, its output, how it ended)
+// into the API's ExecutionResult. Kept apart from the I/O so every branch is testable.
+import { runResultSchema } from "./protocol.js";
+import type { ExecutionResult } from "./sandbox.js";
+import type { RawOutcome } from "./warm-process.js";
+
+const SIGNAL_NAMES: Record<number, string> = {
+  6: "SIGABRT",
+  7: "SIGBUS",
+  9: "SIGKILL",
+  11: "SIGSEGV",
+  24: "SIGXCPU",
+  25: "SIGXFSZ",
+};
+
+export function toExecutionResult(raw: RawOutcome, timeoutMs: number): ExecutionResult {
+  const base = {
+    stdout: raw.stdout,
+    stderr: raw.stderr,
+    timed_out: false,
+    truncated: raw.truncated,
+    security_violations: [],
+    execution_time_ms: round(raw.wallMs),
+  };
+  const failure = (error_type: string, error: string): ExecutionResult => ({
+    ...base,
+    success: false,
+    error,
+    error_type,
+  });
+  if (raw.timedOut) {
+    return {
+      ...failure("TimeoutError", `Execution timed out after ${timeoutMs / 1000} seconds`),
+      timed_out: true,
+    };
+  }
+  if (raw.aborted) return failure("Cancelled", "Execution was cancelled");
+  if (raw.truncated) {
+    return failure("OutputLimitExceeded", "Output limit exceeded; the program was stopped");
+  }
+  const parsed = runResultSchema.safeParse(raw.message);
+  if (!parsed.success) return crashed(raw, failure);
+  const m = parsed.data;
+  if ("violations" in m) {
+    return {
+      ...failure("SecurityViolation", "Code violates the security policy"),
+      security_violations: m.violations,
+    };
+  }
+  return {
+    ...base,
+    success: m.success,
+    error: m.error,
+    error_type: m.error_type,
+    execution_time_ms: m.execution_time_ms,
+  };
+}
+
+function crashed(
+  raw: RawOutcome,
+  failure: (t: string, e: string) => ExecutionResult,
+): ExecutionResult {
+  if (raw.controlOverflow) return failure("SandboxError", "The program sent an invalid result");
+  const sig = raw.exitSignal;
+  if (sig === 24) return failure("ResourceLimitExceeded", "CPU time limit exceeded");
+  if (sig === 25) return failure("ResourceLimitExceeded", "File size limit exceeded");
+  if (sig !== null) {
+    const name = SIGNAL_NAMES[sig] ?? `signal ${sig}`;
+    return failure("ProcessKilled", `The program was terminated by ${name}`);
+  }
+  return failure("SandboxError", `The program ended without a result (exit code ${raw.exitCode})`);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,174 @@
+// One pre-started runner: spawned as an unprivileged uid, warmed until it says "ready",
+// then given exactly one job. Whatever happens, the whole process tree is killed at the
+// end (SIGKILL to its process group; for bwrap, --die-with-parent then takes down the
+// namespace's pid 1 and with it every process inside).
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import type { Launcher } from "./launcher.js";
+import { OutputCollector } from "./output-collector.js";
+import { ControlReader, readySchema } from "./protocol.js";
+import type { OutputChunk } from "./sandbox.js";
+
+const READY_TIMEOUT_MS = 10_000;
+const STARTUP_STDERR_BYTES = 4096;
+
+export interface JobOptions {
+  timeoutMs: number;
+  maxOutputBytes: number;
+  onOutput?: (c: OutputChunk) => void;
+  signal?: AbortSignal;
+}
+
+export interface RawOutcome {
+  /** The first message after "ready", unvalidated; undefined if none came. */
+  message: unknown;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+  aborted: boolean;
+  controlOverflow: boolean;
+  /** Signal number that ended the runner, when it did not finish by itself. */
+  exitSignal: number | null;
+  exitCode: number | null;
+  wallMs: number;
+}
+
+export class WarmProcess {
+  readonly ready: Promise<void>;
+  /** Resolves when every process of the tree is gone and every pipe is closed. */
+  readonly closed: Promise<void>;
+  seccomp = false;
+  private readonly child: ChildProcess;
+  private readonly control = new ControlReader();
+  private startupStderr = "";
+  private onControl: (() => void) | undefined;
+
+  constructor(
+    launcher: Launcher,
+    readonly uid: number,
+  ) {
+    this.child = spawn(launcher.command, [...launcher.args], {
+      uid,
+      gid: uid,
+      env: {},
+      cwd: "/",
+      detached: true, // own process group, so one kill reaches the whole tree
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+    });
+    this.closed = new Promise((resolve) => this.child.once("close", () => resolve()));
+    this.stream(3).on("data", (chunk: Buffer) => {
+      this.control.push(chunk);
+      if (this.control.overflow) this.kill();
+      this.onControl?.();
+    });
+    this.stream(2).on("data", (chunk: Buffer) => {
+      if (this.startupStderr.length < STARTUP_STDERR_BYTES) this.startupStderr += chunk;
+    });
+    this.child.stdin?.on("error", () => {}); // EPIPE when the runner died: seen via exit
+    this.ready = this.waitReady();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private stream(fd: 1 | 2 | 3): Readable {
+    return this.child.stdio[fd] as Readable;
+  }
+
+  private waitReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = (why: string) => {
+        cleanup();
+        this.kill();
+        reject(new Error(`sandbox failed to start: ${why}: ${this.startupStderr.trim()}`));
+      };
+      const timer = setTimeout(() => fail("timed out"), READY_TIMEOUT_MS);
+      const onExit = () => fail("exited");
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.onControl = undefined;
+        this.child.off("exit", onExit);
+      };
+      this.child.once("exit", onExit);
+      this.child.once("error", (e) => fail(e.message));
+      this.onControl = () => {
+        const ready = readySchema.safeParse(this.control.messages[0]);
+        if (!ready.success) return fail("bad ready message");
+        this.seccomp = ready.data.seccomp;
+        cleanup();
+        resolve();
+      };
+    });
+  }
+
+  kill(): void {
+    const pid = this.child.pid;
+    if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      this.child.kill("SIGKILL");
+    }
+  }
+
+  /** Sends the job and resolves once the tree is gone. Call once, after `ready`. */
+  execute(job: Buffer, o: JobOptions): Promise<RawOutcome> {
+    const started = performance.now();
+    const output = new OutputCollector(o.maxOutputBytes, () => this.kill(), o.onOutput);
+    this.stream(2).removeAllListeners("data");
+    this.stream(1).on("data", (c: Buffer) => output.push("stdout", c));
+    this.stream(2).on("data", (c: Buffer) => output.push("stderr", c));
+    let timedOut = false;
+    let aborted = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.kill();
+    }, o.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      this.kill();
+    };
+    o.signal?.addEventListener("abort", onAbort, { once: true });
+    if (o.signal?.aborted) onAbort();
+    // The runner flushed its output before its result, and pipe contents outlive their
+    // writer: killing at once costs nothing and ends any process user code left behind.
+    this.onControl = () => {
+      if (this.control.messages.length > 1) this.kill();
+    };
+    (this.child.stdin as Writable).end(job);
+    return this.closed.then(() => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener("abort", onAbort);
+      const text = output.finish();
+      const { exitCode, signalCode } = this.child;
+      return {
+        message: this.control.messages[1],
+        ...text,
+        timedOut,
+        aborted,
+        controlOverflow: this.control.overflow,
+        exitCode,
+        exitSignal: signalNumber(exitCode, signalCode),
+        wallMs: performance.now() - started,
+      };
+    });
+  }
+}
+
+function signalNumber(exitCode: number | null, signalCode: NodeJS.Signals | null): number | null {
+  if (signalCode) return SIGNALS[signalCode] ?? null;
+  // bwrap reports a child killed by signal N as exit status 128 + N.
+  if (exitCode !== null && exitCode > 128) return exitCode - 128;
+  return null;
+}
+
+const SIGNALS: Partial<Record<NodeJS.Signals, number>> = {
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGABRT: 6,
+  SIGBUS: 7,
+};
