@@ -4,7 +4,15 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
 const api = process.env.API_ORIGIN ?? "http://127.0.0.1:8000";
-const apiPaths = ["/auth", "/execute", "/executions", "/analyze", "/snippets", "/search", "/health"];
+const apiPaths = [
+  "/auth",
+  "/execute",
+  "/executions",
+  "/analyze",
+  "/snippets",
+  "/search",
+  "/health",
+];
 
 export default defineConfig({
   plugins: [react()],

@@ -5,16 +5,19 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { messageOf } from "./api/errors";
 import { Api } from "./api/http";
 import type { AuthConfig } from "./api/types";
+import { SignIn } from "./auth/SignIn";
 import { makeSession, tokenFromFragment } from "./auth/session";
 import { AuthStore } from "./auth/store";
-import { SignIn } from "./auth/SignIn";
 import { ErrorLine, Spinner } from "./ui/common";
 import { Workspace } from "./Workspace";
 
 export function App() {
   const store = useMemo(() => new AuthStore(window.localStorage), []);
   const auth = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const api = useMemo(() => new Api({ getToken: store.token, onUnauthorized: store.expire }), [store]);
+  const api = useMemo(
+    () => new Api({ getToken: store.token, onUnauthorized: store.expire }),
+    [store],
+  );
   const [config, setConfig] = useState<AuthConfig | null>(null);
   const [configError, setConfigError] = useState<string | null>(null);
 
@@ -29,7 +32,9 @@ export function App() {
           // Cognito hosted UI returns here with the tokens in the fragment.
           const fromUrl = tokenFromFragment(window.location.hash);
           if (c.mode === "cognito" && fromUrl) {
-            store.signIn(makeSession(fromUrl.token, "cognito", { expiresInSeconds: fromUrl.expiresIn }));
+            store.signIn(
+              makeSession(fromUrl.token, "cognito", { expiresInSeconds: fromUrl.expiresIn }),
+            );
             history.replaceState(null, "", window.location.pathname + window.location.search);
           }
         },
@@ -67,5 +72,7 @@ export function App() {
       </main>
     );
   }
-  return <SignIn api={api} config={config} notice={auth.notice} onSignedIn={(s) => store.signIn(s)} />;
+  return (
+    <SignIn api={api} config={config} notice={auth.notice} onSignedIn={(s) => store.signIn(s)} />
+  );
 }

@@ -2,12 +2,12 @@
 // Owns the realtime socket for the session and the open snippet (with debounced autosave).
 
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { AnalysisPanel, loadMarkdown } from "./analysis/AnalysisPanel";
+import { useAnalysis } from "./analysis/useAnalysis";
 import { messageOf } from "./api/errors";
 import type { Api } from "./api/http";
 import { RealtimeSocket, type SocketState, socketUrl } from "./api/socket";
 import type { AuthMode, Snippet } from "./api/types";
-import { AnalysisPanel, loadMarkdown } from "./analysis/AnalysisPanel";
-import { useAnalysis } from "./analysis/useAnalysis";
 import type { Session } from "./auth/session";
 import { OutputPanel } from "./run/OutputPanel";
 import { useRun } from "./run/useRun";
@@ -31,6 +31,10 @@ for i in range(10):
 `;
 
 const AUTOSAVE_MS = 800;
+
+function focusOnMount(el: HTMLElement | null) {
+  el?.focus();
+}
 type SaveStatus = "idle" | "dirty" | "saving" | "saved" | "error";
 
 function useSocket(session: Session | null, authMode: AuthMode) {
@@ -126,9 +130,16 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
 
   const onRun = useCallback(async () => {
     const snippetId = open?.id;
-    const result = await run({ code: codeRef.current, stdin: stdin || undefined, snippet_id: snippetId });
+    const result = await run({
+      code: codeRef.current,
+      stdin: stdin || undefined,
+      snippet_id: snippetId,
+    });
     if (result && snippetId) {
-      api.getSnippet(snippetId).then((s) => upsert(s), () => {});
+      api.getSnippet(snippetId).then(
+        (s) => upsert(s),
+        () => {},
+      );
     }
   }, [api, open, run, stdin, upsert]);
 
@@ -137,10 +148,13 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
     const snippetId = open?.id;
     const r = await analyse(codeRef.current, snippetId);
     if (r?.success && snippetId) {
-      api.getSnippet(snippetId).then((s) => {
-        upsert(s);
-        setSimilarVersion((v) => v + 1);
-      }, () => {});
+      api.getSnippet(snippetId).then(
+        (s) => {
+          upsert(s);
+          setSimilarVersion((v) => v + 1);
+        },
+        () => {},
+      );
     }
   }, [analyse, api, open, upsert]);
 
@@ -259,17 +273,29 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
   }
 
   const socketLabel =
-    socketState === "open" ? "Live" : socketState === "connecting" ? "Connecting…" : "Offline — using HTTP";
+    socketState === "open"
+      ? "Live"
+      : socketState === "connecting"
+        ? "Connecting…"
+        : "Offline — using HTTP";
 
   return (
     <div className="app">
       <header className="topbar">
         <h1 className="brand">Code Remote</h1>
-        <span className={`conn conn-${socketState}`} data-testid="connection" title="Realtime connection">
+        <span
+          className={`conn conn-${socketState}`}
+          data-testid="connection"
+          title="Realtime connection"
+        >
           <span aria-hidden="true">●</span> {socketLabel}
         </span>
         <span className="spacer" />
-        {session?.email && <span className="user small" data-testid="user-email">{session.email}</span>}
+        {session?.email && (
+          <span className="user small" data-testid="user-email">
+            {session.email}
+          </span>
+        )}
         {onSignOut && (
           <button type="button" onClick={onSignOut}>
             Sign out
@@ -335,7 +361,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
                 <input
                   name="title"
                   required
-                  autoFocus
+                  ref={focusOnMount}
                   value={saveForm.title}
                   onChange={(e) => setSaveForm({ ...saveForm, title: e.target.value })}
                 />
@@ -415,7 +441,12 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
         </main>
         <div className="side-right">
           <AnalysisPanel state={analysis} status={analysisStatus} />
-          <SimilarPanel api={api} snippetId={open?.id ?? null} version={similarVersion} onOpen={openSnippet} />
+          <SimilarPanel
+            api={api}
+            snippetId={open?.id ?? null}
+            version={similarVersion}
+            onOpen={openSnippet}
+          />
         </div>
       </div>
     </div>

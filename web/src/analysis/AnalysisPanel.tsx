@@ -28,7 +28,13 @@ function Markdown({ source }: { source: string }) {
   return <div className="markdown" dangerouslySetInnerHTML={{ __html: render(source) }} />;
 }
 
-export function AnalysisPanel({ state, status }: { state: AnalysisState; status: AnalysisStatus | null }) {
+export function AnalysisPanel({
+  state,
+  status,
+}: {
+  state: AnalysisState;
+  status: AnalysisStatus | null;
+}) {
   const { result, text, running, streaming, error } = state;
   const unavailable = status && !status.available;
   return (
@@ -36,7 +42,11 @@ export function AnalysisPanel({ state, status }: { state: AnalysisState; status:
       <div className="panel-head">
         <h2 id="analysis-heading">Analysis</h2>
         <Spinner active={running && !streaming} label="Analysing…" />
-        {streaming && <span className="muted small" role="status">streaming…</span>}
+        {streaming && (
+          <span className="muted small" role="status">
+            streaming…
+          </span>
+        )}
       </div>
       <p className="muted small" data-testid="analysis-provider">
         {status

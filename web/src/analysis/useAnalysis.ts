@@ -15,7 +15,13 @@ export interface AnalysisState {
   error: string | null;
 }
 
-const IDLE: AnalysisState = { running: false, streaming: false, text: "", result: null, error: null };
+const IDLE: AnalysisState = {
+  running: false,
+  streaming: false,
+  text: "",
+  result: null,
+  error: null,
+};
 
 export function useAnalysis(api: Api, socket: RealtimeSocket | null) {
   const [state, setState] = useState<AnalysisState>(IDLE);
@@ -32,7 +38,9 @@ export function useAnalysis(api: Api, socket: RealtimeSocket | null) {
       busy.current = true;
       setState({ ...IDLE, running: true });
       try {
-        const connectionId = socket ? await socket.whenReady(socket.state === "connecting" ? 1500 : 0) : null;
+        const connectionId = socket
+          ? await socket.whenReady(socket.state === "connecting" ? 1500 : 0)
+          : null;
         let result: AnalysisResult;
         if (socket && connectionId) {
           result = await streamAnalysis(api, socket, connectionId, code, snippetId, (chunk) =>
@@ -64,7 +72,8 @@ export function useAnalysis(api: Api, socket: RealtimeSocket | null) {
 }
 
 export function analysisProblem(r: AnalysisResult): string {
-  if (!r.available) return "Analysis is unavailable right now: the server has no analysis provider configured.";
+  if (!r.available)
+    return "Analysis is unavailable right now: the server has no analysis provider configured.";
   return r.error ? `The analysis failed: ${r.error}` : "The analysis failed. Please try again.";
 }
 
@@ -85,7 +94,13 @@ function streamAnalysis(
       else if (msg.type === "analysis_stream_error") {
         const why = msg.error ?? msg.message;
         finish(() =>
-          reject(new ApiError(500, "analysis_error", why ? `The analysis failed: ${why}` : "The analysis failed.")),
+          reject(
+            new ApiError(
+              500,
+              "analysis_error",
+              why ? `The analysis failed: ${why}` : "The analysis failed.",
+            ),
+          ),
         );
       }
     };

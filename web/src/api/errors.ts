@@ -71,20 +71,26 @@ export function describeError(
     };
   }
   if (code === "validation_error") {
-    const detail = Array.isArray(env.detail) ? (env.detail as { loc?: unknown[]; msg?: string }[]) : [];
+    const detail = Array.isArray(env.detail)
+      ? (env.detail as { loc?: unknown[]; msg?: string }[])
+      : [];
     const first = detail[0];
     if (first && typeof first.msg === "string") {
       const field = Array.isArray(first.loc) ? first.loc.filter((x) => x !== "body").join(".") : "";
       return {
         code,
         violations,
-        message: sentence(`Please check ${field ? `the ${field} field` : "your input"}: ${first.msg}`),
+        message: sentence(
+          `Please check ${field ? `the ${field} field` : "your input"}: ${first.msg}`,
+        ),
       };
     }
     return { code, violations, message: "Please check your input and try again." };
   }
   if (code === "rate_limited" || status === 429) {
-    const wait = retryAfter ? ` Try again in ${pluralSeconds(retryAfter)}.` : " Please wait a moment.";
+    const wait = retryAfter
+      ? ` Try again in ${pluralSeconds(retryAfter)}.`
+      : " Please wait a moment.";
     return { code: "rate_limited", violations, message: `Too many requests.${wait}` };
   }
   if (code === "network_error") {

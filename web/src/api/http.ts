@@ -155,10 +155,7 @@ export class Api {
 
   // search
   search(q: string, limit = 10) {
-    return this.request<SearchResponse>(
-      "GET",
-      `/search?q=${encodeURIComponent(q)}&limit=${limit}`,
-    );
+    return this.request<SearchResponse>("GET", `/search?q=${encodeURIComponent(q)}&limit=${limit}`);
   }
   searchComplexity(complexity: string, type: "time" | "space", limit = 20) {
     return this.request<ComplexitySearchResponse>(

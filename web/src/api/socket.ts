@@ -5,7 +5,12 @@ import type { ServerMessage } from "./types";
 
 export type SocketState = "connecting" | "open" | "closed";
 
-export function backoffDelay(attempt: number, baseMs = 500, maxMs = 15_000, rand = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs = 500,
+  maxMs = 15_000,
+  rand = Math.random,
+): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.round(exp / 2 + (rand() * exp) / 2);
 }

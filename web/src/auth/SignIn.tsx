@@ -39,7 +39,9 @@ export function SignIn({ api, config, notice, onSignedIn }: Props) {
       }
       if (tab === "up") await api.register(email, password, username.trim() || undefined);
       const res = await api.login(email, password);
-      onSignedIn(makeSession(res.access_token, "local", { email, expiresInSeconds: res.expires_in }));
+      onSignedIn(
+        makeSession(res.access_token, "local", { email, expiresInSeconds: res.expires_in }),
+      );
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -66,17 +68,22 @@ export function SignIn({ api, config, notice, onSignedIn }: Props) {
           </p>
         )}
         {!cognito && (
-          <div className="tabs" role="group" aria-label="Choose sign in or create account">
+          <fieldset className="tabs">
+            <legend className="visually-hidden">Choose sign in or create account</legend>
             <button type="button" aria-pressed={tab === "in"} onClick={() => setTab("in")}>
               Sign in
             </button>
             <button type="button" aria-pressed={tab === "up"} onClick={() => setTab("up")}>
               Create account
             </button>
-          </div>
+          </fieldset>
         )}
         {(!hosted || !cognito) && (
-          <form onSubmit={submit} className="stack" aria-label={signingUp ? "Create account" : "Sign in"}>
+          <form
+            onSubmit={submit}
+            className="stack"
+            aria-label={signingUp ? "Create account" : "Sign in"}
+          >
             <label>
               {cognito ? "Username or email" : "Email"}
               <input

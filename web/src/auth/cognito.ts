@@ -56,8 +56,14 @@ export async function cognitoPasswordSignIn(
   }
   const r = body.AuthenticationResult;
   if (!r?.IdToken || !r.AccessToken) {
-    const why = body.ChallengeName ? ` (${body.ChallengeName.toLowerCase().replace(/_/g, " ")})` : "";
-    throw new ApiError(400, "challenge", `This account needs another sign-in step${why}, which this page does not support yet.`);
+    const why = body.ChallengeName
+      ? ` (${body.ChallengeName.toLowerCase().replace(/_/g, " ")})`
+      : "";
+    throw new ApiError(
+      400,
+      "challenge",
+      `This account needs another sign-in step${why}, which this page does not support yet.`,
+    );
   }
   return { idToken: r.IdToken, accessToken: r.AccessToken, expiresIn: r.ExpiresIn ?? null };
 }

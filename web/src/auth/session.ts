@@ -14,7 +14,10 @@ export interface Session {
 export const SESSION_KEY = "code-remote.session";
 
 function decodeBase64Url(s: string): string {
-  const b64 = s.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(s.length / 4) * 4, "=");
+  const b64 = s
+    .replace(/-/g, "+")
+    .replace(/_/g, "/")
+    .padEnd(Math.ceil(s.length / 4) * 4, "=");
   const bin = atob(b64);
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);
@@ -47,7 +50,8 @@ export function makeSession(
   const fromResponse = opts.expiresInSeconds ? now + opts.expiresInSeconds * 1000 : null;
   const claims = jwtClaims(token);
   const email =
-    opts.email ?? (typeof claims?.email === "string" ? claims.email : null) ??
+    opts.email ??
+    (typeof claims?.email === "string" ? claims.email : null) ??
     (typeof claims?.username === "string" ? claims.username : null);
   return { token, mode, email, expiresAt: fromClaims ?? fromResponse };
 }
@@ -87,7 +91,9 @@ export function clearSession(storage: Storage): void {
 }
 
 /** Tokens from a Cognito hosted-UI redirect (`#id_token=…&access_token=…&expires_in=…`). */
-export function tokenFromFragment(hash: string): { token: string; expiresIn: number | null } | null {
+export function tokenFromFragment(
+  hash: string,
+): { token: string; expiresIn: number | null } | null {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   // The id token carries email/username, which the server uses to create the user.
   const token = params.get("id_token") ?? params.get("access_token");

@@ -1,7 +1,7 @@
 // Auth state as a tiny external store (read with useSyncExternalStore): the session, the
 // reason the person was sent back to sign in, and a timer that ends the session at expiry.
 
-import { clearSession, isExpired, loadSession, saveSession, type Session } from "./session";
+import { clearSession, isExpired, loadSession, type Session, saveSession } from "./session";
 
 export type AuthState =
   | { status: "signed-out"; notice: string | null }
@@ -30,7 +30,8 @@ export class AuthStore {
     return () => this.listeners.delete(fn);
   };
 
-  token = (): string | null => (this.state.status === "signed-in" ? this.state.session.token : null);
+  token = (): string | null =>
+    this.state.status === "signed-in" ? this.state.session.token : null;
 
   signIn(session: Session): void {
     saveSession(this.storage, session);

@@ -23,7 +23,10 @@ export interface CodeEditorProps {
 
 // Colours come from CSS variables, so the editor follows the light/dark theme by itself.
 const highlight = HighlightStyle.define([
-  { tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword], color: "var(--hl-keyword)" },
+  {
+    tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword],
+    color: "var(--hl-keyword)",
+  },
   { tag: [t.string, t.special(t.string)], color: "var(--hl-string)" },
   { tag: [t.number, t.bool, t.null], color: "var(--hl-number)" },
   { tag: [t.comment, t.lineComment], color: "var(--hl-comment)", fontStyle: "italic" },
@@ -42,9 +45,8 @@ const theme = EditorView.theme({
   },
   ".cm-activeLine": { backgroundColor: "var(--editor-active)" },
   ".cm-activeLineGutter": { backgroundColor: "var(--editor-active)" },
-  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground": {
-    backgroundColor: "var(--editor-selection) !important",
-  },
+  "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionLayer .cm-selectionBackground":
+    { backgroundColor: "var(--editor-selection)" },
   ".cm-cursor": { borderLeftColor: "var(--fg)" },
   ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
 });
@@ -55,6 +57,7 @@ export default function CodeEditor({ value, onChange, onRun, violations, label }
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the view is created once; value changes are synced by the next effect
   useEffect(() => {
     if (!host.current) return;
     const v = new EditorView({
@@ -93,8 +96,6 @@ export default function CodeEditor({ value, onChange, onRun, violations, label }
       v.destroy();
       view.current = null;
     };
-    // The view is created once; later value changes are synced below.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: created once
   }, []);
 
   // Outside changes (opening a snippet, New): replace the document.

@@ -8,7 +8,10 @@ export interface Span {
 }
 
 /** Where a violation sits in a document given its lines; clamps to what exists. */
-export function violationSpan(lines: readonly string[], v: Pick<SecurityViolation, "line" | "column">): Span {
+export function violationSpan(
+  lines: readonly string[],
+  v: Pick<SecurityViolation, "line" | "column">,
+): Span {
   const lineNo = Math.min(Math.max(1, Math.floor(v.line) || 1), Math.max(1, lines.length));
   let start = 0;
   for (let i = 0; i < lineNo - 1; i++) start += (lines[i]?.length ?? 0) + 1;

@@ -48,16 +48,26 @@ export function OutputPanel({ state }: { state: RunState }) {
           ))}
         </ul>
       )}
-      <pre className="output" data-testid="output" aria-live="polite" tabIndex={0} aria-label="Program output">
+      <div
+        className="output"
+        data-testid="output"
+        role="log"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+        tabIndex={0}
+        aria-label="Program output"
+      >
         {segments.map((s, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: segments only ever grow at the end, so the index is stable
           <span key={i} className={s.stream} data-stream={s.stream}>
             {s.text}
           </span>
         ))}
         {!running && !segments.length && !error && !violations.length && (
-          <span className="muted">{result ? "(no output)" : "Run the program to see its output here."}</span>
+          <span className="muted">
+            {result ? "(no output)" : "Run the program to see its output here."}
+          </span>
         )}
-      </pre>
+      </div>
       {result?.error && !result.stderr && <p className="stderr-line">{result.error}</p>}
     </section>
   );

@@ -12,7 +12,11 @@ export interface Segment {
   text: string;
 }
 
-export function appendChunk(segments: readonly Segment[], stream: StreamName, data: string): Segment[] {
+export function appendChunk(
+  segments: readonly Segment[],
+  stream: StreamName,
+  data: string,
+): Segment[] {
   if (!data) return segments as Segment[];
   const last = segments[segments.length - 1];
   if (last && last.stream === stream) {

@@ -28,7 +28,9 @@ export async function runProgram(
   req: Omit<RunRequest, "connection_id">,
   handlers: RunHandlers,
 ): Promise<{ result: ExecutionResponse; via: RunVia }> {
-  const connectionId = socket ? await socket.whenReady(socket.state === "connecting" ? 1500 : 0) : null;
+  const connectionId = socket
+    ? await socket.whenReady(socket.state === "connecting" ? 1500 : 0)
+    : null;
   if (!socket || !connectionId) return runOverHttp(api, req, handlers);
 
   let jobId: string | null = null;

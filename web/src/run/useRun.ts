@@ -57,7 +57,8 @@ export function useRun(api: Api, socket: RealtimeSocket | null) {
           segments: reconcile(s.segments, result),
           violations: result.security_violations ?? [],
           firstOutputMs:
-            s.firstOutputMs ?? (result.stdout || result.stderr ? performance.now() - started : null),
+            s.firstOutputMs ??
+            (result.stdout || result.stderr ? performance.now() - started : null),
         }));
         return result;
       } catch (err) {

@@ -23,6 +23,7 @@ export function SimilarPanel({
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is a refetch trigger
   useEffect(() => {
     if (!snippetId) {
       setHits(null);
@@ -31,10 +32,13 @@ export function SimilarPanel({
     let live = true;
     setLoading(true);
     setError(null);
-    api.similar(snippetId, 5).then(
-      (r) => live && setHits(r.similar.filter((h) => h.snippet_id !== snippetId)),
-      (err) => live && setError(messageOf(err)),
-    ).finally(() => live && setLoading(false));
+    api
+      .similar(snippetId, 5)
+      .then(
+        (r) => live && setHits(r.similar.filter((h) => h.snippet_id !== snippetId)),
+        (err) => live && setError(messageOf(err)),
+      )
+      .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };

@@ -21,9 +21,22 @@ interface Props {
 
 type Filter = { type: "time" | "space"; value: string };
 
-export function SnippetsPanel({ api, items, loading, error, openId, onOpen, onStar, onDelete }: Props) {
+export function SnippetsPanel({
+  api,
+  items,
+  loading,
+  error,
+  openId,
+  onOpen,
+  onStar,
+  onDelete,
+}: Props) {
   const [query, setQuery] = useState("");
-  const [search, setSearch] = useState<{ method: string; results: SearchHit[]; query: string } | null>(null);
+  const [search, setSearch] = useState<{
+    method: string;
+    results: SearchHit[];
+    query: string;
+  } | null>(null);
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
   const [filter, setFilter] = useState<Filter | null>(null);
@@ -72,7 +85,7 @@ export function SnippetsPanel({ api, items, loading, error, openId, onOpen, onSt
 
   return (
     <aside className="sidebar" aria-label="Snippets">
-      <form className="search" role="search" onSubmit={runSearch}>
+      <form className="search" aria-label="Search snippets" onSubmit={runSearch}>
         <label htmlFor="search-input" className="visually-hidden">
           Search your snippets
         </label>
@@ -100,7 +113,12 @@ export function SnippetsPanel({ api, items, loading, error, openId, onOpen, onSt
               Clear
             </button>
           </div>
-          <HitList hits={search.results} onOpen={onOpen} ranked emptyText="No snippets match that search." />
+          <HitList
+            hits={search.results}
+            onOpen={onOpen}
+            ranked
+            emptyText="No snippets match that search."
+          />
         </section>
       )}
       {filter && (
@@ -114,7 +132,13 @@ export function SnippetsPanel({ api, items, loading, error, openId, onOpen, onSt
             </button>
           </div>
           <Spinner active={filtering} label="Filtering…" />
-          {filtered && <HitList hits={filtered} onOpen={onOpen} emptyText="No snippets have that complexity." />}
+          {filtered && (
+            <HitList
+              hits={filtered}
+              onOpen={onOpen}
+              emptyText="No snippets have that complexity."
+            />
+          )}
         </section>
       )}
 
@@ -123,12 +147,18 @@ export function SnippetsPanel({ api, items, loading, error, openId, onOpen, onSt
         <Spinner active={loading} label="Loading…" />
       </div>
       <ErrorLine message={error} />
-      {!loading && !items.length && !error && <p className="muted small">No saved snippets yet. Save the program to keep it.</p>}
+      {!loading && !items.length && !error && (
+        <p className="muted small">No saved snippets yet. Save the program to keep it.</p>
+      )}
       <ul className="snippet-list" aria-labelledby="snippets-heading" data-testid="snippet-list">
         {items.map((s) => {
           const title = snippetTitle(s);
           return (
-            <li key={s.id} className={s.id === openId ? "snippet open" : "snippet"} data-testid="snippet-item">
+            <li
+              key={s.id}
+              className={s.id === openId ? "snippet open" : "snippet"}
+              data-testid="snippet-item"
+            >
               <div className="snippet-row">
                 <button
                   type="button"
@@ -177,7 +207,9 @@ export function SnippetsPanel({ api, items, loading, error, openId, onOpen, onSt
                       type="button"
                       className="badge badge-neutral as-button"
                       aria-label={`Show snippets with space complexity ${s.space_complexity}`}
-                      onClick={() => applyFilter({ type: "space", value: s.space_complexity ?? "" })}
+                      onClick={() =>
+                        applyFilter({ type: "space", value: s.space_complexity ?? "" })
+                      }
                     >
                       Space {s.space_complexity}
                     </button>
@@ -197,7 +229,7 @@ export function SnippetsPanel({ api, items, loading, error, openId, onOpen, onSt
                   >
                     Delete
                   </button>
-                  <button type="button" onClick={() => setConfirming(null)} autoFocus>
+                  <button type="button" ref={(b) => b?.focus()} onClick={() => setConfirming(null)}>
                     Cancel
                   </button>
                 </div>
@@ -231,7 +263,10 @@ export function HitList({
             {snippetTitle(h)}
           </button>
           <span className="small muted">
-            {[h.time_complexity && `time ${h.time_complexity}`, typeof h.score === "number" && `score ${h.score.toFixed(2)}`]
+            {[
+              h.time_complexity && `time ${h.time_complexity}`,
+              typeof h.score === "number" && `score ${h.score.toFixed(2)}`,
+            ]
               .filter(Boolean)
               .join(" · ")}
           </span>

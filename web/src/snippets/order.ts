@@ -19,7 +19,10 @@ export function sortSnippets<T extends SnippetSummary>(list: readonly T[]): T[] 
 }
 
 /** Inserts or replaces by id, keeping the order. Extra fields (code) are dropped. */
-export function upsertSnippet(list: readonly SnippetSummary[], s: SnippetSummary): SnippetSummary[] {
+export function upsertSnippet(
+  list: readonly SnippetSummary[],
+  s: SnippetSummary,
+): SnippetSummary[] {
   const { code: _code, ...summary } = s as SnippetSummary & { code?: string };
   return sortSnippets([...list.filter((x) => x.id !== s.id), summary]);
 }

@@ -29,7 +29,15 @@ export function Spinner({ active, label }: { active: boolean; label: string }) {
 
 export type Tone = "neutral" | "good" | "bad" | "warn" | "info";
 
-export function Badge({ tone = "neutral", children, testId }: { tone?: Tone; children: ReactNode; testId?: string }) {
+export function Badge({
+  tone = "neutral",
+  children,
+  testId,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <span className={`badge badge-${tone}`} data-testid={testId}>
       {children}
