@@ -83,11 +83,12 @@ export async function buildApp(
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: "request_id",
     // The largest body is a snippet (100k chars) plus JSON escaping; anything bigger is abuse.
     bodyLimit: 1_048_576,
     trustProxy: false,
   });
+  // The API speaks JSON only; a text/plain body is a client mistake (400), not a 422.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onRequest", async (request, reply) => {

@@ -13,6 +13,8 @@ export interface CognitoOptions {
   issuer?: string | undefined;
   jwksUrl?: string | undefined;
   jwksTimeoutMs?: number;
+  /** Minimum time between JWKS refetches triggered by unknown `kid`s (abuse guard). */
+  jwksCooldownMs?: number;
 }
 
 export class CognitoAuthenticator implements Authenticator {
@@ -27,7 +29,7 @@ export class CognitoAuthenticator implements Authenticator {
       new URL(opts.jwksUrl ?? `${this.issuer}/.well-known/jwks.json`),
       {
         timeoutDuration: opts.jwksTimeoutMs ?? 3_000,
-        cooldownDuration: 30_000,
+        cooldownDuration: opts.jwksCooldownMs ?? 30_000,
         cacheMaxAge: 10 * 60_000,
       },
     );

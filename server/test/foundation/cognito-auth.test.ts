@@ -1,0 +1,182 @@
+// Cognito mode: RS256 tokens verified against a real JWKS endpoint on 127.0.0.1.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CognitoAuthenticator } from "../../src/auth/cognito-authenticator.js";
+import { type JwksServer, startJwksServer } from "../helpers/jwks-server.js";
+import { createTestApp, type TestApp } from "../helpers/test-app.js";
+
+const CLIENT_ID = "test-client-id";
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+
+describe("Cognito authentication", () => {
+  let jwks: JwksServer;
+  let t: TestApp;
+  let iss: string;
+  const access = (extra: Record<string, unknown> = {}) => ({
+    sub: "cognito-sub-1",
+    iss,
+    token_use: "access",
+    client_id: CLIENT_ID,
+    username: "alice",
+    ...extra,
+  });
+  const me = (token: string) =>
+    t.app.inject({ method: "GET", url: "/auth/me", headers: { authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    jwks = await startJwksServer();
+    iss = jwks.issuer;
+    t = await createTestApp(
+      "pglite",
+      {
+        AUTH_MODE: "cognito",
+        COGNITO_USER_POOL_ID: "us-east-1_TestPool",
+        COGNITO_CLIENT_ID: CLIENT_ID,
+        COGNITO_ISSUER: jwks.issuer,
+        COGNITO_JWKS_URL: jwks.url,
+      },
+      {
+        authenticator: new CognitoAuthenticator({
+          region: "us-east-1",
+          userPoolId: "us-east-1_TestPool",
+          clientId: CLIENT_ID,
+          issuer: jwks.issuer,
+          jwksUrl: jwks.url,
+          jwksCooldownMs: 0,
+          jwksTimeoutMs: 1000,
+        }),
+      },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await jwks?.close();
+  });
+  beforeEach(() => {
+    jwks.failing = false;
+  });
+
+  it("accepts a valid access token and creates the user lazily, updating last_login", async () => {
+    const res = await me(await jwks.sign(access()));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ username: "alice" });
+    const config = await t.app.inject({ method: "GET", url: "/auth/config" });
+    expect(config.json()).toEqual({
+      mode: "cognito",
+      cognito: {
+        region: "us-east-1",
+        user_pool_id: "us-east-1_TestPool",
+        client_id: CLIENT_ID,
+        domain: null,
+      },
+    });
+  });
+
+  it("accepts a valid id token (audience = client id) with its email", async () => {
+    const token = await jwks.sign({
+      sub: "cognito-sub-2",
+      iss,
+      token_use: "id",
+      aud: CLIENT_ID,
+      email: "bob@example.com",
+      "cognito:username": "bob",
+    });
+    const res = await me(token);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ email: "bob@example.com", username: "bob" });
+  });
+
+  const rejected: [string, () => Promise<string>][] = [
+    ["expired", () => jwks.sign(access(), { expiresIn: -60 })],
+    ["not yet valid", () => jwks.sign(access(), { notBefore: 600 })],
+    [
+      "wrong issuer",
+      () => jwks.sign(access({ iss: "https://cognito-idp.us-east-1.amazonaws.com/other" })),
+    ],
+    ["wrong client", () => jwks.sign(access({ client_id: "someone-else" }))],
+    [
+      "id token for another audience",
+      () => jwks.sign({ sub: "x", iss, token_use: "id", aud: "someone-else" }),
+    ],
+    ["wrong token_use", () => jwks.sign(access({ token_use: "refresh" }))],
+    [
+      "alg none",
+      async () =>
+        `${b64({ alg: "none", typ: "JWT" })}.${b64({ ...access(), exp: Math.floor(Date.now() / 1000) + 600 })}.`,
+    ],
+    [
+      "tampered payload",
+      async () => {
+        const [h, , s] = (await jwks.sign(access())).split(".");
+        return `${h}.${b64({ ...access({ sub: "admin" }), exp: Math.floor(Date.now() / 1000) + 600 })}.${s}`;
+      },
+    ],
+    ["garbage", async () => "not.a.jwt"],
+  ];
+  for (const [name, make] of rejected) {
+    it(`rejects a token that is ${name} with 401`, async () => {
+      const res = await me(await make());
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error).toBe("unauthorized");
+    });
+  }
+
+  it("refetches the JWKS once for an unknown kid, then answers 401", async () => {
+    await me(await jwks.sign(access()));
+    const before = jwks.fetches;
+    const res = await me(await jwks.sign(access(), { kid: "never-published" }));
+    expect(res.statusCode).toBe(401);
+    expect(jwks.fetches).toBe(before + 1);
+  });
+
+  it("picks up a rotated key by kid", async () => {
+    await jwks.addKey("key-2");
+    const res = await me(await jwks.sign(access(), { kid: "key-2" }));
+    expect(res.statusCode).toBe(200);
+  });
+
+  it("answers 503 or 401, never 500, when the JWKS endpoint is down", async () => {
+    const down = new CognitoAuthenticator({
+      region: "us-east-1",
+      userPoolId: "p",
+      clientId: CLIENT_ID,
+      issuer: iss,
+      jwksUrl: jwks.url,
+    });
+    jwks.failing = true;
+    await expect(down.verify(await jwks.sign(access()))).rejects.toMatchObject({
+      statusCode: expect.any(Number),
+    });
+    const unreachable = new CognitoAuthenticator({
+      region: "us-east-1",
+      userPoolId: "p",
+      clientId: CLIENT_ID,
+      issuer: iss,
+      jwksUrl: "http://127.0.0.1:9/jwks.json",
+    });
+    const err = await unreachable
+      .verify(await jwks.sign(access()))
+      .catch((e: { statusCode: number }) => e);
+    expect(err.statusCode).toBe(503);
+    // Through the app with a cold key cache and a failing endpoint:
+    const fresh = await createTestApp("pglite", {}, { authenticator: down });
+    try {
+      const res = await fresh.app.inject({
+        method: "GET",
+        url: "/auth/me",
+        headers: { authorization: `Bearer ${await jwks.sign(access())}` },
+      });
+      expect([401, 503]).toContain(res.statusCode);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("does not offer local registration in Cognito mode", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/auth/register",
+      payload: { email: "a@b.co", password: "password123" },
+    });
+    expect(res.statusCode).toBe(400);
+  });
+});

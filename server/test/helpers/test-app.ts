@@ -1,0 +1,79 @@
+// Boots the real app (buildApp) on a test database, with helpers to create signed-in users.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { type AppOverrides, buildApp } from "../../src/app.js";
+import { loadSettings, type Settings } from "../../src/config.js";
+import { createTestDatabase, type Driver, type TestDatabase } from "./databases.js";
+
+export interface TestApp {
+  app: FastifyInstance;
+  settings: Settings;
+  testDb: TestDatabase;
+  dataDir: string;
+  /** Registers and logs in a fresh local user; returns its bearer header and id. */
+  signUp(
+    prefix?: string,
+  ): Promise<{ headers: { authorization: string }; id: string; email: string }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createTestApp(
+  driver: Driver = "pglite",
+  env: Record<string, string> = {},
+  overrides: AppOverrides = {},
+): Promise<TestApp> {
+  const testDb = await createTestDatabase(driver);
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-test-"));
+  const settings = loadSettings({
+    ENVIRONMENT: "test",
+    LOG_LEVEL: "silent",
+    DATA_DIR: dataDir,
+    SERVE_WEB: "false",
+    ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
+    ...env,
+  });
+  const app = await buildApp(settings, {
+    database: testDb.database,
+    logger: pino({ level: "silent" }),
+    ...overrides,
+  });
+  await app.ready();
+  return {
+    app,
+    settings,
+    testDb,
+    dataDir,
+    async signUp(prefix = "user") {
+      counter += 1;
+      const email = `${prefix}-${process.pid}-${counter}-${Date.now()}@example.com`;
+      const password = "correct horse battery";
+      const reg = await app.inject({
+        method: "POST",
+        url: "/auth/register",
+        payload: { email, password },
+      });
+      if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.body}`);
+      const login = await app.inject({
+        method: "POST",
+        url: "/auth/login",
+        payload: { email, password },
+      });
+      const token = (login.json() as { access_token: string }).access_token;
+      return {
+        headers: { authorization: `Bearer ${token}` },
+        id: (reg.json() as { id: string }).id,
+        email,
+      };
+    },
+    async close() {
+      await app.close();
+      await testDb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
