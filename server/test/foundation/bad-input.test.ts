@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from "../helpers/test-app.js";
 describe.each(DRIVERS)("bad input on %s", (driver) => {
   let t: TestApp;
   let auth: { authorization: string };
-  let existingId: string;
+  let existingId = "";
   beforeAll(async () => {
     t = await createTestApp(driver);
     const u = await t.signUp();

@@ -1,0 +1,27 @@
+// AWS Lambda entry for the HTTP API (API Gateway HTTP API, payload v2), the counterpart of
+// the original's Mangum handler. The app is built once per cold start and reused.
+import awsLambdaFastify, { type PromiseHandler } from "@fastify/aws-lambda";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { type AppOverrides, buildApp } from "../app.js";
+import { loadSettings, type Settings } from "../config.js";
+
+export async function createApiHandler(
+  settings: Settings,
+  overrides: AppOverrides = {},
+): Promise<PromiseHandler<APIGatewayProxyEventV2>> {
+  const app = await buildApp(settings, overrides);
+  // The adapter decorates the app, so it must wrap it before it is ready; the first
+  // invocation readies it.
+  const proxy = awsLambdaFastify<APIGatewayProxyEventV2>(app, {
+    callbackWaitsForEmptyEventLoop: false,
+  });
+  await app.ready();
+  return proxy;
+}
+
+let cached: Promise<PromiseHandler<APIGatewayProxyEventV2>> | undefined;
+
+export const handler: PromiseHandler<APIGatewayProxyEventV2> = async (event, context) => {
+  cached ??= createApiHandler(loadSettings());
+  return (await cached)(event, context);
+};
