@@ -153,10 +153,9 @@ describe("Cognito authentication", () => {
       issuer: iss,
       jwksUrl: "http://127.0.0.1:9/jwks.json",
     });
-    const err = await unreachable
-      .verify(await jwks.sign(access()))
-      .catch((e: { statusCode: number }) => e);
-    expect(err.statusCode).toBe(503);
+    await expect(unreachable.verify(await jwks.sign(access()))).rejects.toMatchObject({
+      statusCode: 503,
+    });
     // Through the app with a cold key cache and a failing endpoint:
     const fresh = await createTestApp("pglite", {}, { authenticator: down });
     try {
