@@ -117,6 +117,7 @@ export class SandboxPool {
       },
       (e: Error) => {
         this.starting--;
+        if (this.closed) return; // killed by close(), not a failure
         this.failures++;
         this.lastError = e;
         this.o.logger.error({ err: e, uid }, "sandbox start failed");

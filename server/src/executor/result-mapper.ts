@@ -45,6 +45,7 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
     return {
       ...failure("SecurityViolation", "Code violates the security policy"),
       security_violations: m.violations,
+      execution_time_ms: 0, // nothing of the user's code ran
     };
   }
   return {

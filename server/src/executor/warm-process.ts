@@ -56,7 +56,10 @@ export class WarmProcess {
       detached: true, // own process group, so one kill reaches the whole tree
       stdio: ["pipe", "pipe", "pipe", "pipe"],
     });
-    this.closed = new Promise((resolve) => this.child.once("close", () => resolve()));
+    this.closed = new Promise((resolve) => {
+      this.child.once("close", () => resolve());
+      this.child.once("error", () => resolve()); // could not spawn: no 'close' follows
+    });
     this.stream(3).on("data", (chunk: Buffer) => {
       this.control.push(chunk);
       if (this.control.overflow) this.kill();

@@ -159,3 +159,12 @@ def check(tree, source, allowed):
         stack.extend(_children(node))
     found = sorted(checker.found, key=lambda v: (v["line"], v["column"]))
     return found[:MAX_VIOLATIONS]
+
+
+def run(payload):
+    """Tool entry (Sandbox.runTool("policy", {code, allowed?})): the violations alone,
+    for callers that want to vet code without running it."""
+    source = payload["code"]
+    tree, syntax = parse(source)
+    allowed = DEFAULT_ALLOWED | frozenset(payload.get("allowed", ()))
+    return syntax or check(tree, source, allowed)
