@@ -12,12 +12,17 @@ import { DisabledAuthenticator } from "./auth/disabled-authenticator.js";
 import { LocalAuthenticator, loadOrCreateSecret } from "./auth/local-authenticator.js";
 import type { Settings } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
+import { autoPoolSize, createSandbox } from "./executor/create-sandbox.js";
+import { createExecutorService } from "./executor/executor-service.js";
+import type { Sandbox } from "./executor/sandbox.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { loggerOptions } from "./logger.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
+import { registerExecutionRoutes } from "./routes/execution-routes.js";
 import { type HealthChecks, registerHealthRoutes } from "./routes/health-routes.js";
 import { registerSnippetRoutes } from "./routes/snippet-routes.js";
+import { createRunService } from "./services/run-service.js";
 import { createSnippetService, type SnippetService } from "./services/snippet-service.js";
 import { createUserService, type UserService } from "./services/user-service.js";
 import { VERSION } from "./version.js";
@@ -27,6 +32,8 @@ export interface AppOverrides {
   authenticator?: Authenticator;
   /** A pino logger instance (tests pass one writing to a buffer). */
   logger?: Logger;
+  /** A ready sandbox; the app then does not start (nor close) its own pool. */
+  sandbox?: Sandbox;
 }
 
 /** What the app built, for entry points (workers, Lambda) that need the same services. */
@@ -37,6 +44,8 @@ export interface AppContext {
   snippets: SnippetService;
   guard: AuthGuard;
   healthChecks: HealthChecks;
+  sandbox: Sandbox;
+  executor: ExecutorService;
 }
 
 declare module "fastify" {
@@ -44,6 +53,8 @@ declare module "fastify" {
     ctx: AppContext;
   }
 }
+
+export type ExecutorService = ReturnType<typeof createExecutorService>;
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -69,6 +80,23 @@ function buildAuthenticator(settings: Settings): {
     ttlSeconds: auth.accessTokenTtlSeconds,
   });
   return { authenticator: local, local };
+}
+
+function startSandbox(settings: Settings, logger: Logger): Promise<Sandbox> {
+  const e = settings.execution;
+  return createSandbox({
+    kind: e.sandbox,
+    allowProcess: e.allowProcessSandbox,
+    pythonPath: e.pythonPath,
+    poolSize: e.poolSize,
+    maxConcurrent: e.maxConcurrent > 0 ? e.maxConcurrent : autoPoolSize(),
+    memoryLimitMb: e.memoryLimitMb,
+    maxOutputBytes: e.maxOutputBytes,
+    extraAllowedModules: e.extraAllowedModules,
+    uidBase: e.uidBase,
+    uidCount: e.uidCount,
+    logger,
+  });
 }
 
 export async function buildApp(
@@ -120,7 +148,38 @@ export async function buildApp(
       return { status: "ok", driver: database.driver };
     },
   };
-  app.decorate("ctx", { settings, database, users, snippets, guard, healthChecks });
+
+  // --- execution (issue 3) ---
+  const sandbox = overrides.sandbox ?? (await startSandbox(settings, app.log as unknown as Logger));
+  if (!overrides.sandbox) app.addHook("onClose", () => sandbox.close());
+  const executor = createExecutorService({
+    sandbox,
+    logger: app.log as unknown as Logger,
+    rateLimitPerMinute: settings.execution.rateLimitPerMinute,
+  });
+  const runs = createRunService({
+    executor,
+    snippets,
+    maxCodeBytes: settings.execution.maxCodeBytes,
+    defaultTimeoutSeconds: settings.execution.timeoutSeconds,
+  });
+  healthChecks.sandbox = async () => ({
+    status: "ok",
+    isolation: sandbox.isolation,
+    ...sandbox.stats(),
+  });
+  // --- end execution ---
+
+  app.decorate("ctx", {
+    settings,
+    database,
+    users,
+    snippets,
+    guard,
+    healthChecks,
+    sandbox,
+    executor,
+  });
   app.decorateRequest("user", null);
 
   await registerOpenApi(app, VERSION);
@@ -131,5 +190,6 @@ export async function buildApp(
     registerAuthRoutes(scope, { users, guard, localAuth: local, auth: settings.auth }),
   );
   await app.register(async (scope) => registerSnippetRoutes(scope, { snippets, guard }));
+  await app.register(async (scope) => registerExecutionRoutes(scope, { runs, guard }));
   return app;
 }

@@ -21,6 +21,15 @@ export interface TestApp {
 }
 
 let counter = 0;
+let appCounter = 0;
+
+/** A uid range of its own for each app, so concurrent test files (and apps within one)
+ * never share sandbox uids: RLIMIT_NPROC and the reaper work per uid. */
+function sandboxUidBase(): string {
+  appCounter += 1;
+  const pool = Number(process.env.VITEST_POOL_ID ?? 0);
+  return String(200_000 + pool * 20_000 + (appCounter % 50) * 256);
+}
 
 export async function createTestApp(
   driver: Driver = "pglite",
@@ -34,6 +43,8 @@ export async function createTestApp(
     LOG_LEVEL: "silent",
     DATA_DIR: dataDir,
     SERVE_WEB: "false",
+    SANDBOX_POOL_SIZE: "2",
+    SANDBOX_UID_BASE: sandboxUidBase(),
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...env,
   });
