@@ -126,7 +126,7 @@ describe("POST /execute rate limit", () => {
   it("answers 429 with Retry-After past the per-user limit, per user", async () => {
     const a = await t.signUp("rl-a");
     const b = await t.signUp("rl-b");
-    const run = (headers: object) =>
+    const run = (headers: { authorization: string }) =>
       t.app.inject({ method: "POST", url: "/execute", headers, payload: { code: "print(1)" } });
     for (let i = 0; i < 3; i++) expect((await run(a.headers)).statusCode).toBe(200);
     const limited = await run(a.headers);
