@@ -18,10 +18,12 @@ import type { Sandbox } from "./executor/sandbox.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { loggerOptions } from "./logger.js";
+import { type AsyncExecution, buildAsyncExecution } from "./realtime/async-execution.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerExecutionRoutes } from "./routes/execution-routes.js";
 import { type HealthChecks, registerHealthRoutes } from "./routes/health-routes.js";
 import { registerSnippetRoutes } from "./routes/snippet-routes.js";
+import { registerWebRoutes, type SpaFallback } from "./routes/web-routes.js";
 import { createRunService } from "./services/run-service.js";
 import { createSnippetService, type SnippetService } from "./services/snippet-service.js";
 import { createUserService, type UserService } from "./services/user-service.js";
@@ -46,6 +48,8 @@ export interface AppContext {
   healthChecks: HealthChecks;
   sandbox: Sandbox;
   executor: ExecutorService;
+  /** Sends messages to a user's WebSocket connections, from any process (issue 4). */
+  notifier: AsyncExecution["notifier"];
 }
 
 declare module "fastify" {
@@ -122,7 +126,8 @@ export async function buildApp(
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  registerErrorHandler(app);
+  let spaFallback: SpaFallback | undefined;
+  registerErrorHandler(app, () => spaFallback);
 
   const database =
     overrides.database ??
@@ -170,6 +175,16 @@ export async function buildApp(
   });
   // --- end execution ---
 
+  // --- async execution + realtime (issue 4) ---
+  const asyncExecution = await buildAsyncExecution(app, {
+    settings,
+    database,
+    snippets,
+    guard,
+    sandbox,
+  });
+  // --- end async execution + realtime (issue 4) ---
+
   app.decorate("ctx", {
     settings,
     database,
@@ -179,6 +194,7 @@ export async function buildApp(
     healthChecks,
     sandbox,
     executor,
+    notifier: asyncExecution.notifier, // issue 4
   });
   app.decorateRequest("user", null);
 
@@ -191,5 +207,9 @@ export async function buildApp(
   );
   await app.register(async (scope) => registerSnippetRoutes(scope, { snippets, guard }));
   await app.register(async (scope) => registerExecutionRoutes(scope, { runs, guard }));
+  if (settings.serveWeb) spaFallback = await registerWebRoutes(app, settings.webDistDir);
+  // --- async execution + realtime (issue 4) ---
+  await asyncExecution.registerRoutes(app);
+  // --- end async execution + realtime (issue 4) ---
   return app;
 }

@@ -1,6 +1,6 @@
 // The one place where errors become HTTP responses, in the envelope of API.md.
 // 5xx bodies are generic; the request id ties them to the log line with the detail.
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -24,7 +24,13 @@ function validationDetails(err: FastifyError): ValidationDetail[] {
   });
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(
+  app: FastifyInstance,
+  /** Gets the first say on unknown routes (the web UI's client-side routes). */
+  notFoundFallback?: () =>
+    | ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined)
+    | undefined,
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
       if (err instanceof RateLimitedError)
@@ -64,10 +70,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .send({ error: "internal_error", message: "Internal server error", request_id: request.id });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      error: "not_found",
-      message: `Route ${request.method} ${request.url.split("?")[0]} not found`,
-    }),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      notFoundFallback?.()?.(request, reply) ??
+      reply.code(404).send({
+        error: "not_found",
+        message: `Route ${request.method} ${request.url.split("?")[0]} not found`,
+      }),
   );
 }
