@@ -1,0 +1,106 @@
+// Wiring of async execution and realtime for the composition root (buildApp): the notifier
+// and hub, the job queue, the job service, the in-process worker when the settings ask for
+// one, and the routes. Kept here so app.ts holds one call per area.
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { AuthGuard } from "../auth/auth-guard.js";
+import type { Settings } from "../config.js";
+import type { Database } from "../db/database.js";
+import { autoPoolSize } from "../executor/create-sandbox.js";
+import { createExecutorService } from "../executor/executor-service.js";
+import type { Sandbox } from "../executor/sandbox.js";
+import { createExecutionQueue } from "../queue/create-job-queue.js";
+import { registerExecutionAsyncRoutes } from "../routes/execution-async-routes.js";
+import { registerWsRoutes } from "../routes/ws-routes.js";
+import { createExecutionJobProcessor } from "../services/execution-job-processor.js";
+import {
+  createExecutionJobService,
+  type ExecutionJobService,
+} from "../services/execution-job-service.js";
+import {
+  type ExecutionJobWorker,
+  startExecutionJobWorker,
+} from "../services/execution-job-worker.js";
+import type { SnippetService } from "../services/snippet-service.js";
+import { createRealtime } from "./create-notifier.js";
+import type { Notifier } from "./notifier.js";
+
+/**
+ * Admission (the per-user limit) happens at submit, shared by every process through the
+ * database; a second per-process limit in the worker would only fail jobs already accepted.
+ */
+const NO_RUN_TIME_LIMIT = 1_000_000_000;
+
+export interface AsyncExecution {
+  notifier: Notifier;
+  jobs: ExecutionJobService;
+  /** Registers POST /execute/async, GET /executions/{id} and /ws, each in its own scope. */
+  registerRoutes(app: FastifyInstance): Promise<void>;
+}
+
+export async function buildAsyncExecution(
+  app: FastifyInstance,
+  deps: {
+    settings: Settings;
+    database: Database;
+    snippets: SnippetService;
+    guard: AuthGuard;
+    sandbox: Sandbox;
+  },
+): Promise<AsyncExecution> {
+  const { settings, database, snippets, guard } = deps;
+  const logger = app.log as unknown as Logger;
+  const realtime = await createRealtime(settings, { database, logger });
+  const queue = await createExecutionQueue(settings);
+  const jobs = createExecutionJobService({
+    db: database.db,
+    queue,
+    snippets,
+    logger,
+    rateLimitPerMinute: settings.execution.rateLimitPerMinute,
+  });
+  let worker: ExecutionJobWorker | undefined;
+  if (settings.queue.runWorkersInProcess) {
+    const processor = createExecutionJobProcessor({
+      db: database.db,
+      executor: createExecutorService({
+        sandbox: deps.sandbox,
+        logger,
+        rateLimitPerMinute: NO_RUN_TIME_LIMIT,
+      }),
+      notifier: realtime.notifier,
+      snippets,
+      logger,
+    });
+    worker = startExecutionJobWorker({
+      queue,
+      processor,
+      concurrency: Math.max(1, settings.execution.maxConcurrent || autoPoolSize()),
+      logger,
+    });
+  }
+  // preClose: stop taking jobs and let running ones finish while the database is still open.
+  app.addHook("preClose", async () => {
+    await worker?.stop();
+    await queue.close();
+    await realtime.close();
+  });
+
+  return {
+    notifier: realtime.notifier,
+    jobs,
+    async registerRoutes(scopeParent) {
+      await scopeParent.register(async (scope) =>
+        registerExecutionAsyncRoutes(scope, {
+          jobs,
+          guard,
+          maxCodeBytes: settings.execution.maxCodeBytes,
+          defaultTimeoutSeconds: settings.execution.timeoutSeconds,
+        }),
+      );
+      await scopeParent.register(async (scope) =>
+        registerWsRoutes(scope, { hub: realtime.hub, guard, jobs }),
+      );
+    },
+  };
+}
