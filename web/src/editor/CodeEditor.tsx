@@ -83,7 +83,12 @@ export default function CodeEditor({ value, onChange, onRun, violations, label }
           syntaxHighlighting(highlight),
           lintGutter(),
           theme,
-          EditorView.contentAttributes.of({ "aria-label": label, "data-testid": "code-input" }),
+          // tabindex makes the (scrollable) editor count as keyboard-reachable for axe too.
+          EditorView.contentAttributes.of({
+            "aria-label": label,
+            "data-testid": "code-input",
+            tabindex: "0",
+          }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) latest.current.onChange(u.state.doc.toString());
           }),
