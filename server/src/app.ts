@@ -24,6 +24,7 @@ import { registerExecutionRoutes } from "./routes/execution-routes.js";
 import { type HealthChecks, registerHealthRoutes } from "./routes/health-routes.js";
 import { registerSnippetRoutes } from "./routes/snippet-routes.js";
 import { registerWebRoutes, type SpaFallback } from "./routes/web-routes.js";
+import { registerSearchArea } from "./search/search-wiring.js"; // issue 6
 import { createRunService } from "./services/run-service.js";
 import { createSnippetService, type SnippetService } from "./services/snippet-service.js";
 import { createUserService, type UserService } from "./services/user-service.js";
@@ -211,5 +212,8 @@ export async function buildApp(
   // --- async execution + realtime (issue 4) ---
   await asyncExecution.registerRoutes(app);
   // --- end async execution + realtime (issue 4) ---
+  // --- search + sync (issue 6) ---
+  await registerSearchArea(app, { settings, database, snippets, guard, healthChecks });
+  // --- end search + sync (issue 6) ---
   return app;
 }
