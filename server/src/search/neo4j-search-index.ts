@@ -1,0 +1,234 @@
+// SearchIndex on Neo4j: the original's graph — (:Snippet)-[:OWNED_BY]->(:User),
+// -[:WRITTEN_IN]->(:Language), -[:HAS_TIME_COMPLEXITY|HAS_SPACE_COMPLEXITY]->(:Complexity
+// {notation, rank}) — with a full-text index and the `snippet_embedding` vector index.
+// Every query starts from the caller's (:User) or checks OWNED_BY to it.
+import neo4j, { type Driver } from "neo4j-driver";
+import { complexityRank, normalizeComplexity } from "./complexity.js";
+import { runNeo4jMigrations } from "./neo4j-migrations/runner.js";
+import { compileFilter, filterOrder, luceneQuery } from "./neo4j-query-compiler.js";
+import { candidatePool, orderHits } from "./ordering.js";
+import {
+  type ComplexityType,
+  fuse,
+  type IndexedSnippet,
+  type IndexSearch,
+  type IndexSearchResult,
+  queryWords,
+  type SearchHit,
+  type SearchIndex,
+} from "./search-index.js";
+
+const CANDIDATES = 50;
+
+const HIT_FIELDS = `s.id AS id, s.title AS title, s.language AS language,
+  s.description AS description, s.timeComplexity AS timeComplexity,
+  s.spaceComplexity AS spaceComplexity`;
+
+type Row = { get(key: string): unknown };
+
+const toHit = (r: Row, score: number): SearchHit => ({
+  snippetId: r.get("id") as string,
+  title: (r.get("title") as string | null) ?? null,
+  language: r.get("language") as string,
+  description: (r.get("description") as string | null) ?? null,
+  timeComplexity: (r.get("timeComplexity") as string | null) ?? null,
+  spaceComplexity: (r.get("spaceComplexity") as string | null) ?? null,
+  score,
+});
+
+const UPSERT = `
+MERGE (u:User {id: $userId})
+MERGE (s:Snippet {id: $snippetId})
+SET s.title = $title, s.description = $description, s.terms = $terms,
+    s.language = $language, s.isStarred = $isStarred,
+    s.timeComplexity = $timeComplexity, s.spaceComplexity = $spaceComplexity,
+    s.timeRank = $timeRank, s.spaceRank = $spaceRank,
+    s.embedding = $embedding, s.embeddingModel = $embeddingModel,
+    s.updatedAt = datetime($updatedAt), s.indexedAt = datetime()
+WITH s, u
+OPTIONAL MATCH (s)-[old:OWNED_BY|WRITTEN_IN|HAS_TIME_COMPLEXITY|HAS_SPACE_COMPLEXITY]->()
+DELETE old
+WITH DISTINCT s, u
+MERGE (s)-[:OWNED_BY]->(u)
+MERGE (l:Language {name: $language})
+MERGE (s)-[:WRITTEN_IN]->(l)
+FOREACH (n IN CASE WHEN $timeComplexity IS NULL THEN [] ELSE [$timeComplexity] END |
+  MERGE (c:Complexity {notation: n}) ON CREATE SET c.rank = $timeRank
+  MERGE (s)-[:HAS_TIME_COMPLEXITY]->(c))
+FOREACH (n IN CASE WHEN $spaceComplexity IS NULL THEN [] ELSE [$spaceComplexity] END |
+  MERGE (c:Complexity {notation: n}) ON CREATE SET c.rank = $spaceRank
+  MERGE (s)-[:HAS_SPACE_COMPLEXITY]->(c))`;
+
+export interface Neo4jConfig {
+  uri: string;
+  user: string;
+  password: string | undefined;
+}
+
+export class Neo4jSearchIndex implements SearchIndex {
+  readonly kind = "neo4j" as const;
+
+  constructor(private readonly driver: Driver) {}
+
+  static connect(cfg: Neo4jConfig): Neo4jSearchIndex {
+    const driver = neo4j.driver(cfg.uri, neo4j.auth.basic(cfg.user, cfg.password ?? ""), {
+      disableLosslessIntegers: true,
+      // Fail fast when the server is down: the sync keeps events pending and retries.
+      connectionTimeout: 3_000,
+      connectionAcquisitionTimeout: 5_000,
+      maxTransactionRetryTime: 2_000,
+    });
+    return new Neo4jSearchIndex(driver);
+  }
+
+  private async run(cypher: string, params: Record<string, unknown> = {}) {
+    const session = this.driver.session();
+    try {
+      return (await session.run(cypher, params)).records;
+    } finally {
+      await session.close();
+    }
+  }
+
+  async init(): Promise<void> {
+    await runNeo4jMigrations(this.driver);
+  }
+
+  async upsert(doc: IndexedSnippet): Promise<void> {
+    await this.run(UPSERT, {
+      userId: doc.userId,
+      snippetId: doc.snippetId,
+      title: doc.title,
+      description: doc.description,
+      terms: doc.terms,
+      language: doc.language,
+      isStarred: doc.isStarred,
+      timeComplexity: doc.timeComplexity,
+      spaceComplexity: doc.spaceComplexity,
+      timeRank: complexityRank(doc.timeComplexity) ?? null,
+      spaceRank: complexityRank(doc.spaceComplexity) ?? null,
+      embedding: doc.embedding,
+      embeddingModel: doc.embeddingModel,
+      updatedAt: doc.updatedAt.toISOString(),
+    });
+  }
+
+  async remove(userId: string, snippetId: string): Promise<void> {
+    await this.run(
+      "MATCH (s:Snippet {id: $snippetId})-[:OWNED_BY]->(:User {id: $userId}) DETACH DELETE s",
+      { userId, snippetId },
+    );
+  }
+
+  async search(userId: string, req: IndexSearch): Promise<IndexSearchResult> {
+    const { query, limit } = req;
+    const filter = compileFilter(query);
+    const params = { ...filter.params, userId };
+    const words = queryWords(query.text);
+    if (words.length === 0 && !req.embedding) {
+      const records = await this.run(
+        `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet) WHERE ${filter.where}
+         RETURN ${HIT_FIELDS} ORDER BY ${filterOrder(query)} LIMIT $limit`,
+        { ...params, limit: neo4j.int(limit) },
+      );
+      return { hits: records.map((r) => toHit(r, 1)), strategy: "filter" };
+    }
+    const [textIds, vectorIds] = await Promise.all([
+      words.length > 0
+        ? this.run(
+            `CALL db.index.fulltext.queryNodes('snippet_text', $lucene) YIELD node AS s, score
+             WHERE EXISTS { MATCH (s)-[:OWNED_BY]->(:User {id: $userId}) } AND ${filter.where}
+             RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
+            { ...params, lucene: luceneQuery(words), k: neo4j.int(CANDIDATES) },
+          ).then((rs) => rs.map((r) => r.get("id") as string))
+        : Promise.resolve([] as string[]),
+      req.embedding
+        ? this.run(
+            // Exact cosine over the user's own snippets: a global ANN index would return
+            // other users' neighbours first and lose recall after the owner filter.
+            `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
+             WHERE s.embeddingModel = $model AND ${filter.where}
+             WITH s, vector.similarity.cosine(s.embedding, $embedding) AS score
+             WHERE score > 0.5
+             RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
+            {
+              ...params,
+              model: req.embeddingModel,
+              embedding: req.embedding,
+              k: neo4j.int(CANDIDATES),
+            },
+          ).then((rs) => rs.map((r) => r.get("id") as string))
+        : Promise.resolve([] as string[]),
+    ]);
+    const fused = [...fuse([textIds, vectorIds].filter((l) => l.length > 0))].sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+    );
+    const pool =
+      query.order === "fastest" || query.order === "slowest" ? candidatePool(limit) : limit;
+    const hits = await this.fetchHits(userId, fused.slice(0, pool));
+    return { hits: orderHits(hits, query.order).slice(0, limit), strategy: "hybrid" };
+  }
+
+  private async fetchHits(userId: string, scored: [string, number][]): Promise<SearchHit[]> {
+    if (scored.length === 0) return [];
+    const records = await this.run(
+      `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet) WHERE s.id IN $ids RETURN ${HIT_FIELDS}`,
+      { userId, ids: scored.map(([id]) => id) },
+    );
+    const byId = new Map(records.map((r) => [r.get("id") as string, r]));
+    return scored.flatMap(([id, score]) => {
+      const r = byId.get(id);
+      return r ? [toHit(r, score)] : [];
+    });
+  }
+
+  async byComplexity(userId: string, type: ComplexityType, value: string, limit: number) {
+    const rel = type === "time" ? "HAS_TIME_COMPLEXITY" : "HAS_SPACE_COMPLEXITY";
+    const notation = normalizeComplexity(value);
+    const match = `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)-[:${rel}]->(:Complexity {notation: $notation})`;
+    const params = { userId, notation };
+    const [records, counted] = await Promise.all([
+      this.run(
+        `${match} RETURN ${HIT_FIELDS} ORDER BY s.isStarred DESC, s.updatedAt DESC, s.id LIMIT $limit`,
+        { ...params, limit: neo4j.int(limit) },
+      ),
+      this.run(`${match} RETURN count(s) AS n`, params),
+    ]);
+    return {
+      hits: records.map((r) => toHit(r, 1)),
+      total: Number(counted[0]?.get("n") ?? 0),
+    };
+  }
+
+  async similar(userId: string, snippetId: string, limit: number): Promise<SearchHit[] | null> {
+    const source = await this.run(
+      "MATCH (:User {id: $userId})<-[:OWNED_BY]-(src:Snippet {id: $snippetId}) RETURN src.id AS id",
+      { userId, snippetId },
+    );
+    if (source.length === 0) return null;
+    const records = await this.run(
+      `MATCH (u:User {id: $userId})<-[:OWNED_BY]-(src:Snippet {id: $snippetId})
+       MATCH (u)<-[:OWNED_BY]-(s:Snippet)
+       WHERE s <> src AND s.embeddingModel = src.embeddingModel
+       WITH s, vector.similarity.cosine(s.embedding, src.embedding) AS score
+       RETURN ${HIT_FIELDS}, score ORDER BY score DESC, s.id LIMIT $limit`,
+      { userId, snippetId, limit: neo4j.int(limit) },
+    );
+    // Neo4j reports cosine as (1 + cos) / 2; give back the cosine itself, as PostgreSQL does.
+    return records.map((r) => toHit(r, Math.max(0, 2 * (r.get("score") as number) - 1)));
+  }
+
+  async clear(): Promise<void> {
+    await this.run(
+      "MATCH (s:Snippet) CALL { WITH s DETACH DELETE s } IN TRANSACTIONS OF 1000 ROWS",
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.run("RETURN 1");
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}

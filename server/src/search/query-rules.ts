@@ -1,0 +1,185 @@
+// Deterministic query understanding: always available, no model. Recognises Big-O
+// notations and their names, comparisons ("worse than O(n)"), "efficient", orderings,
+// languages, "starred" and "top N"; whatever is left is the free-text meaning.
+import { NOTATIONS, type Notation, rankOf, toNotation } from "./complexity.js";
+import {
+  type ComplexityRange,
+  type QueryUnderstander,
+  type SearchOrder,
+  type StructuredQuery,
+  structuredQuerySchema,
+} from "./structured-query.js";
+
+const NAMED: [RegExp, Notation][] = [
+  [/\bconstant\b/, "O(1)"],
+  [/\blog[- ]?linear\b|\blinearithmic\b|\bn log n\b|\bnlogn\b/, "O(n log n)"],
+  [/\blogarithmic\b/, "O(log n)"],
+  // "linear search" / "linear probing" name algorithms, not a complexity.
+  [/\blinear\b(?!\s+(?:search|probing|probe|regression|algebra|scan))/, "O(n)"],
+  [/\bquadratic\b/, "O(n^2)"],
+  [/\bcubic\b/, "O(n^3)"],
+  [/\bexponential\b/, "O(2^n)"],
+  [/\bfactorial time\b/, "O(n!)"],
+];
+
+const LANGUAGES: Record<string, string> = {
+  python: "python",
+  py: "python",
+  javascript: "javascript",
+  js: "javascript",
+  typescript: "typescript",
+  ts: "typescript",
+  java: "java",
+  go: "go",
+  golang: "go",
+  rust: "rust",
+  ruby: "ruby",
+  "c++": "cpp",
+  cpp: "cpp",
+  "c#": "csharp",
+  kotlin: "kotlin",
+  swift: "swift",
+  sql: "sql",
+};
+
+/** Words that only say "my stuff" or "show me"; they carry no meaning to match. */
+const FILLER = new Set(
+  `my me mine i show find give list get all any some the a an of for in on with that which
+  what is are was be to and or code codes snippet snippets program programs function functions
+  script scripts implementation implementations algorithm algorithms written using uses use
+  runs run complexity time times please version versions one ones stuff things thing`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const ORDER_RULES: [RegExp, SearchOrder][] = [
+  [/\b(?:fastest|quickest|most efficient|best performing)\b/, "fastest"],
+  [/\b(?:slowest|least efficient|worst performing|most expensive)\b/, "slowest"],
+  [/\b(?:newest|latest|most recent|recently)\b/, "newest"],
+];
+
+const BIG_O = /\bo\s*\(([^()]{1,24}(?:\([^()]{0,12}\))?[^()]{0,12})\)/gi;
+const SPACE_NEAR = /^\s*(?:space|memory|extra space|auxiliary)\b/;
+const SPACE_BEFORE = /\b(?:space|memory)\s*(?:complexity)?\s*(?:of|is|=|:)?\s*$/;
+
+interface Mention {
+  notation: Notation;
+  start: number;
+  end: number;
+}
+
+function findMentions(q: string): Mention[] {
+  const found: Mention[] = [];
+  for (const m of q.matchAll(BIG_O)) {
+    const notation = toNotation(`O(${m[1]})`);
+    if (notation) found.push({ notation, start: m.index, end: m.index + m[0].length });
+  }
+  for (const [re, notation] of NAMED) {
+    const m = re.exec(q);
+    if (m && !found.some((f) => m.index >= f.start && m.index < f.end)) {
+      found.push({ notation, start: m.index, end: m.index + m[0].length });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** Bounds implied by the words right before a mention ("worse than", "at most"…). */
+function rangeFor(before: string, n: Notation): ComplexityRange {
+  const r = rankOf(n);
+  const step = (i: number) => NOTATIONS[Math.max(0, Math.min(NOTATIONS.length - 1, i))];
+  if (/\b(?:worse|slower) than\s*$/.test(before)) return { min: step(r + 1) };
+  if (/\b(?:better|faster) than\s*$/.test(before)) return { max: step(r - 1) };
+  if (/\b(?:at most|no worse than|up to|within|under|below)\s*$/.test(before)) return { max: n };
+  if (/\b(?:at least|no better than|above)\s*$/.test(before)) return { min: n };
+  return { min: n, max: n };
+}
+
+const COMPARATIVE =
+  /\b(?:worse than|slower than|better than|faster than|at most|no worse than|up to|within|under|below|at least|no better than|above)\s*$/;
+
+export function parseQueryRules(raw: string): StructuredQuery {
+  let q = ` ${raw.toLowerCase().replace(/\s+/g, " ").trim()} `;
+  let time: ComplexityRange | undefined;
+  let space: ComplexityRange | undefined;
+  const cut: [number, number][] = [];
+
+  for (const m of findMentions(q)) {
+    const before = q.slice(0, m.start);
+    const after = q.slice(m.end);
+    const isSpace = SPACE_NEAR.test(after) || SPACE_BEFORE.test(before);
+    const range = rangeFor(before, m.notation);
+    if (isSpace) space ??= range;
+    else time ??= range;
+    const cmp = COMPARATIVE.exec(before);
+    cut.push([cmp ? cmp.index : m.start, m.end]);
+    const spaceWord = SPACE_NEAR.exec(after);
+    if (isSpace && spaceWord) cut.push([m.end, m.end + spaceWord[0].length]);
+  }
+  // Blank out what was understood, keeping offsets stable while cutting.
+  for (const [a, b] of cut) q = q.slice(0, a) + " ".repeat(b - a) + q.slice(b);
+
+  let order: SearchOrder = "relevance";
+  for (const [re, o] of ORDER_RULES) {
+    if (re.test(q)) {
+      order = o;
+      q = q.replace(re, " ");
+      break;
+    }
+  }
+  if (
+    !time &&
+    /\b(?:efficient|fast|quick|performant|scalable)\b/.test(q) &&
+    order === "relevance"
+  ) {
+    time = { max: "O(n log n)" };
+  }
+  if (!time && /\b(?:inefficient|slow|brute[- ]?force|naive)\b/.test(q) && order === "relevance") {
+    time = { min: "O(n^2)" };
+  }
+  q = q.replace(/\b(?:efficient|inefficient|fast|quick|slow|performant|scalable)\b/g, " ");
+
+  let limit: number | undefined;
+  const top = /\b(?:top|first|best)\s+(\d{1,2})\b/.exec(q);
+  if (top) {
+    limit = Math.min(50, Math.max(1, Number(top[1])));
+    q = q.replace(top[0], " ");
+  }
+  q = q.replace(/\b(?:first|last)\b/g, " ");
+
+  let starred: boolean | undefined;
+  if (/\b(?:starred|favou?rites?|favou?rited)\b/.test(q)) {
+    starred = true;
+    q = q.replace(/\b(?:starred|favou?rites?|favou?rited)\b/g, " ");
+  }
+
+  let language: string | undefined;
+  // Punctuation around words is noise ("sorting?"), but "c++" and "c#" are names.
+  const words = q
+    .split(" ")
+    .map((w) => w.replace(/^[^a-z0-9]+|[^a-z0-9+#]+$/g, ""))
+    .filter(Boolean);
+  const kept: string[] = [];
+  for (const w of words) {
+    const lang = LANGUAGES[w];
+    if (lang && language === undefined) {
+      language = lang;
+      continue;
+    }
+    if (FILLER.has(w) || /^[^a-z0-9]+$/.test(w)) continue;
+    kept.push(w);
+  }
+
+  return structuredQuerySchema.parse({
+    text: kept.join(" ").slice(0, 500),
+    ...(time && { time }),
+    ...(space && { space }),
+    ...(language && { language }),
+    ...(starred !== undefined && { starred }),
+    order,
+    ...(limit !== undefined && { limit }),
+  });
+}
+
+export const rulesUnderstander: QueryUnderstander = {
+  understand: async (q) => ({ query: parseQueryRules(q), by: "rules" }),
+};

@@ -1,0 +1,91 @@
+// The SearchIndex port: a per-user searchable copy of snippets, kept by the sync processor.
+// Every read takes the caller's user id and adapters filter by it inside the query itself.
+import type { StructuredQuery } from "./structured-query.js";
+
+/** What the sync writes: the snippet's searchable fields, its words and its embedding. */
+export interface IndexedSnippet {
+  snippetId: string;
+  userId: string;
+  title: string | null;
+  description: string | null;
+  language: string;
+  timeComplexity: string | null;
+  spaceComplexity: string | null;
+  isStarred: boolean;
+  /** Title, description and identifier words (see text-features.ts searchTerms). */
+  terms: string;
+  embedding: number[];
+  embeddingModel: string;
+  updatedAt: Date;
+}
+
+export interface SearchHit {
+  snippetId: string;
+  title: string | null;
+  language: string;
+  description: string | null;
+  timeComplexity: string | null;
+  spaceComplexity: string | null;
+  /** 0..1, higher is better; 1 for pure filter matches. */
+  score: number;
+}
+
+export interface IndexSearch {
+  /** The query, already understood and validated. */
+  query: StructuredQuery;
+  /** The query text's embedding (null when the query has no free text). */
+  embedding: number[] | null;
+  embeddingModel: string;
+  limit: number;
+}
+
+export interface IndexSearchResult {
+  hits: SearchHit[];
+  /** "hybrid" = full text fused with vectors; "filter" = structured filters only. */
+  strategy: "hybrid" | "filter";
+}
+
+export type ComplexityType = "time" | "space";
+
+export interface SearchIndex {
+  readonly kind: "postgres" | "neo4j";
+  /** Prepare storage (migrations, extensions); safe to call again. */
+  init(): Promise<void>;
+  upsert(doc: IndexedSnippet): Promise<void>;
+  /** Idempotent: removing what is not there succeeds. */
+  remove(userId: string, snippetId: string): Promise<void>;
+  search(userId: string, req: IndexSearch): Promise<IndexSearchResult>;
+  byComplexity(
+    userId: string,
+    type: ComplexityType,
+    value: string,
+    limit: number,
+  ): Promise<{ hits: SearchHit[]; total: number }>;
+  /** Nearest neighbours of one of the user's snippets; null when it is not indexed. */
+  similar(userId: string, snippetId: string, limit: number): Promise<SearchHit[] | null>;
+  /** Drop every document (resync rebuilds from PostgreSQL afterwards). */
+  clear(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reciprocal-rank fusion: robust to the different scales of text rank and cosine. */
+export const RRF_K = 60;
+
+export function fuse(lists: string[][]): Map<string, number> {
+  const scores = new Map<string, number>();
+  for (const list of lists) {
+    list.forEach((id, i) => {
+      scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + i + 1));
+    });
+  }
+  // Scale so a document first in every list scores 1.
+  const best = lists.length / (RRF_K + 1);
+  for (const [id, s] of scores) scores.set(id, s / best);
+  return scores;
+}
+
+/** Free-text words safe to hand any query parser: letters and digits only. */
+export function queryWords(text: string): string[] {
+  return [...new Set(text.toLowerCase().match(/[a-z0-9]+/g) ?? [])].slice(0, 32);
+}

@@ -1,0 +1,167 @@
+// Builds the search area from settings — embedder, index, understanding, sync and search
+// services — for the app, `npm run sync-worker` and `npm run resync` alike.
+import { GoogleGenAI } from "@google/genai";
+import type { FastifyInstance } from "fastify";
+import type { AuthGuard } from "../auth/auth-guard.js";
+import type { Settings } from "../config.js";
+import type { Database } from "../db/database.js";
+import type { HealthChecks } from "../routes/health-routes.js";
+import { registerSearchRoutes } from "../routes/search-routes.js";
+import { createSearchService, type SearchService } from "../services/search-service.js";
+import type { SnippetService } from "../services/snippet-service.js";
+import {
+  type ComplexityEstimator,
+  createSyncService,
+  type SyncLogger,
+  type SyncService,
+} from "../services/sync-service.js";
+import { advisoryLock, processLock } from "./drain-lock.js";
+import { EMBEDDING_DIMENSIONS, type Embedder } from "./embedder.js";
+import { GeminiEmbedder } from "./gemini-embedder.js";
+import { createGeminiUnderstander } from "./gemini-query-understander.js";
+import { Neo4jSearchIndex } from "./neo4j-search-index.js";
+import { OfflineEmbedder } from "./offline-embedder.js";
+import { PostgresSearchIndex } from "./postgres-search-index.js";
+import { rulesUnderstander } from "./query-rules.js";
+import type { SearchIndex } from "./search-index.js";
+import type { QueryUnderstander } from "./structured-query.js";
+
+export interface SearchParts {
+  embedder: Embedder;
+  index: SearchIndex;
+  understander: QueryUnderstander;
+  sync: SyncService;
+  search: SearchService;
+  close(): Promise<void>;
+}
+
+export interface SearchOverrides {
+  embedder?: Embedder;
+  index?: SearchIndex;
+  understander?: QueryUnderstander;
+  estimateComplexity?: ComplexityEstimator;
+}
+
+function geminiClient(settings: Settings): GoogleGenAI | undefined {
+  const { apiKey, baseUrl } = settings.gemini;
+  if (!apiKey) return undefined;
+  return new GoogleGenAI({ apiKey, ...(baseUrl && { httpOptions: { baseUrl } }) });
+}
+
+export function buildEmbedder(settings: Settings, client = geminiClient(settings)): Embedder {
+  const choice = settings.search.embedder;
+  if (choice === "gemini" && !client) throw new Error("EMBEDDER=gemini needs GEMINI_API_KEY");
+  if (client && choice !== "offline") {
+    return new GeminiEmbedder(client, settings.gemini.embeddingModel);
+  }
+  return new OfflineEmbedder(EMBEDDING_DIMENSIONS);
+}
+
+export function buildIndex(settings: Settings, database: Database): SearchIndex {
+  if (settings.search.index === "neo4j") {
+    const { uri, user, password } = settings.search.neo4j;
+    if (!uri) throw new Error("NEO4J_URI is required when SEARCH_INDEX=neo4j");
+    return Neo4jSearchIndex.connect({ uri, user, password });
+  }
+  return new PostgresSearchIndex(database.db, EMBEDDING_DIMENSIONS);
+}
+
+export async function buildSearch(
+  settings: Settings,
+  deps: {
+    database: Database;
+    snippets: Pick<SnippetService, "assertOwned">;
+    logger?: SyncLogger;
+    overrides?: SearchOverrides;
+  },
+): Promise<SearchParts> {
+  const o = deps.overrides ?? {};
+  const client = geminiClient(settings);
+  const embedder = o.embedder ?? buildEmbedder(settings, client);
+  const index = o.index ?? buildIndex(settings, deps.database);
+  const understander =
+    o.understander ??
+    (client
+      ? createGeminiUnderstander({ client, model: settings.gemini.model })
+      : rulesUnderstander);
+  try {
+    await index.init();
+  } catch (err) {
+    // A down index must not stop the API: writes go to the outbox, and the sync retries
+    // init-dependent work when the index returns.
+    deps.logger?.warn({ err: String(err) }, "search index init failed; will retry through sync");
+  }
+  const sync = createSyncService({
+    db: deps.database.db,
+    index,
+    embedder,
+    lock: deps.database.pool ? advisoryLock(deps.database.pool) : processLock(),
+    estimateComplexity: o.estimateComplexity,
+    logger: deps.logger,
+  });
+  const search = createSearchService({
+    index,
+    embedder,
+    understander,
+    snippets: deps.snippets,
+    logger: deps.logger,
+  });
+  return {
+    embedder,
+    index,
+    understander,
+    sync,
+    search,
+    async close() {
+      await sync.stop();
+      if (!o.index) await index.close();
+    },
+  };
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The search area (issue 6): tests and entry points reach the sync through it. */
+    searchParts: SearchParts;
+  }
+}
+
+/** How often the embedded in-process sync looks at the outbox. */
+const IN_PROCESS_SYNC_INTERVAL_MS = 250;
+
+/** Wires search into the app: services, health check, in-process sync, routes. */
+export async function registerSearchArea(
+  app: FastifyInstance,
+  deps: {
+    settings: Settings;
+    database: Database;
+    snippets: SnippetService;
+    guard: AuthGuard;
+    healthChecks: HealthChecks;
+  },
+): Promise<SearchParts> {
+  const parts = await buildSearch(deps.settings, {
+    database: deps.database,
+    snippets: deps.snippets,
+    logger: app.log,
+  });
+  app.decorate("searchParts", parts);
+  app.addHook("onClose", () => parts.close());
+  deps.healthChecks.search = async () => {
+    await parts.index.ping();
+    return {
+      status: "ok",
+      index: parts.index.kind,
+      embedder: parts.embedder.model,
+      pending_sync_events: await parts.sync.pendingCount(),
+    };
+  };
+  // Embedded mode drains in this process; otherwise `npm run sync-worker` does.
+  if (deps.settings.queue.runWorkersInProcess) {
+    parts.sync.start(IN_PROCESS_SYNC_INTERVAL_MS);
+  }
+  await app.register(async (scope) =>
+    registerSearchRoutes(scope, { search: parts.search, guard: deps.guard }),
+  );
+  return parts;
+}
