@@ -18,7 +18,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   memoryLimitMb: 256,
-  maxProcesses: 32,
+  maxProcesses: 16,
   maxFileBytes: 16 << 20,
   maxOpenFiles: 64,
   maxCpuSeconds: 40,
@@ -83,6 +83,11 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     "--unshare-user",
     "--disable-userns", // no nested user namespaces even if seccomp is missing
     "--die-with-parent",
+    // The runner itself is the namespace's pid 1, reaped by the outer bwrap. bwrap's own
+    // init would report the exit through an eventfd, after which the outer bwrap exits
+    // without reaping it: a zombie per run for the host's init (or no one) to collect.
+    // As pid 1, the runner's exit also kills anything user code left in the namespace.
+    "--as-pid-1",
     "--new-session", // no TIOCSTI into a controlling terminal
     "--clearenv",
     "--cap-drop",
@@ -100,6 +105,10 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     "/tmp",
     "--hostname",
     "sandbox",
+    // bwrap's root is a tmpfs with no size limit: without this, writing under a mount
+    // point's parent (e.g. /usr/lib) would fill host memory. /tmp stays its own tmpfs.
+    "--remount-ro",
+    "/",
     "/usr/bin/python3",
     ...runnerArgs(c, { runner: SANDBOX_RUNNER_DIR, tools, seccomp }),
   ];

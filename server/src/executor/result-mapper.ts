@@ -61,7 +61,9 @@ function crashed(
   raw: RawOutcome,
   failure: (t: string, e: string) => ExecutionResult,
 ): ExecutionResult {
-  if (raw.controlOverflow) return failure("SandboxError", "The program sent an invalid result");
+  if (raw.controlOverflow || raw.message !== undefined) {
+    return failure("SandboxError", "The program sent an invalid result");
+  }
   const sig = raw.exitSignal;
   if (sig === 24) return failure("ResourceLimitExceeded", "CPU time limit exceeded");
   if (sig === 25) return failure("ResourceLimitExceeded", "File size limit exceeded");

@@ -1,8 +1,11 @@
 // One pre-started runner: spawned as an unprivileged uid, warmed until it says "ready",
 // then given exactly one job. Whatever happens, the whole process tree is killed at the
-// end (SIGKILL to its process group; for bwrap, --die-with-parent then takes down the
-// namespace's pid 1 and with it every process inside).
+// end. For bwrap we SIGKILL the namespace's pid 1 (the runner, bwrap's child): the kernel
+// then kills everything inside, and the outer bwrap reaps it and exits. Killing the outer
+// bwrap first would also work (--die-with-parent) but orphans pid 1, leaving a zombie for
+// the host's init to reap, counted against the uid's RLIMIT_NPROC until then.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import { OutputCollector } from "./output-collector.js";
@@ -10,6 +13,8 @@ import { ControlReader, readySchema } from "./protocol.js";
 import type { OutputChunk } from "./sandbox.js";
 
 const READY_TIMEOUT_MS = 10_000;
+/** If the tree has not gone this long after a kill, kill the process group too. */
+const KILL_FALLBACK_MS = 1000;
 const STARTUP_STDERR_BYTES = 4096;
 
 export interface JobOptions {
@@ -43,11 +48,14 @@ export class WarmProcess {
   private readonly control = new ControlReader();
   private startupStderr = "";
   private onControl: (() => void) | undefined;
+  private killed = false;
+  private readonly isolation: Launcher["isolation"];
 
   constructor(
     launcher: Launcher,
     readonly uid: number,
   ) {
+    this.isolation = launcher.isolation;
     this.child = spawn(launcher.command, [...launcher.args], {
       uid,
       gid: uid,
@@ -109,11 +117,22 @@ export class WarmProcess {
   kill(): void {
     const pid = this.child.pid;
     if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      this.child.kill("SIGKILL");
+    if (this.killed) return;
+    this.killed = true;
+    const inner = this.isolation === "bwrap" ? childPids(pid) : [];
+    for (const child of inner) signal(child);
+    if (inner.length === 0) {
+      this.killGroup();
+      return;
     }
+    const fallback = setTimeout(() => this.killGroup(), KILL_FALLBACK_MS);
+    void this.closed.then(() => clearTimeout(fallback));
+  }
+
+  private killGroup(): void {
+    const pid = this.child.pid as number;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!signal(-pid)) this.child.kill("SIGKILL");
   }
 
   /** Sends the job and resolves once the tree is gone. Call once, after `ready`. */
@@ -157,6 +176,24 @@ export class WarmProcess {
         wallMs: performance.now() - started,
       };
     });
+  }
+}
+
+function signal(pid: number): boolean {
+  try {
+    process.kill(pid, "SIGKILL");
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8");
+    return text.split(" ").filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 

@@ -29,7 +29,7 @@ def parse_config(argv):
         "seccomp": cfg.get("seccomp", ""),
         "limits": {
             "address_space": int(cfg.get("as", 256 << 20)),
-            "nproc": int(cfg.get("nproc", 32)),
+            "nproc": int(cfg.get("nproc", 16)),
             "fsize": int(cfg.get("fsize", 16 << 20)),
             "nofile": int(cfg.get("nofile", 64)),
             "cpu_seconds": int(cfg.get("cpu", 40)),
