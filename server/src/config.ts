@@ -62,8 +62,8 @@ const envSchema = z.object({
   SANDBOX_UID_COUNT: int(1, 4096).default(64),
   PYTHON_PATH: z.string().default("/usr/bin/python3"),
   EXTRA_ALLOWED_MODULES: list.default([]),
-  EXECUTION_RATE_LIMIT_PER_MINUTE: int(0, 100_000).default(10),
-  ANALYSIS_RATE_LIMIT_PER_MINUTE: int(0, 100_000).default(10),
+  EXECUTION_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
+  ANALYSIS_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
 
   GEMINI_API_KEY: optional,
   GEMINI_MODEL: z.string().default("gemini-2.5-flash"),

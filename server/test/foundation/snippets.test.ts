@@ -126,6 +126,13 @@ describe.each(DRIVERS)("snippets API on %s", (driver) => {
     expect(page.json().items.map((i: { title: string }) => i.title)).toEqual(["s4", "s3"]);
     expect(page.json().total).toBe(5);
 
+    const pastEnd = await t.app.inject({
+      method: "GET",
+      url: "/snippets?offset=10",
+      headers: u.headers,
+    });
+    expect(pastEnd.json()).toMatchObject({ items: [], total: 5, offset: 10 });
+
     const onlyStarred = await t.app.inject({
       method: "GET",
       url: "/snippets?starred=true",

@@ -1,6 +1,6 @@
 // Snippet queries. Every mutation that the search index must see writes its outbox row
 // through `recordSyncEvent` inside the caller's transaction.
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../database.js";
 import { type SnippetRow, snippets, syncEvents } from "../schema/index.js";
 
@@ -56,26 +56,69 @@ export async function findSnippet(
   return row;
 }
 
+const userPlaceholder = sql.placeholder("userId");
+const pageOf = (where: SQL | undefined) =>
+  ({
+    where,
+    // The total rides along on every row (a window count): one round trip per page, not two.
+    columns: { ...snippetSummaryColumns, total: sql<number>`count(*) over()`.mapWith(Number) },
+  }) as const;
+
+type ListQuery = {
+  execute(params: Record<string, unknown>): Promise<(SnippetSummaryRow & { total: number })[]>;
+};
+const prepared = new WeakMap<object, Map<string, ListQuery>>();
+
+/** Prepared once per database and filter shape: the hot listing path skips query planning. */
+function listQuery(db: DbOrTx, starred: boolean | undefined): ListQuery {
+  const key = starred === undefined ? "all" : String(starred);
+  let perDb = prepared.get(db);
+  if (!perDb) {
+    perDb = new Map();
+    prepared.set(db, perDb);
+  }
+  let q = perDb.get(key);
+  if (!q) {
+    const { where, columns } = pageOf(
+      starred === undefined
+        ? eq(snippets.userId, userPlaceholder)
+        : and(eq(snippets.userId, userPlaceholder), eq(snippets.isStarred, starred)),
+    );
+    q = db
+      .select(columns)
+      .from(snippets)
+      .where(where)
+      .orderBy(desc(snippets.isStarred), desc(snippets.updatedAt), desc(snippets.id))
+      .limit(sql.placeholder("limit"))
+      .offset(sql.placeholder("offset"))
+      .prepare(`list_snippets_${key}`) as unknown as ListQuery;
+    perDb.set(key, q);
+  }
+  return q;
+}
+
 export async function listSnippets(
   db: DbOrTx,
   userId: string,
   opts: { limit: number; offset: number; starred?: boolean | undefined },
 ): Promise<{ items: SnippetSummaryRow[]; total: number }> {
+  const rows = await listQuery(db, opts.starred).execute({
+    userId,
+    limit: opts.limit,
+    offset: opts.offset,
+  });
+  if (rows.length > 0) {
+    const total = rows[0]?.total ?? 0;
+    return { items: rows.map(({ total: _t, ...item }) => item), total };
+  }
+  if (opts.offset === 0) return { items: [], total: 0 };
+  // Past the last page the window count has no row to ride on; count separately.
   const where =
     opts.starred === undefined
       ? eq(snippets.userId, userId)
       : and(eq(snippets.userId, userId), eq(snippets.isStarred, opts.starred));
-  const [items, totals] = await Promise.all([
-    db
-      .select(snippetSummaryColumns)
-      .from(snippets)
-      .where(where)
-      .orderBy(desc(snippets.isStarred), desc(snippets.updatedAt), desc(snippets.id))
-      .limit(opts.limit)
-      .offset(opts.offset),
-    db.select({ total: count() }).from(snippets).where(where),
-  ]);
-  return { items, total: totals[0]?.total ?? 0 };
+  const [c] = await db.select({ total: count() }).from(snippets).where(where);
+  return { items: [], total: c?.total ?? 0 };
 }
 
 export async function updateSnippet(

@@ -1,0 +1,95 @@
+// Starts the real server as a child process (so load comes from another process) and
+// samples its memory from /proc.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Resident set size now, in MiB. */
+  rssMb(): number;
+  /** Peak resident set size since start (VmHWM), in MiB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+function procStatus(pid: number, field: string): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${field}:`));
+  return line ? Number(line.split(/\s+/)[1]) / 1024 : Number.NaN;
+}
+
+export async function startServer(
+  env: Record<string, string>,
+  script = "server/src/main.ts",
+): Promise<ServerProcess> {
+  const port = await freePort();
+  // Run node directly with tsx as a loader so the pid we measure is the server itself.
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      SERVE_WEB: "false",
+      ...env,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("server did not start in 60 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const pid = child.pid as number;
+  return {
+    url,
+    child,
+    rssMb: () => procStatus(pid, "VmRSS"),
+    peakRssMb: () => procStatus(pid, "VmHWM"),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Registers and logs in a user; returns the bearer header. */
+export async function signIn(url: string, email: string): Promise<Record<string, string>> {
+  const creds = { email, password: "benchmark-password" };
+  const json = { "content-type": "application/json" };
+  await fetch(`${url}/auth/register`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify(creds),
+  });
+  const res = await fetch(`${url}/auth/login`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify(creds),
+  });
+  const { access_token } = (await res.json()) as { access_token: string };
+  return { authorization: `Bearer ${access_token}` };
+}
