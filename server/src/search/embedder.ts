@@ -32,3 +32,9 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < n; i++) dot += (a[i] as number) * (b[i] as number);
   return dot;
 }
+
+/** A text with no features (offline) embeds to zeros; such a vector has no direction. */
+export const isZeroVector = (v: ArrayLike<number>): boolean => {
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
+};

@@ -4,6 +4,7 @@
 // Every query starts from the caller's (:User) or checks OWNED_BY to it.
 import neo4j, { type Driver } from "neo4j-driver";
 import { complexityRank, normalizeComplexity } from "./complexity.js";
+import { isZeroVector } from "./embedder.js";
 import { runNeo4jMigrations } from "./neo4j-migrations/runner.js";
 import { compileFilter, filterOrder, luceneQuery } from "./neo4j-query-compiler.js";
 import { candidatePool, orderHits } from "./ordering.js";
@@ -107,7 +108,8 @@ export class Neo4jSearchIndex implements SearchIndex {
       spaceComplexity: doc.spaceComplexity,
       timeRank: complexityRank(doc.timeComplexity) ?? null,
       spaceRank: complexityRank(doc.spaceComplexity) ?? null,
-      embedding: doc.embedding,
+      // Cosine is undefined for a zero vector and Neo4j would fail the whole query on it.
+      embedding: isZeroVector(doc.embedding) ? null : doc.embedding,
       embeddingModel: doc.embeddingModel,
       updatedAt: doc.updatedAt.toISOString(),
     });
@@ -147,7 +149,7 @@ export class Neo4jSearchIndex implements SearchIndex {
             // Exact cosine over the user's own snippets: a global ANN index would return
             // other users' neighbours first and lose recall after the owner filter.
             `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
-             WHERE s.embeddingModel = $model AND ${filter.where}
+             WHERE s.embeddingModel = $model AND s.embedding IS NOT NULL AND ${filter.where}
              WITH s, vector.similarity.cosine(s.embedding, $embedding) AS score
              WHERE score > 0.5
              RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
@@ -210,6 +212,7 @@ export class Neo4jSearchIndex implements SearchIndex {
       `MATCH (u:User {id: $userId})<-[:OWNED_BY]-(src:Snippet {id: $snippetId})
        MATCH (u)<-[:OWNED_BY]-(s:Snippet)
        WHERE s <> src AND s.embeddingModel = src.embeddingModel
+         AND s.embedding IS NOT NULL AND src.embedding IS NOT NULL
        WITH s, vector.similarity.cosine(s.embedding, src.embedding) AS score
        RETURN ${HIT_FIELDS}, score ORDER BY score DESC, s.id LIMIT $limit`,
       { userId, snippetId, limit: neo4j.int(limit) },

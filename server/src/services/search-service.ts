@@ -2,7 +2,7 @@
 // StructuredQuery, embed its free text, and let the configured SearchIndex answer. An index
 // that is down answers 503; it never falls back to another user's data or to raw text.
 import { NotFoundError, UnavailableError } from "../errors.js";
-import type { Embedder } from "../search/embedder.js";
+import { type Embedder, isZeroVector } from "../search/embedder.js";
 import type { ComplexityType, SearchHit, SearchIndex } from "../search/search-index.js";
 import type { QueryUnderstander } from "../search/structured-query.js";
 import type { SnippetService } from "./snippet-service.js";
@@ -54,7 +54,8 @@ export function createSearchService(deps: SearchDeps): SearchService {
       let vectorsFailed = false;
       if (query.text.trim()) {
         try {
-          embedding = await embedder.embedQuery(query.text);
+          const v = await embedder.embedQuery(query.text);
+          embedding = isZeroVector(v) ? null : v;
         } catch (err) {
           // A flaky embedding API should cost meaning, not the whole search: text still works.
           vectorsFailed = true;

@@ -1,0 +1,99 @@
+// A search stack on a real database and a real index, without HTTP: the snippet service
+// (which writes the outbox), the sync and the search service, as the app wires them.
+import { randomUUID } from "node:crypto";
+import { users } from "../../src/db/schema/index.js";
+import { processLock } from "../../src/search/drain-lock.js";
+import type { Embedder } from "../../src/search/embedder.js";
+import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
+import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
+import { PostgresSearchIndex } from "../../src/search/postgres-search-index.js";
+import { rulesUnderstander } from "../../src/search/query-rules.js";
+import type { SearchIndex } from "../../src/search/search-index.js";
+import { createSearchService, type SearchService } from "../../src/services/search-service.js";
+import { createSnippetService, type SnippetService } from "../../src/services/snippet-service.js";
+import {
+  type ComplexityEstimator,
+  createSyncService,
+  type SyncService,
+} from "../../src/services/sync-service.js";
+import { createTestDatabase, type Driver, type TestDatabase } from "../helpers/databases.js";
+import { neo4jForTests } from "./neo4j-server.js";
+
+export type IndexTarget = "postgres:pglite" | "postgres:postgres" | "neo4j";
+export const INDEX_TARGETS: IndexTarget[] = ["postgres:pglite", "postgres:postgres", "neo4j"];
+
+export interface Harness {
+  testDb: TestDatabase;
+  index: SearchIndex;
+  embedder: Embedder;
+  snippets: SnippetService;
+  sync: SyncService;
+  search: SearchService;
+  newUser(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(
+  target: IndexTarget,
+  opts: {
+    wrapIndex?: (index: SearchIndex) => SearchIndex;
+    estimateComplexity?: ComplexityEstimator;
+    embedder?: Embedder;
+    maxAttempts?: number;
+  } = {},
+): Promise<Harness> {
+  const driver: Driver = target === "postgres:postgres" ? "postgres" : "pglite";
+  const testDb = await createTestDatabase(driver);
+  const db = testDb.database.db;
+  let base: SearchIndex;
+  let stopNeo4j: (() => Promise<void>) | undefined;
+  if (target === "neo4j") {
+    const server = await neo4jForTests();
+    stopNeo4j = server.release;
+    base = Neo4jSearchIndex.connect(server);
+  } else {
+    base = new PostgresSearchIndex(db, 768);
+  }
+  await base.init();
+  const index = opts.wrapIndex ? opts.wrapIndex(base) : base;
+  const embedder = opts.embedder ?? new OfflineEmbedder();
+  const snippets = createSnippetService({ db });
+  const sync = createSyncService({
+    db,
+    index,
+    embedder,
+    lock: processLock(),
+    estimateComplexity: opts.estimateComplexity,
+    baseDelayMs: 20,
+    maxDelayMs: 40,
+    ...(opts.maxAttempts !== undefined && { maxAttempts: opts.maxAttempts }),
+  });
+  const search = createSearchService({
+    index,
+    embedder,
+    understander: rulesUnderstander,
+    snippets,
+  });
+  return {
+    testDb,
+    index,
+    embedder,
+    snippets,
+    sync,
+    search,
+    async newUser() {
+      const sub = randomUUID();
+      const [u] = await db
+        .insert(users)
+        .values({ cognitoSub: sub, email: `${sub}@example.com` })
+        .returning();
+      return (u as { id: string }).id;
+    },
+    async close() {
+      await sync.stop();
+      await base.close();
+      await stopNeo4j?.();
+      await testDb.drop();
+    },
+  };
+}
