@@ -7,7 +7,6 @@ import { probeHostPaths } from "./host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS, type Launcher, processLauncher } from "./launcher.js";
 import { SandboxPool } from "./pool.js";
 import { PooledSandbox } from "./pooled-sandbox.js";
-import { killUid } from "./reaper.js";
 import type { IsolationLevel, Sandbox } from "./sandbox.js";
 import { UidAllocator } from "./uid-allocator.js";
 import { WarmProcess } from "./warm-process.js";
@@ -63,7 +62,6 @@ export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
     spawnParallel: cores,
     uids,
     spawn: (uid) => new WarmProcess(launcher, uid),
-    reap: o.kind === "process" ? killUid : undefined,
     logger: o.logger,
   });
   try {

@@ -12,8 +12,6 @@ export interface PoolOptions {
   spawnParallel: number;
   uids: UidAllocator;
   spawn: (uid: number) => WarmProcess;
-  /** Called when a runner's tree is gone, before its uid is reused. */
-  reap?: (uid: number) => void;
   logger: Logger;
 }
 
@@ -101,7 +99,6 @@ export class SandboxPool {
     this.live.add(p);
     void p.closed.then(() => {
       this.live.delete(p);
-      this.o.reap?.(uid);
       this.o.uids.release(uid);
       const i = this.warm.indexOf(p);
       if (i >= 0) this.warm.splice(i, 1); // died while idle

@@ -1,6 +1,6 @@
-// For the process isolation level, where no pid namespace bounds the tree: after a run,
-// SIGKILL whatever still runs under the run's uid (e.g. a child that left the process
-// group with setsid) before the uid is handed to the next runner.
+// For the process isolation level, where no pid namespace bounds the tree: at the end of
+// a run, SIGKILL whatever still runs under the run's uid (e.g. a child that left the
+// process group with setsid) before the uid is handed to the next runner.
 import { readdirSync, readFileSync } from "node:fs";
 
 /** Pids whose real uid is in [base, base + count). */

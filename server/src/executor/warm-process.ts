@@ -10,11 +10,13 @@ import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import { OutputCollector } from "./output-collector.js";
 import { ControlReader, readySchema } from "./protocol.js";
+import { killUid } from "./reaper.js";
 import type { OutputChunk } from "./sandbox.js";
 
 const READY_TIMEOUT_MS = 10_000;
 /** If the tree has not gone this long after a kill, kill the process group too. */
 const KILL_FALLBACK_MS = 1000;
+const UID_SWEEP_MS = 100;
 const STARTUP_STDERR_BYTES = 4096;
 
 export interface JobOptions {
@@ -116,10 +118,14 @@ export class WarmProcess {
 
   kill(): void {
     const pid = this.child.pid;
-    if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
-    if (this.killed) return;
+    if (pid === undefined || this.killed) return;
     this.killed = true;
-    const inner = this.isolation === "bwrap" ? childPids(pid) : [];
+    if (this.isolation === "process") {
+      this.killUid();
+      return;
+    }
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const inner = childPids(pid);
     for (const child of inner) signal(child);
     if (inner.length === 0) {
       this.killGroup();
@@ -127,6 +133,25 @@ export class WarmProcess {
     }
     const fallback = setTimeout(() => this.killGroup(), KILL_FALLBACK_MS);
     void this.closed.then(() => clearTimeout(fallback));
+  }
+
+  /**
+   * Without a pid namespace, a child can leave the process group (setsid) and outlive
+   * the runner, holding its pipes open. Everything under the run's uid is the run's, so
+   * sweep the uid until the tree is gone (a sweep races a fork loop; the next one wins).
+   */
+  private killUid(): void {
+    let gone = false;
+    void this.closed.then(() => {
+      gone = true;
+    });
+    const sweep = () => {
+      if (gone) return;
+      this.killGroup();
+      killUid(this.uid);
+      setTimeout(sweep, UID_SWEEP_MS);
+    };
+    sweep();
   }
 
   private killGroup(): void {

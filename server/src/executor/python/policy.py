@@ -80,6 +80,22 @@ class Checker:
             {"type": kind, "line": line, "column": self.column(line, col), "message": message}
         )
 
+    def attribute_position(self, node):
+        """Where the attribute name of `a.b.attr` starts, not the expression (as ast
+        gives): after the last dot before its end. Its spelling in the source may differ
+        from node.attr (NFKC), so the source is searched rather than its length used."""
+        line, end = node.end_lineno, node.end_col_offset
+        if line is None or end is None or not 1 <= line <= len(self.lines):
+            return node.lineno, node.col_offset
+        raw = self.lines[line - 1].encode("utf-8", "surrogatepass")[:end]
+        dot = raw.rfind(b".")
+        if dot < 0:  # the dot is on an earlier line (a backslash continuation)
+            return line, max(0, end - len(node.attr.encode()))
+        col = dot + 1
+        while col < end and raw[col:col + 1] in (b" ", b"\t"):
+            col += 1
+        return line, col
+
     def check_module(self, name, node):
         top = (name or "").split(".")[0]
         if top not in self.allowed:
@@ -102,10 +118,7 @@ class Checker:
                 self.add("forbidden_name", node, f"Name '{node.id}' is not allowed")
         elif kind is _ast.Attribute:
             if is_blocked_attribute(node.attr):
-                # Point at the attribute itself, not at the start of `a.b.c`.
-                line, col = node.end_lineno, node.end_col_offset - len(node.attr.encode())
-                if line == node.lineno and col < node.col_offset:
-                    col = node.col_offset
+                line, col = self.attribute_position(node)
                 self.add(
                     "forbidden_attribute", node,
                     f"Access to attribute '{node.attr}' is not allowed", line, col,
