@@ -1,0 +1,213 @@
+// The outbox sync: writes never depend on the index, nothing is lost while it is down,
+// order per snippet holds through retries, and a poison snippet is parked, not retried forever.
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { snippets, syncEvents } from "../../src/db/schema/index.js";
+import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
+import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
+import type { SearchIndex } from "../../src/search/search-index.js";
+import { backoffMs } from "../../src/services/sync-service.js";
+import { createHarness, type Harness } from "./harness.js";
+
+/** Wraps a real index with a switch that makes every call fail, like a store that is down. */
+class SwitchableIndex {
+  down = false;
+  wrap(inner: SearchIndex): SearchIndex {
+    const guard = <T>(fn: () => Promise<T>) =>
+      this.down ? Promise.reject(new Error("connection refused")) : fn();
+    return {
+      kind: inner.kind,
+      init: () => guard(() => inner.init()),
+      upsert: (d) => guard(() => inner.upsert(d)),
+      remove: (u, s) => guard(() => inner.remove(u, s)),
+      search: (u, r) => guard(() => inner.search(u, r)),
+      byComplexity: (u, t, v, l) => guard(() => inner.byComplexity(u, t, v, l)),
+      similar: (u, s, l) => guard(() => inner.similar(u, s, l)),
+      clear: () => guard(() => inner.clear()),
+      ping: () => guard(() => inner.ping()),
+      close: () => inner.close(),
+    };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const input = (title: string, code: string) => ({
+  title,
+  code,
+  description: null,
+  language: "python",
+  isStarred: false,
+});
+
+describe("sync while the index is down (postgres index on PGlite)", () => {
+  const sw = new SwitchableIndex();
+  let h: Harness;
+  let user = "";
+  beforeAll(async () => {
+    h = await createHarness("postgres:pglite", { wrapIndex: (i) => sw.wrap(i) });
+    user = await h.newUser();
+  });
+  afterAll(async () => h?.close());
+  afterEach(() => {
+    sw.down = false;
+  });
+
+  it("keeps writes working and events pending, then applies them all on recovery", async () => {
+    sw.down = true;
+    const a = await h.snippets.create(user, input("Quick sort", "def quick_sort(xs): return xs"));
+    const b = await h.snippets.create(user, input("Heap sort", "def heap_sort(xs): return xs"));
+    await h.snippets.update(user, a.id, { title: "Quicksort with a random pivot" });
+    await h.snippets.remove(user, b.id);
+
+    const down = await h.sync.drain();
+    expect(down).toMatchObject({ applied: 0, failed: 0, deferred: 1 });
+    expect(await h.sync.pendingCount()).toBe(4);
+    const [first] = await h.testDb.database.db
+      .select()
+      .from(syncEvents)
+      .where(eq(syncEvents.snippetId, a.id))
+      .limit(1);
+    expect(first).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "connection refused",
+    });
+    await expect(h.search.search(user, "quick sort", 5)).rejects.toMatchObject({ statusCode: 503 });
+
+    // Many failures while down never park anything as failed.
+    for (let i = 0; i < 12; i++) {
+      await sleep(45);
+      await h.sync.drain();
+    }
+    expect(await h.sync.pendingCount()).toBe(4);
+
+    sw.down = false;
+    await sleep(45);
+    const up = await h.sync.drain();
+    expect(up.applied).toBe(2);
+    expect(await h.sync.pendingCount()).toBe(0);
+    const found = await h.search.search(user, "quicksort random pivot", 5);
+    expect(found.results.map((r) => r.snippetId)).toEqual([a.id]);
+  });
+
+  it("retries with growing delays, capped", () => {
+    expect([1, 2, 3, 4, 10].map((n) => backoffMs(n, 1000, 5000))).toEqual([
+      1000, 2000, 4000, 5000, 5000,
+    ]);
+  });
+
+  it("does not let a later event overtake one that is backing off", async () => {
+    const s = await h.snippets.create(user, input("Counting sort", "def counting_sort(xs): pass"));
+    sw.down = true;
+    await h.sync.drain();
+    sw.down = false;
+    // A new event for the same snippet arrives during the backoff: neither applies yet.
+    await h.snippets.update(user, s.id, { title: "Counting sort v2" });
+    await h.testDb.database.db
+      .update(syncEvents)
+      .set({ availableAt: new Date(Date.now() + 60_000) })
+      .where(eq(syncEvents.snippetId, s.id));
+    expect((await h.sync.drain()).applied).toBe(0);
+    expect(await h.sync.pendingCount()).toBe(2);
+    await h.testDb.database.db
+      .update(syncEvents)
+      .set({ availableAt: new Date(Date.now() - 1) })
+      .where(eq(syncEvents.snippetId, s.id));
+    expect((await h.sync.drain()).applied).toBe(1);
+    const hit = (await h.search.search(user, "counting sort", 5)).results[0];
+    expect(hit).toMatchObject({ snippetId: s.id, title: "Counting sort v2" });
+  });
+});
+
+describe("sync edge cases", () => {
+  let h: Harness;
+  let user = "";
+  let failEmbedding = false;
+  beforeAll(async () => {
+    const offline = new OfflineEmbedder();
+    h = await createHarness("postgres:pglite", {
+      maxAttempts: 2,
+      estimateComplexity: async (code) =>
+        code.includes("for") ? { time: "O(n)", space: "O(1)" } : null,
+      embedder: {
+        model: offline.model,
+        dimensions: offline.dimensions,
+        embedQuery: (t) => offline.embedQuery(t),
+        embedDocuments: async (docs) => {
+          if (failEmbedding) throw new Error("embedding exploded");
+          return offline.embedDocuments(docs);
+        },
+      },
+    });
+    user = await h.newUser();
+  });
+  afterAll(async () => h?.close());
+
+  it("parks a snippet as failed after repeated failures with the index up", async () => {
+    failEmbedding = true;
+    const s = await h.snippets.create(user, input("Broken", "x = 1"));
+    expect((await h.sync.drain()).deferred).toBe(1);
+    await sleep(45);
+    expect((await h.sync.drain()).failed).toBe(1);
+    const [row] = await h.testDb.database.db
+      .select()
+      .from(syncEvents)
+      .where(eq(syncEvents.snippetId, s.id));
+    expect(row).toMatchObject({ status: "failed", attempts: 2, lastError: "embedding exploded" });
+    failEmbedding = false;
+  });
+
+  it("estimates missing complexity, keeping values a person set", async () => {
+    const s = await h.snippets.create(
+      user,
+      input("Sum", "def total(xs):\n    for x in xs:\n        pass\n"),
+    );
+    const kept = await h.snippets.create(user, input("Mine", "for x in y: pass"));
+    await h.snippets.setComplexity(user, kept.id, "O(n²)", null);
+    await h.sync.drain();
+    const [row] = await h.testDb.database.db.select().from(snippets).where(eq(snippets.id, s.id));
+    expect(row).toMatchObject({ timeComplexity: "O(n)", spaceComplexity: "O(1)" });
+    const linear = await h.search.byComplexity(user, "time", "O(n)", 10);
+    expect(linear.hits.map((x) => x.snippetId)).toEqual([s.id]);
+    const quad = await h.search.byComplexity(user, "time", "O(n^2)", 10);
+    expect(quad.hits).toMatchObject([
+      { snippetId: kept.id, timeComplexity: "O(n^2)", spaceComplexity: "O(1)" },
+    ]);
+  });
+
+  it("rebuilds the index from PostgreSQL with resync", async () => {
+    await h.index.clear();
+    expect((await h.search.search(user, "sum", 5)).results).toHaveLength(0);
+    const n = await h.sync.resync();
+    expect(n).toBe(3);
+    expect(await h.sync.pendingCount()).toBe(0);
+    expect((await h.search.search(user, "sum total", 5)).results.length).toBeGreaterThan(0);
+  });
+
+  it("runs as an in-process loop", async () => {
+    h.sync.start(20);
+    const s = await h.snippets.create(user, input("Radix sort", "def radix_sort(xs): return xs"));
+    for (let i = 0; i < 100 && (await h.sync.pendingCount()) > 0; i++) await sleep(20);
+    await h.sync.stop();
+    expect((await h.search.search(user, "radix sort", 5)).results[0]?.snippetId).toBe(s.id);
+  });
+});
+
+describe("sync against an unreachable Neo4j", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness("postgres:pglite", {
+      wrapIndex: () =>
+        Neo4jSearchIndex.connect({ uri: "bolt://127.0.0.1:9", user: "neo4j", password: "x" }),
+    });
+  });
+  afterAll(async () => h?.close());
+
+  it("leaves every event pending", async () => {
+    const user = await h.newUser();
+    await h.snippets.create(user, input("Shell sort", "def shell_sort(xs): return xs"));
+    const r = await h.sync.drain();
+    expect(r).toMatchObject({ applied: 0, deferred: 1, failed: 0 });
+    expect(await h.sync.pendingCount()).toBe(1);
+  });
+});
