@@ -1,0 +1,166 @@
+"""Syntactic patterns the cost walker relies on: halving updates, memoisation, known
+library calls. Pure functions over `ast` nodes, no state."""
+
+from __future__ import annotations
+
+import ast
+
+# Calls whose cost is the length of their (first) argument.
+LINEAR_BUILTINS = frozenset(
+    "list tuple set frozenset dict sum min max any all Counter deque OrderedDict bytes"
+    " bytearray defaultdict".split()
+)
+# Calls that return a lazy view or a number: O(1) by themselves.
+LAZY_BUILTINS = frozenset("range enumerate zip map filter reversed iter len abs int float str"
+                          " bool round divmod pow chr ord hash id isinstance print".split())
+LOG_MODULE_CALLS = {
+    "heappush": "heap push", "heappop": "heap pop", "heappushpop": "heap push-pop",
+    "heapreplace": "heap replace", "bisect": "binary search", "bisect_left": "binary search",
+    "bisect_right": "binary search",
+}
+LINEAR_MODULE_CALLS = {"heapify": "heapify", "insort": "sorted insert",
+                       "insort_left": "sorted insert", "insort_right": "sorted insert",
+                       "deepcopy": "deep copy", "copy": "copy"}
+N_LOG_N_MODULE_CALLS = {"nlargest": "partial heap sort", "nsmallest": "partial heap sort"}
+# Methods that walk their receiver (or argument for str.join).
+LINEAR_METHODS = frozenset(
+    "index count remove insert copy extend reverse split rsplit replace lower upper strip"
+    " lstrip rstrip find rfind title swapcase splitlines translate".split()
+)
+CONSTANT_METHODS = frozenset(
+    "append add pop get setdefault appendleft popleft discard update_one keys values items"
+    " startswith endswith isalpha isdigit isalnum isspace islower isupper".split()
+)
+MEMO_DECORATORS = frozenset({"lru_cache", "cache", "memoize", "memoized", "cached"})
+DICT_FACTORIES = frozenset({"dict", "Counter", "defaultdict", "OrderedDict"})
+SET_FACTORIES = frozenset({"set", "frozenset"})
+MODULE_NAMES_CONSTANT = frozenset({"math", "sys", "string", "random", "itertools", "functools",
+                                   "collections", "heapq", "bisect", "operator", "re", "os"})
+
+
+def call_name(call: ast.Call) -> str | None:
+    """`f(...)` -> "f", `a.b.f(...)` -> "f"."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def names_in(node: ast.AST | None) -> set[str]:
+    if node is None:
+        return set()
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def is_const(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.UnaryOp):
+        return is_const(node.operand)
+    return isinstance(node, ast.Constant)
+
+
+def const_value(node: ast.AST | None) -> float | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return float(node.value)
+    return None
+
+
+def is_halving(node: ast.AST) -> bool:
+    """True for `x // 2`, `x >> 1`, `x / 10`, `x * 0.5`: the value shrinks by a factor."""
+    for sub in ast.walk(node):
+        if not isinstance(sub, ast.BinOp):
+            continue
+        k = const_value(sub.right)
+        if isinstance(sub.op, (ast.FloorDiv, ast.Div)) and (k is None or k >= 2):
+            return k is not None or not is_const(sub.left)
+        if isinstance(sub.op, ast.RShift) and (k is None or k >= 1):
+            return True
+        if isinstance(sub.op, ast.Mult) and k is not None and 0 < k < 1:
+            return True
+    return False
+
+
+def is_doubling(node: ast.AST, var: str) -> bool:
+    """`var * 2`, `var << 1`, `2 * var`: the value grows geometrically."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift, ast.Pow)):
+            operands = names_in(sub.left) | names_in(sub.right)
+            k = const_value(sub.right) if const_value(sub.right) is not None else const_value(sub.left)
+            if var in operands and k is not None and k >= 2:
+                return True
+    return False
+
+
+def has_modulo_of(node: ast.AST, names: set[str]) -> bool:
+    """Euclid-style `a % b` over loop variables shrinks at least by half every two steps."""
+    return any(
+        isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Mod) and names_in(sub) & names
+        for sub in ast.walk(node)
+    )
+
+
+def squares_var(test: ast.AST) -> bool:
+    """`i * i <= n` or `i ** 2 < n`: a linear counter against a square bound is sqrt n."""
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.BinOp):
+            if isinstance(sub.op, ast.Mult) and isinstance(sub.left, ast.Name) and isinstance(
+                sub.right, ast.Name
+            ) and sub.left.id == sub.right.id:
+                return True
+            if isinstance(sub.op, ast.Pow) and const_value(sub.right) == 2:
+                return True
+    return False
+
+
+def terminates(body: list[ast.stmt]) -> bool:
+    """A block whose last statement leaves the function (so what follows is an implicit else)."""
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+def decorator_names(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    out = set()
+    for dec in fn.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(target, ast.Name):
+            out.add(target.id)
+        elif isinstance(target, ast.Attribute):
+            out.add(target.attr)
+    return out
+
+
+def local_names(fn: ast.AST) -> set[str]:
+    """Names bound by assignment inside a function (not descending into nested defs)."""
+    out: set[str] = set()
+    stack = list(ast.iter_child_nodes(fn))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def memo_store(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    found = memo_details(fn)
+    return found[0] if found else None
+
+
+def memo_details(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, str | None] | None:
+    """How a recursive function is memoised: a cache decorator, or a dict looked up before
+    recursing (`if key in memo: return memo[key]`) that is not rebuilt on every call."""
+    if decorator_names(fn) & MEMO_DECORATORS:
+        return ("decorator", None)
+    local = local_names(fn)
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.If) or not any(isinstance(s, ast.Return) for s in node.body):
+            continue
+        for cmp in ast.walk(node.test):
+            if isinstance(cmp, ast.Compare) and isinstance(cmp.ops[0], ast.In):
+                store = cmp.comparators[0]
+                name = store.id if isinstance(store, ast.Name) else None
+                if isinstance(store, ast.Attribute) or (name and name not in local):
+                    return ("dictionary", name)
+    return None

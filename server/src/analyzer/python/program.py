@@ -1,0 +1,260 @@
+"""The whole program: its functions and classes, how a call resolves to a definition, and
+how a function's own loops combine with its recursion into one cost."""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass, field
+
+from complexity import EXP, FACT, LOG, N, ONE, Cost, power_of_n
+import patterns as P
+from walker import Evidence
+
+MAX_CALL_CHAIN = 25
+INPUT_CALLS = frozenset({"input", "readline", "readlines", "read", "open", "loads", "load"})
+
+
+@dataclass
+class FuncInfo:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    name: str
+    cls: str | None
+    parent: "FuncInfo | None"
+    params: list[str]
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.cls}.{self.name}" if self.cls else self.name
+
+
+@dataclass
+class FuncResult:
+    info: FuncInfo | None
+    time: Cost
+    space: Cost
+    evidence: list[Evidence] = field(default_factory=list)
+    space_why: list[Evidence] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
+    recursion: str | None = None
+
+
+class Program:
+    def __init__(self, tree: ast.Module, budget: int) -> None:
+        self.budget = budget
+        self.truncated = False
+        self.functions: dict[str, list[FuncInfo]] = {}
+        self.all_functions: list[FuncInfo] = []
+        self.classes: set[str] = set()
+        self.global_sizes: dict[str, Cost] = {}
+        self.global_kinds: dict[str, str] = {}
+        self.results: dict[int, FuncResult] = {}
+        self.active: set[int] = set()
+        self._collect(tree)
+        self._globals(tree)
+
+    def tick(self) -> bool:
+        """Spend one unit of the work budget; True once it is gone (hostile input)."""
+        self.budget -= 1
+        if self.budget < 0:
+            self.truncated = True
+            return True
+        return False
+
+    # ---- definitions ------------------------------------------------------------------------
+    def _collect(self, tree: ast.Module) -> None:
+        stack: list[tuple[ast.AST, str | None, FuncInfo | None]] = [(tree, None, None)]
+        while stack:
+            node, cls, parent = stack.pop()
+            if self.tick():
+                return
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.ClassDef):
+                    self.classes.add(child.name)
+                    stack.append((child, child.name, parent))
+                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    args = child.args
+                    params = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+                    params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+                    if cls is not None and params and params[0] in ("self", "cls"):
+                        params = params[1:]
+                    info = FuncInfo(child, child.name, cls, parent, params)
+                    self.functions.setdefault(child.name, []).append(info)
+                    self.all_functions.append(info)
+                    stack.append((child, None, info))
+                else:
+                    stack.append((child, cls, parent))
+        self.all_functions.sort(key=lambda f: f.node.lineno)
+
+    def _globals(self, tree: ast.Module) -> None:
+        """Module-level names: literal data is fixed-size; anything read from input is n."""
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if not isinstance(node, ast.Assign):
+                continue
+            from_input = any(
+                isinstance(c, ast.Call) and P.call_name(c) in INPUT_CALLS for c in ast.walk(node.value)
+            ) or "stdin" in P.names_in(node.value) | {
+                a.attr for a in ast.walk(node.value) if isinstance(a, ast.Attribute)
+            }
+            for target in node.targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        self.global_sizes[name.id] = N if from_input else ONE
+                        if isinstance(node.value, (ast.Dict, ast.DictComp)):
+                            self.global_kinds[name.id] = "dict"
+                        elif isinstance(node.value, (ast.Set, ast.SetComp)):
+                            self.global_kinds[name.id] = "set"
+
+    def global_size(self, name: str, inside_function: bool) -> Cost:
+        if name in self.global_sizes:
+            return self.global_sizes[name]
+        if name in self.functions or name in self.classes:
+            return ONE
+        # Inside a function an unknown name is a closure variable or a global filled at
+        # run time: assume input-sized. At module level it is a builtin or an import.
+        return N if inside_function else ONE
+
+    def resolve(self, call: ast.Call, current: FuncInfo | None, kinds: dict[str, str]) -> FuncInfo | None:
+        func = call.func
+        if isinstance(func, ast.Name):
+            if func.id in self.classes:
+                return self._method(func.id, "__init__")
+            candidates = self.functions.get(func.id, [])
+            scope = current
+            while scope is not None:  # innermost enclosing definition wins
+                for cand in candidates:
+                    if cand.parent is scope:
+                        return cand
+                scope = scope.parent
+            plain = [c for c in candidates if c.cls is None and c.parent is None]
+            return plain[0] if plain else None
+        if isinstance(func, ast.Attribute):
+            recv = func.value
+            if isinstance(recv, ast.Name) and recv.id in ("self", "cls") and current is not None:
+                owner = current
+                while owner is not None and owner.cls is None:
+                    owner = owner.parent
+                return self._method(owner.cls, func.attr) if owner else None
+            if isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name) and recv.func.id in self.classes:
+                return self._method(recv.func.id, func.attr)
+            if isinstance(recv, ast.Name) and kinds.get(recv.id, "").startswith("instance:"):
+                return self._method(kinds[recv.id].split(":", 1)[1], func.attr)
+        return None
+
+    def _method(self, cls: str | None, name: str) -> FuncInfo | None:
+        for cand in self.functions.get(name, []):
+            if cand.cls == cls:
+                return cand
+        return None
+
+    # ---- analysis ------------------------------------------------------------------------------
+    def analyze_function(self, info: FuncInfo) -> FuncResult:
+        key = id(info.node)
+        if key in self.results:
+            return self.results[key]
+        if key in self.active:  # mutual recursion: count the cycle once, at its entry
+            return FuncResult(info, ONE, ONE)
+        if len(self.active) >= MAX_CALL_CHAIN:  # f1 -> f2 -> ... -> f500: stop composing
+            self.truncated = True
+            return FuncResult(info, ONE, ONE)
+        self.active.add(key)
+        from costs import CostWalker  # costs imports calls, which imports this module's users
+
+        w = CostWalker(self, info)
+        body = w.block(info.node.body)
+        time, space, note = combine_recursion(w, info, body.cost, body.rec)
+        self.active.discard(key)
+        result = FuncResult(info, time, space | w.space, w.evidence, w.space_why, w.tags, note)
+        self.results[key] = result
+        return result
+
+
+def _site_shrink(site_args: list[ast.expr], info: FuncInfo, split_locals: set[str]) -> str:
+    kinds = set()
+    for pos, arg in enumerate(site_args):
+        param = info.params[pos] if pos < len(info.params) else None
+        if isinstance(arg, ast.Name) and arg.id == param:
+            continue
+        if isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Slice):
+            bounds = [b for b in (arg.slice.lower, arg.slice.upper) if b is not None]
+            kinds.add("divide" if any(not P.is_const(b) for b in bounds) else "subtract")
+        elif P.is_halving(arg) or P.names_in(arg) & split_locals:
+            kinds.add("divide")
+        elif isinstance(arg, ast.Attribute):
+            kinds.add("structural")
+        elif isinstance(arg, ast.BinOp) and P.names_in(arg) & set(info.params):
+            kinds.add("subtract")
+    for kind in ("divide", "subtract", "structural"):
+        if kind in kinds:
+            return kind
+    return "subtract"
+
+
+def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, Cost, str | None]:
+    """Solve the recurrence: `calls` self-calls per invocation, each on a smaller input,
+    plus `work` of its own (loops and other calls)."""
+    if not w.rec_sites:
+        return work, ONE, None
+    split_locals = set()
+    for node in ast.walk(info.node):
+        if isinstance(node, ast.Assign) and (
+            P.is_halving(node.value)
+            or (isinstance(node.value, ast.Call) and P.call_name(node.value) in w.p.functions)
+        ):
+            split_locals |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    split_locals -= set(info.params)
+    shrinks = {_site_shrink(site.call.args, info, split_locals) for site in w.rec_sites}
+    shrink = "subtract" if "subtract" in shrinks else "divide" if "divide" in shrinks else "structural"
+    calls = max(calls, 1)
+    memo = P.memo_store(info.node)
+    in_loop = [s for s in w.rec_sites if s.in_loop]
+    if memo:
+        varying = set()
+        for site in w.rec_sites:
+            for pos, arg in enumerate(site.call.args):
+                if pos < len(info.params) and not (isinstance(arg, ast.Name) and arg.id == info.params[pos]):
+                    varying.add(pos)
+        states = power_of_n(max(1, min(3, len(varying))))
+        w.tags.add("memoised-recursion")
+        return states * work, states, (
+            f"memoised recursion ({memo}): about {states.label()} distinct states, "
+            f"each doing {work.label()} work"
+        )
+    if in_loop and shrink != "divide":
+        combos = any(
+            any(isinstance(a, ast.BinOp) and P.names_in(a) & site.loop_vars for a in site.call.args)
+            for site in in_loop
+        )
+        w.tags.add("exhaustive-recursion")
+        cost = EXP if combos else FACT
+        kind = "subsets/combinations" if combos else "permutations"
+        return cost, N, f"recursive call inside a loop over the remaining choices: {kind} → {cost.label()}"
+    if shrink == "structural":
+        w.tags.add("structural-recursion")
+        return N * work, N, "recursion over the parts of a structure: each part visited once"
+    if shrink == "divide":
+        depth = LOG
+        if calls == 1:
+            w.tags.add("halving")
+            cost = LOG * work if work.power == 0 and not work.growth else work
+            return cost, depth, f"one recursive call on half of the input → {cost.label()}"
+        w.tags.add("divide-and-conquer")
+        crit = math.log2(calls)
+        if work.growth or work.power > crit:
+            cost = work
+        elif work.power == crit:
+            cost = work * LOG
+        else:
+            cost = power_of_n(crit)
+        return cost, N if work.power >= 1 else depth, (
+            f"{calls} recursive calls on halves plus {work.label()} work per call "
+            f"(master theorem) → {cost.label()}"
+        )
+    if calls == 1:
+        cost = N * work
+        w.tags.add("linear-recursion")
+        return cost, N, f"one recursive call on an input smaller by a constant → depth O(n), {cost.label()} in total"
+    w.tags.add("exhaustive-recursion")
+    return EXP, N, f"{calls} recursive calls per invocation, each shrinking the input by a constant → O(2^n)"
