@@ -17,10 +17,10 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from complexity import ONE  # noqa: E402
-from costs import CostWalker  # noqa: E402
-from narrative import algorithm_name, render  # noqa: E402
-from program import FuncResult, Program  # noqa: E402
+from bigo.cost import ONE  # noqa: E402
+from bigo.costs import CostWalker  # noqa: E402
+from bigo.narrative import algorithm_name, render  # noqa: E402
+from bigo.program import FuncResult, Program  # noqa: E402
 
 MAX_CODE_CHARS = 200_000
 WORK_BUDGET = 200_000  # AST visits across the whole analysis

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from complexity import N, ONE, Cost
-import patterns as P
-from calls import call_cost
-from walker import MAX_DEPTH, Acc, Loop, RecSite, Scope
+from .cost import N, ONE, Cost
+from . import patterns as P
+from .calls import call_cost
+from .walker import MAX_DEPTH, Acc, Loop, RecSite, Scope
 
 POP_METHODS = frozenset({"pop", "popleft", "popitem", "remove", "heappop"})
 GROW_METHODS = frozenset({"append", "add", "appendleft", "insert", "push", "heappush"})

@@ -7,9 +7,9 @@ import ast
 import math
 from dataclasses import dataclass, field
 
-from complexity import EXP, FACT, LOG, N, ONE, Cost, power_of_n
-import patterns as P
-from walker import Evidence
+from .cost import EXP, FACT, LOG, N, ONE, Cost, power_of_n
+from . import patterns as P
+from .walker import Evidence
 
 MAX_CALL_CHAIN = 25
 INPUT_CALLS = frozenset({"input", "readline", "readlines", "read", "open", "loads", "load"})
@@ -160,7 +160,7 @@ class Program:
             self.truncated = True
             return FuncResult(info, ONE, ONE)
         self.active.add(key)
-        from costs import CostWalker  # costs imports calls, which imports this module's users
+        from .costs import CostWalker  # deferred: costs -> calls -> program
 
         w = CostWalker(self, info)
         body = w.block(info.node.body)

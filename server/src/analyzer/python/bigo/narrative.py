@@ -3,8 +3,8 @@ lines make it as slow (and as large) as it is."""
 
 from __future__ import annotations
 
-from complexity import N, Cost
-from program import FuncResult
+from .cost import N, Cost
+from .program import FuncResult
 
 NAMED = [  # (substring of the function name, algorithm name)
     ("binary_search", "Binary search"), ("merge_sort", "Merge sort"), ("mergesort", "Merge sort"),

@@ -6,12 +6,12 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from complexity import ONE, Cost
-import patterns as P
-from walker import Acc, RecSite
+from .cost import ONE, Cost
+from . import patterns as P
+from .walker import Acc, RecSite
 
 if TYPE_CHECKING:
-    from costs import CostWalker
+    from .costs import CostWalker
 
 SORTS = frozenset({"sorted", "sort"})
 
@@ -71,7 +71,7 @@ def library_cost(w: "CostWalker", node: ast.Call) -> Cost:
         cost = base * base.log()
         if not cost.constant:
             w.tags.add("sorting")
-            w.note(node, w.loop_mult() * cost, f"`{w.src(node.func)}(…)` sorts {base.label()} items → {cost.label()}")
+            w.note(node, w.loop_mult() * cost, f"`{w.src(node.func)}(…)` sorts {base.label()} items")
             if name == "sorted":
                 w.allocate(node, base, "`sorted` returns a new list")
         return cost

@@ -8,11 +8,11 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from complexity import EXP, FACT, LOG, N, N_LOG_N, ONE, Cost, power_of_n
-import patterns as P
+from .cost import EXP, FACT, LOG, N, N_LOG_N, ONE, Cost, power_of_n
+from . import patterns as P
 
 if TYPE_CHECKING:
-    from program import FuncInfo, Program
+    from .program import FuncInfo, Program
 
 MAX_DEPTH = 60  # statement/expression nesting we follow before giving up on a branch
 

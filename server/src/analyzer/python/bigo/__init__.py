@@ -1,0 +1,1 @@
+"""Static Big-O estimation over the Python AST; `static_analyzer.analyze` is the entry."""
