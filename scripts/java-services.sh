@@ -285,10 +285,11 @@ cmd_run() {
     fi
   }
   trap stop_child TERM INT HUP
-  # stdin watcher: EOF on the parent's pipe => stop the server.
+  # stdin watcher: EOF on the parent's pipe (parent closed it, or died) => stop the server,
+  # even if this wrapper itself was killed meanwhile.
   (
     while read -r -u 3 _; do :; done
-    kill -TERM "$$" 2>/dev/null
+    kill -TERM "$pid" 2>/dev/null
   ) &
   local watcher=$!
   exec 3<&-
@@ -319,4 +320,4 @@ main() {
   esac
 }
 
-main "$@"
+main "$@"; exit $?
