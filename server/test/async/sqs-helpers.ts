@@ -8,19 +8,12 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 
-export interface Broker {
-  endpoint: string;
-  stop(): Promise<void>;
-}
+import { type ElasticMqService, startElasticMq } from "../fixtures/java-services.js";
 
-/** The ElasticMQ of server/test/fixtures/java-services.ts (it reuses TEST_SQS_ENDPOINT). */
-export async function startBroker(): Promise<Broker> {
-  const endpoint = process.env.TEST_SQS_ENDPOINT;
-  if (endpoint) return { endpoint, stop: async () => {} };
-  const fixture = "../fixtures/java-services.js";
-  const mod = (await import(fixture)) as { startElasticMq(): Promise<Broker> };
-  return mod.startElasticMq();
-}
+export type Broker = ElasticMqService;
+
+/** The shared ElasticMQ fixture: reuses TEST_SQS_ENDPOINT, else starts a private one. */
+export const startBroker = (): Promise<Broker> => startElasticMq();
 
 export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
