@@ -150,12 +150,11 @@ async function main(): Promise<void> {
   report("memory queue, local hub (embedded)", memory);
   const sqs = await benchElasticMq();
   report("ElasticMQ (SQS) + Postgres LISTEN/NOTIFY, separate worker", sqs);
-  const goal = pct(
-    memory.map((s) => s.printToChunkMs),
-    50,
-  );
+  const lags = memory.map((s) => s.printToChunkMs);
+  const [p50, p99] = [pct(lags, 50), pct(lags, 99)];
+  const verdict = p99 <= 150 ? "met" : p50 <= 150 ? "met at p50 only" : "missed";
   console.log(
-    `\ngoal (memory): first chunk ≤ 150 ms after the first print — p50 ${goal.toFixed(1)} ms ${goal <= 150 ? "MET" : "MISSED"}`,
+    `\ngoal (memory): first chunk within 150 ms of the first print: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${verdict}`,
   );
 }
 
