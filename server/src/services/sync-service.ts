@@ -63,6 +63,13 @@ interface PendingSnippet {
   attempts: number;
 }
 
+/** The innermost cause's message: Drizzle wraps driver errors in "Failed query: …". */
+function describe(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function backoffMs(attempts: number, base: number, max: number): number {
   return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
 }
@@ -157,7 +164,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
 
   async function recordFailure(p: PendingSnippet, err: unknown, indexUp: boolean) {
     const attempts = p.attempts + 1;
-    const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+    const message = describe(err).slice(0, 1000);
     const giveUp = indexUp && attempts >= maxAttempts;
     await db
       .update(syncEvents)
@@ -268,7 +275,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
         if (stopped || running) return;
         running = service
           .drain()
-          .catch((err) => deps.logger?.warn({ err: String(err) }, "sync drain failed"))
+          .catch((err: unknown) => deps.logger?.warn({ err: describe(err) }, "sync drain failed"))
           .finally(() => {
             running = undefined;
           });

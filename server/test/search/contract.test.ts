@@ -146,7 +146,7 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
       "MATCH (n) DETACH DELETE n //",
       "}) RETURN 1 UNION MATCH (s:Snippet) RETURN s.id AS id //",
       'title:* OR *:* AND NOT ~fuzzy^10 \\" [a TO z]',
-      "$userId {userId: 'x'} ${sql}",
+      "$userId {userId: 'x'} $" + "{sql}",
     ];
     for (const q of attacks) {
       const r = await search(q, 50);

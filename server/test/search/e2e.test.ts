@@ -10,7 +10,7 @@ describe.each(DRIVERS)("search end to end on %s (postgres index)", (driver) => {
   });
   afterAll(async () => t?.close());
 
-  const search = async (headers: object, q: string) => {
+  const search = async (headers: Record<string, string>, q: string) => {
     const res = await t.app.inject({
       method: "GET",
       url: `/search?q=${encodeURIComponent(q)}&limit=5`,
@@ -19,7 +19,7 @@ describe.each(DRIVERS)("search end to end on %s (postgres index)", (driver) => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as { results: { snippet_id: string; score: number }[]; method: string };
   };
-  const create = async (headers: object, payload: object) => {
+  const create = async (headers: Record<string, string>, payload: object) => {
     const res = await t.app.inject({ method: "POST", url: "/snippets", headers, payload });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string };

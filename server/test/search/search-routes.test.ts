@@ -30,7 +30,7 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
     const owner = await t.signUp("owner");
     auth = owner.headers;
     other = (await t.signUp("other")).headers;
-    const create = async (headers: object, payload: object) =>
+    const create = async (headers: Record<string, string>, payload: object) =>
       (await t.app.inject({ method: "POST", url: "/snippets", headers, payload })).json()
         .id as string;
     mine = await create(auth, { title: "Selection sort", code: SORT });
@@ -45,7 +45,7 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
     await neo?.release();
   });
 
-  const get = (url: string, headers: object = auth) =>
+  const get = (url: string, headers: Record<string, string> = auth) =>
     t.app.inject({ method: "GET", url, headers });
 
   it("answers /search in the API shape, saying which path answered", async () => {
@@ -129,7 +129,7 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
       "/search/complexity?complexity=O(n)",
       `/search/similar/${mine}`,
     ]) {
-      for (const headers of [{}, { authorization: "Bearer nope" }]) {
+      for (const headers of [{}, { authorization: "Bearer nope" }] as Record<string, string>[]) {
         const res = await get(url, headers);
         expect(res.statusCode, url).toBe(401);
       }

@@ -1,0 +1,44 @@
+// `npm run resync`: rebuilds the configured search index from PostgreSQL — after switching
+// SEARCH_INDEX or EMBEDDER, or to repair an index. Outbox events up to the start are covered
+// by the rebuild and marked done; later ones are drained as usual.
+import { ConfigError, loadSettings, type Settings } from "./config.js";
+import { openDatabase } from "./db/database.js";
+import { buildSearch } from "./search/search-wiring.js";
+import { createSnippetService } from "./services/snippet-service.js";
+
+async function main(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = loadSettings();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const database = await openDatabase({
+    databaseUrl: settings.databaseUrl,
+    dataDir: settings.dataDir,
+  });
+  if (settings.autoMigrate) await database.migrate();
+  const parts = await buildSearch(settings, {
+    database,
+    snippets: createSnippetService({ db: database.db }),
+  });
+  const started = Date.now();
+  try {
+    const count = await parts.sync.resync();
+    console.log(
+      `resync: ${count} snippets indexed into ${parts.index.kind} with ${parts.embedder.model} in ${Date.now() - started} ms`,
+    );
+  } finally {
+    await parts.close();
+    await database.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
