@@ -21,6 +21,8 @@ export interface JobQueue<T> {
   readonly kind: "memory" | "sqs";
   /** Lease length a consumer gets on receive; renew well before it runs out. */
   readonly leaseSeconds: number;
+  /** Deliveries before a message goes to the dead-letter queue; undefined: never. */
+  readonly maxReceiveCount: number | undefined;
   enqueue(body: T, opts: EnqueueOptions): Promise<void>;
   /** Waits up to `waitMs` (long polling) for at most `max` messages. */
   receive(opts: {

@@ -30,7 +30,7 @@ export class MemoryQueue<T> implements JobQueue<T> {
   private readonly entries: Entry<T>[] = [];
   private readonly dedup = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
-  private readonly maxReceiveCount: number;
+  readonly maxReceiveCount: number;
   private readonly dedupWindowMs: number;
   private readonly now: () => number;
   private closed = false;

@@ -35,11 +35,14 @@ export class SqsQueue<T> implements JobQueue<T> {
     private readonly queueUrl: string,
     readonly leaseSeconds: number,
     private readonly ownsClient: boolean,
+    /** From the queue's RedrivePolicy; undefined when it has no dead-letter queue. */
+    readonly maxReceiveCount: number | undefined,
   ) {
     this.fifo = queueUrl.endsWith(".fifo");
   }
 
-  /** Reads the queue's VisibilityTimeout once, so the lease is set where the queue is defined. */
+  /** Reads the queue's VisibilityTimeout and redrive policy once: both are set where the
+   * queue is defined (infra), not in our settings. */
   static async open<T>(opts: {
     client: SQSClient;
     queueUrl: string;
@@ -48,15 +51,25 @@ export class SqsQueue<T> implements JobQueue<T> {
     const attrs = await opts.client.send(
       new GetQueueAttributesCommand({
         QueueUrl: opts.queueUrl,
-        AttributeNames: ["VisibilityTimeout"],
+        AttributeNames: ["VisibilityTimeout", "RedrivePolicy"],
       }),
     );
     const lease = Number(attrs.Attributes?.VisibilityTimeout ?? 30);
+    let maxReceiveCount: number | undefined;
+    try {
+      const policy = JSON.parse(attrs.Attributes?.RedrivePolicy ?? "null") as {
+        maxReceiveCount?: number | string;
+      } | null;
+      if (policy?.maxReceiveCount !== undefined) maxReceiveCount = Number(policy.maxReceiveCount);
+    } catch {
+      // A malformed policy is the broker's business; we only use it for a start-up warning.
+    }
     return new SqsQueue<T>(
       opts.client,
       opts.queueUrl,
       Number.isFinite(lease) && lease > 0 ? lease : 30,
       opts.ownsClient ?? false,
+      maxReceiveCount,
     );
   }
 

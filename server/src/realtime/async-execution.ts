@@ -10,9 +10,13 @@ import { autoPoolSize } from "../executor/create-sandbox.js";
 import { createExecutorService } from "../executor/executor-service.js";
 import type { Sandbox } from "../executor/sandbox.js";
 import { createExecutionQueue } from "../queue/create-job-queue.js";
+import type { ExecutionJobMessage, JobQueue } from "../queue/job-queue.js";
 import { registerExecutionAsyncRoutes } from "../routes/execution-async-routes.js";
 import { registerWsRoutes } from "../routes/ws-routes.js";
-import { createExecutionJobProcessor } from "../services/execution-job-processor.js";
+import {
+  createExecutionJobProcessor,
+  DEFAULT_MAX_ATTEMPTS,
+} from "../services/execution-job-processor.js";
 import {
   createExecutionJobService,
   type ExecutionJobService,
@@ -30,6 +34,21 @@ import type { Notifier } from "./notifier.js";
  * database; a second per-process limit in the worker would only fail jobs already accepted.
  */
 const NO_RUN_TIME_LIMIT = 1_000_000_000;
+
+/** The processor fails a job after DEFAULT_MAX_ATTEMPTS runs; the broker must not dead-letter
+ * it first, or its row would stay `running` until the stale sweep. */
+function warnAboutRedrive(queue: JobQueue<ExecutionJobMessage>, logger: Logger): void {
+  if (queue.maxReceiveCount === undefined) {
+    logger.warn(
+      "the execution queue has no RedrivePolicy: poison messages are never dead-lettered",
+    );
+  } else if (queue.maxReceiveCount <= DEFAULT_MAX_ATTEMPTS) {
+    logger.warn(
+      { maxReceiveCount: queue.maxReceiveCount, maxAttempts: DEFAULT_MAX_ATTEMPTS },
+      "the execution queue's maxReceiveCount should exceed the job attempts",
+    );
+  }
+}
 
 export interface AsyncExecution {
   notifier: Notifier;
@@ -61,6 +80,7 @@ export async function buildAsyncExecution(
   });
   let worker: ExecutionJobWorker | undefined;
   if (settings.queue.runWorkersInProcess) {
+    warnAboutRedrive(queue, logger);
     const processor = createExecutionJobProcessor({
       db: database.db,
       executor: createExecutorService({

@@ -52,6 +52,10 @@ export class WsHub implements Notifier {
     return this.byId.size;
   }
 
+  connectionsOf(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
   add(userId: string, socket: HubSocket): Connection {
     const conn: Connection = {
       id: randomUUID(),

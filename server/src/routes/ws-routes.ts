@@ -11,6 +11,8 @@ import type { ExecutionJobService } from "../services/execution-job-service.js";
 
 /** Client commands are tiny; a bigger message is refused (but answered, socket kept). */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+/** Tabs and devices of one person; more is a leak or abuse holding server memory. */
+export const MAX_CONNECTIONS_PER_USER = 32;
 /** Frames above this are cut off by `ws` itself (close 1009); generous so the app can answer. */
 const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -89,7 +91,12 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
   }
 
   app.get("/ws", { websocket: true }, (socket: WebSocket, request) => {
-    const conn = hub.add(currentUser(request).id, socket);
+    const userId = currentUser(request).id;
+    if (hub.connectionsOf(userId) >= MAX_CONNECTIONS_PER_USER) {
+      socket.close(1008, "Too many connections");
+      return;
+    }
+    const conn = hub.add(userId, socket);
     socket.on("pong", () => {
       conn.alive = true;
     });

@@ -82,6 +82,7 @@ describe.each(Object.keys(adapters))("JobQueue contract: %s", (name) => {
   it("delivers a message once acked, with its receive count and the queue's lease", async () => {
     const q = await fresh();
     expect(q.leaseSeconds).toBe(LEASE);
+    expect(q.maxReceiveCount).toBe(MAX_RECEIVES);
     await q.enqueue({ n: 1 }, opts());
     const [m] = await q.receive({ max: 10, waitMs: 2000 });
     expect(m?.body).toEqual({ n: 1 });

@@ -1,7 +1,7 @@
 // Bad client messages get an `error` message and the connection stays usable; subscribe
 // and unsubscribe follow only the caller's own jobs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_CLIENT_MESSAGE_BYTES } from "../../src/routes/ws-routes.js";
+import { MAX_CLIENT_MESSAGE_BYTES, MAX_CONNECTIONS_PER_USER } from "../../src/routes/ws-routes.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { TestWsClient } from "./ws-client.js";
 
@@ -103,5 +103,22 @@ describe("subscribe", () => {
     expect(result.stdout).toBe("late\n");
     expect(c.messages.some((m) => m.type === "execution_output" && m.data === "late\n")).toBe(true);
     c.close();
+  });
+});
+
+describe("connections", () => {
+  it("limits the connections one user holds open", async () => {
+    const user = await t.signUp("many");
+    const own = user.headers.authorization.slice("Bearer ".length);
+    const open = await Promise.all(
+      Array.from({ length: MAX_CONNECTIONS_PER_USER }, () => TestWsClient.connect(base, own)),
+    );
+    const extra = await TestWsClient.connect(base, own);
+    await extra.waitFor(() => false, 5000).catch(() => {});
+    expect(extra.closeCode).toBe(1008);
+    // Another user is not affected.
+    const other = await TestWsClient.connect(base, token);
+    expect(await other.connectionId()).toBeTruthy();
+    for (const c of [...open, other]) c.close();
   });
 });
