@@ -6,7 +6,7 @@ import { renderMarkdown } from "../src/analysis/markdown";
 describe("Markdown rendering without HTML injection", () => {
   it("renders Markdown structure", () => {
     const html = renderMarkdown("## Time\n\n- loop is **O(n)**\n\n`code`");
-    expect(html).toContain("<h2>Time</h2>");
+    expect(html).toContain("<h3>Time</h3>");
     expect(html).toContain("<strong>O(n)</strong>");
     expect(html).toContain("<code>code</code>");
   });

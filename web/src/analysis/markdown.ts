@@ -19,6 +19,16 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
+// Headings in a narrative sit under the panel's own h2, so they all become h3: the page's
+// outline stays in order whatever levels the model chose.
+for (const rule of ["heading_open", "heading_close"] as const) {
+  md.renderer.rules[rule] = (tokens, idx, options, _env, self) => {
+    const token = tokens[idx];
+    if (token) token.tag = "h3";
+    return self.renderToken(tokens, idx, options);
+  };
+}
+
 export function renderMarkdown(src: string): string {
   return md.render(src);
 }

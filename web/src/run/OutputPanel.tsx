@@ -38,15 +38,20 @@ export function OutputPanel({ state }: { state: RunState }) {
         {via && <span className="muted small">{via === "websocket" ? "live" : "via HTTP"}</span>}
         {result && <ResultBadges result={result} />}
       </div>
-      <ErrorLine message={error} />
+      <ErrorLine message={violations.length ? null : error} />
       {violations.length > 0 && (
-        <ul className="violations" aria-label="Security policy problems">
-          {violations.map((v) => (
-            <li key={`${v.line}:${v.column}:${v.type}`}>
-              Line {v.line}, column {v.column + 1}: {v.message}
-            </li>
-          ))}
-        </ul>
+        <>
+          <p className="error-line" role="alert">
+            The security policy refused this code:
+          </p>
+          <ul className="violations" aria-label="Security policy problems">
+            {violations.map((v) => (
+              <li key={`${v.line}:${v.column}:${v.type}`}>
+                Line {v.line}, column {v.column + 1}: {v.message}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       <div
         className="output"

@@ -92,7 +92,7 @@ export function SnippetsPanel({
         <input
           id="search-input"
           type="search"
-          placeholder="Search, e.g. “my O(n^2) code”"
+          placeholder="e.g. sorting algorithms"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
