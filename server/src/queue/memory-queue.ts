@@ -119,6 +119,8 @@ export class MemoryQueue<T> implements JobQueue<T> {
       if (entry.visibleAt > now) continue;
       if (entry.receiveCount >= this.maxReceiveCount) {
         this.entries.splice(i, 1);
+        // Kept for inspection, bounded: the job rows hold the real record.
+        if (this.deadLetters.length >= 1000) this.deadLetters.shift();
         this.deadLetters.push(entry.body);
         blocked.delete(entry.groupId);
         i -= 1;

@@ -70,6 +70,10 @@ export async function buildAsyncExecution(
   const { settings, database, snippets, guard } = deps;
   const logger = app.log as unknown as Logger;
   const realtime = await createRealtime(settings, { database, logger });
+  if (!settings.queue.runWorkersInProcess && settings.notifier.kind === "local") {
+    // Separate workers cannot reach this process's sockets through a local hub.
+    logger.warn("NOTIFIER=local with out-of-process workers: live output will not reach /ws");
+  }
   const queue = await createExecutionQueue(settings);
   const jobs = createExecutionJobService({
     db: database.db,

@@ -123,7 +123,7 @@ export function createExecutionJobProcessor(
         result = violationResult(err);
       } else if (err instanceof RateLimitedError) {
         // Admission happens at submit; should a run-time limit still bite, wait, don't fail.
-        await repo.requeueJob(db, row.jobId, attempt);
+        await repo.requeueJob(db, row.jobId, attempt, { refund: true });
         return { ack: false, retryInSeconds: err.retryAfterSeconds };
       } else {
         logger.error({ err, job_id: row.jobId, attempt }, "execution attempt failed");

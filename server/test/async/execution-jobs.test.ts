@@ -201,7 +201,8 @@ describe("processing", () => {
     const job = await s.jobs.submit(userId, submitInput);
     const m = await receiveOne(s.queue);
     expect(await s.processor.handle(m)).toEqual({ ack: false, retryInSeconds: 7 });
-    expect((await row(job.jobId))?.status).toBe("queued");
+    // Postponed, not attempted: the attempt is given back.
+    expect(await row(job.jobId)).toMatchObject({ status: "queued", attempts: 0 });
   });
 
   it("an unknown job (row deleted) is acked", async () => {

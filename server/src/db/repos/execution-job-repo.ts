@@ -90,11 +90,20 @@ export async function finishJob(
   return row;
 }
 
-/** running → queued for a retry, only for the holder of attempt `attempt`. */
-export async function requeueJob(db: DbOrTx, jobId: string, attempt: number): Promise<boolean> {
+/** running → queued for a retry, only for the holder of attempt `attempt`; `refund` gives
+ * the attempt back (the run never started, e.g. it was only postponed). */
+export async function requeueJob(
+  db: DbOrTx,
+  jobId: string,
+  attempt: number,
+  opts: { refund?: boolean } = {},
+): Promise<boolean> {
   const rows = await db
     .update(executions)
-    .set({ status: "queued" })
+    .set({
+      status: "queued",
+      ...(opts.refund ? { attempts: sql`${executions.attempts} - 1` } : {}),
+    })
     .where(
       and(
         eq(executions.jobId, jobId),
