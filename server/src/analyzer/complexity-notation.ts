@@ -13,6 +13,7 @@ const SUPERSCRIPTS: Record<string, string> = {
   "⁷": "7",
   "⁸": "8",
   "⁹": "9",
+  ⁿ: "n",
 };
 
 const WORDS: [RegExp, string][] = [
@@ -32,7 +33,7 @@ const OPENER = /(?<![A-Za-z0-9_])(?:[OoΘθΩω]|big[\s-]?o)\s*\(/u;
 export function normalizeComplexity(raw: unknown): string | null {
   if (typeof raw !== "string") return null;
   const text = raw.replace(
-    /[⁰¹²³⁴⁵⁶⁷⁸⁹]+/g,
+    /[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ]+/g,
     (m) => `^${[...m].map((c) => SUPERSCRIPTS[c]).join("")}`,
   );
   const open = OPENER.exec(text);
