@@ -7,6 +7,7 @@ import { probeHostPaths } from "./host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS, type Launcher, processLauncher } from "./launcher.js";
 import { SandboxPool } from "./pool.js";
 import { PooledSandbox } from "./pooled-sandbox.js";
+import { RemoteSandbox, startHost } from "./remote-sandbox.js";
 import type { IsolationLevel, Sandbox } from "./sandbox.js";
 import { UidAllocator } from "./uid-allocator.js";
 import { WarmProcess } from "./warm-process.js";
@@ -24,6 +25,12 @@ export interface SandboxOptions {
   uidBase: number;
   uidCount: number;
   logger: Logger;
+  /**
+   * Run the pool in this process instead of a sandbox host child process. Only for small
+   * processes (a worker, tests): every spawn forks the calling process, and fork costs
+   * grow with its heap. Default false.
+   */
+  inProcess?: boolean;
 }
 
 // Modules cheap enough (< 0.5 ms together) to load in every warm runner; heavier allowed
@@ -34,12 +41,27 @@ export function autoPoolSize(cores = availableParallelism()): number {
   return Math.min(16, Math.max(2, cores * 2));
 }
 
-export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
+function checkIsolation(o: SandboxOptions): void {
   if (o.kind === "process" && !o.allowProcess) {
     throw new Error(
       "process isolation runs code without namespaces; enable it explicitly in the settings",
     );
   }
+}
+
+/** The Sandbox for the app: the warm pool in a small host process, or in this one. */
+export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
+  checkIsolation(o);
+  if (o.inProcess) return createLocalSandbox(o);
+  const restart = () => startHost(o, o.logger);
+  const host = await restart();
+  o.logger.info({ isolation: host.isolation }, "sandbox host ready");
+  return new RemoteSandbox(host.isolation, host, restart, o.logger);
+}
+
+/** The warm pool in this process. */
+export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
+  checkIsolation(o);
   const cores = availableParallelism();
   const size = o.poolSize > 0 ? o.poolSize : autoPoolSize(cores);
   const maxConcurrent = Math.max(1, o.maxConcurrent);

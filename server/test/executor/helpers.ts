@@ -23,6 +23,8 @@ export function sandboxOptions(uidBase: number, over: Partial<SandboxOptions> = 
     uidBase,
     uidCount: 32,
     logger: silentLogger,
+    // In this process, so coverage sees the pool; remote.test.ts covers the host process.
+    inProcess: true,
     ...over,
   } satisfies SandboxOptions;
 }

@@ -1,0 +1,164 @@
+// The server side of the sandbox host: a Sandbox whose pool lives in a small child
+// process (see host-protocol.ts for why). Requests are matched to replies by id; if the
+// host dies, pending calls fail and the next call starts a new host.
+import { type ChildProcess, fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Logger } from "pino";
+import type { SandboxOptions } from "./create-sandbox.js";
+import type { HostReply, HostRequest, Stats } from "./host-protocol.js";
+import type {
+  ExecutionResult,
+  IsolationLevel,
+  OutputChunk,
+  RunOptions,
+  Sandbox,
+} from "./sandbox.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (e: Error) => void;
+  onOutput?: (c: OutputChunk) => void;
+}
+
+interface Host {
+  child: ChildProcess;
+  isolation: IsolationLevel;
+  stats: Stats;
+}
+
+/** Node flags for the host: a TypeScript entry needs the tsx loader this server runs on. */
+function hostEntry(): { entry: string; execArgv: string[] } {
+  const ts = import.meta.url.endsWith(".ts");
+  const entry = join(here, `sandbox-host-main.${ts ? "ts" : "js"}`);
+  if (!ts) return { entry, execArgv: [] };
+  const tsx = createRequire(import.meta.url).resolve("tsx");
+  return { entry, execArgv: ["--import", pathToFileURL(tsx).href] };
+}
+
+export function startHost(o: SandboxOptions, logger: Logger): Promise<Host> {
+  const { logger: _omit, ...options } = o;
+  const { entry, execArgv } = hostEntry();
+  const child = fork(entry, [JSON.stringify({ ...options, logLevel: logger.level })], {
+    execArgv,
+    env: {}, // the host needs nothing of the server's environment, nor do its sandboxes
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`sandbox host exited (${code})`));
+    child.once("exit", onExit);
+    child.once("message", (m: HostReply) => {
+      child.off("exit", onExit);
+      if (m.t === "ready") resolve({ child, isolation: m.isolation, stats: m.stats });
+      else {
+        child.kill("SIGKILL");
+        reject(new Error(m.t === "failed" ? m.message : `unexpected host message ${m.t}`));
+      }
+    });
+  });
+}
+
+export class RemoteSandbox implements Sandbox {
+  private host: Promise<Host> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private lastStats: Stats = { warm: 0, busy: 0, queued: 0 };
+  private closing = false;
+
+  constructor(
+    readonly isolation: IsolationLevel,
+    first: Host,
+    private readonly restart: () => Promise<Host>,
+    private readonly logger: Logger,
+  ) {
+    this.adopt(first);
+    this.host = Promise.resolve(first);
+    this.lastStats = first.stats;
+  }
+
+  private adopt(h: Host): void {
+    h.child.on("message", (m: HostReply) => this.onMessage(m));
+    h.child.once("exit", (code, signal) => {
+      this.host = undefined;
+      for (const p of this.pending.values()) p.reject(new Error("sandbox host exited"));
+      this.pending.clear();
+      if (!this.closing)
+        this.logger.error({ code, signal }, "sandbox host exited; restarting on demand");
+    });
+  }
+
+  private onMessage(m: HostReply): void {
+    if (m.t === "stats") {
+      this.lastStats = m.stats;
+      return;
+    }
+    if (!("id" in m)) return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.t === "output") {
+      p.onOutput?.(m.chunk);
+      return;
+    }
+    this.pending.delete(m.id);
+    if (m.t === "error") p.reject(new Error(m.message));
+    else p.resolve((m.t === "result" ? m.result : m.value) as never);
+  }
+
+  private async call<T>(
+    build: (id: number) => HostRequest,
+    onOutput?: (c: OutputChunk) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    if (this.closing) throw new Error("sandbox pool is closed");
+    this.host ??= this.restart().then((h) => {
+      this.adopt(h);
+      return h;
+    });
+    const { child } = await this.host;
+    const id = this.nextId++;
+    const abort = () => child.send({ t: "abort", id } satisfies HostRequest);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onOutput });
+      child.send(build(id));
+      if (signal?.aborted) abort();
+      signal?.addEventListener("abort", abort, { once: true });
+    }).finally(() => signal?.removeEventListener("abort", abort));
+  }
+
+  run(opts: RunOptions): Promise<ExecutionResult> {
+    return this.call<ExecutionResult>(
+      (id) => ({
+        t: "run",
+        id,
+        code: opts.code,
+        stdin: opts.stdin,
+        timeoutMs: opts.timeoutMs,
+        enforcePolicy: opts.enforcePolicy,
+        stream: opts.onOutput !== undefined,
+      }),
+      opts.onOutput,
+      opts.signal,
+    );
+  }
+
+  runTool(module: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+    return this.call((id) => ({ t: "tool", id, module, payload, timeoutMs }));
+  }
+
+  stats(): Stats {
+    return this.lastStats;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const host = await this.host?.catch(() => undefined);
+    if (!host || host.child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      host.child.once("exit", () => resolve());
+      host.child.send({ t: "close" } satisfies HostRequest);
+    });
+  }
+}
