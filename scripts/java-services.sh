@@ -12,7 +12,7 @@
 #
 # Needs only `java` (17+) and `mvn` (Maven Central reachable on the first build; afterwards
 # everything is in ~/.m2 and builds run offline). Output lives under .tools/ (git-ignored):
-#   .tools/java-services/{neo4j-launcher,elasticmq}/   classes + lib/*.jar, build stamp, build log
+#   .tools/java-services/{neo4j-launcher,elasticmq}-<source hash>/   launcher jar, lib/*.jar, log
 #   .tools/run/{neo4j,elasticmq}.{pid,log}, .tools/run/neo4j-<port>/ (database dir, wiped at start)
 #
 # Neo4j credentials: auth is ON; user `neo4j`, password $NEO4J_PASSWORD (default `testpassword`).
@@ -30,7 +30,9 @@ RUN="$ROOT/.tools/run"
 NEO4J_DEFAULT_PORT=7687
 ELASTICMQ_DEFAULT_PORT=9324
 NEO4J_PASSWORD="${NEO4J_PASSWORD:-testpassword}"
-NEO4J_JAVA_OPTS="${NEO4J_JAVA_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}"
+# C1-only JIT (TieredStopAtLevel=1): on a busy 2-core machine C2 compile threads fight the
+# tests for CPU; measured start-up was often 2x faster without them. Queries in tests are tiny.
+NEO4J_JAVA_OPTS="${NEO4J_JAVA_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}"
 ELASTICMQ_JAVA_OPTS="${ELASTICMQ_JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}"
 START_TIMEOUT="${JAVA_SERVICES_START_TIMEOUT:-180}"
 
@@ -54,18 +56,29 @@ java_bin() {
 component_hash() {
   local dir="$1"
   (cd "$dir" && find . -type f \( -name pom.xml -o -name '*.java' \) -not -path './target/*' -print0 \
-    | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+    | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-12
+}
+
+# Build output dir of a component: versioned by the source hash, so a rebuild after a change
+# never deletes jars that an already-running server (maybe another engineer's) is using.
+component_dir() { printf '%s/%s-%s' "$OUT" "$1" "$(component_hash "$SRC/$1")"; }
+
+in_use() { grep -qsaF -- "$1" /proc/[0-9]*/cmdline 2>/dev/null; }
+
+# Remove outputs of older sources that no running process refers to.
+prune_old() {
+  local name="$1" keep="$2" d
+  for d in "$OUT/$name" "$OUT/$name"-*; do
+    [[ -d "$d" && "$d" != "$keep" ]] || continue
+    in_use "java-services/${d##*/}/" || rm -rf "$d"
+  done
 }
 
 build_component() {
-  local name="$1" dir="$SRC/$1" out="$OUT/$1"
+  local name="$1" dir="$SRC/$1" out
   [[ -f "$dir/pom.xml" ]] || die "missing $dir/pom.xml"
-  local want have=""
-  want="$(component_hash "$dir")"
-  [[ -f "$out/.stamp" ]] && have="$(cat "$out/.stamp")"
-  if [[ "$want" == "$have" && -d "$out/lib" ]]; then
-    return 0
-  fi
+  out="$(component_dir "$name")"
+  [[ -f "$out/.complete" ]] && return 0
   command -v mvn >/dev/null 2>&1 || die "mvn not found (needed to build $name)"
   log "building $name (first build downloads from Maven Central; may take minutes)"
   rm -rf "$out"
@@ -83,8 +96,9 @@ build_component() {
       die "maven build of $name failed (log: $OUT/$name-build-failed.log)"
     fi
   fi
-  printf '%s\n' "$want" >"$out/.stamp"
-  log "built $name in $((SECONDS - started))s ($(ls "$out/lib" | wc -l) jars)"
+  touch "$out/.complete"
+  log "built $name in $((SECONDS - started))s ($(ls "$out/lib" | wc -l) jars) -> $out"
+  prune_old "$name" "$out"
 }
 
 cmd_build() {
@@ -112,13 +126,14 @@ service_cmd() {
   java="$(java_bin)"
   case "$svc" in
     neo4j)
-      local home="$RUN/neo4j-$port"
+      local home="$RUN/neo4j-$port" nd
+      nd="$(component_dir neo4j-launcher)"
       local auth=(--password "$NEO4J_PASSWORD")
       [[ "${NEO4J_AUTH:-}" == none ]] && auth=()
       # shellcheck disable=SC2206
       local opts=($NEO4J_JAVA_OPTS)
       printf '%s\n' "$java" "${opts[@]}" -Dfile.encoding=UTF-8 \
-        -cp "$OUT/neo4j-launcher/classes:$OUT/neo4j-launcher/lib/*" \
+        -cp "$nd/neo4j-launcher.jar:$nd/lib/*" \
         coderemote.testing.Neo4jLauncher --home "$home" --port "$port" "${auth[@]}"
       ;;
     elasticmq)
@@ -128,7 +143,7 @@ service_cmd() {
         -Dconfig.file="$SRC/elasticmq/elasticmq.conf" \
         -Dlogback.configurationFile="$SRC/elasticmq/logback.xml" \
         -Drest-sqs.bind-port="$port" -Dnode-address.port="$port" \
-        -cp "$OUT/elasticmq/lib/*" org.elasticmq.server.Main
+        -cp "$(component_dir elasticmq)/lib/*" org.elasticmq.server.Main
       ;;
     *) die "unknown service '$svc' (neo4j|elasticmq)" ;;
   esac
