@@ -46,6 +46,7 @@ def _user_call(w: "CostWalker", node: ast.Call, target) -> Cost:
     ):
         return ONE  # called once on fixed data: the function's own analysis covers it
     result = w.p.analyze_function(target)
+    w.space = w.space | result.space  # the callee's memory is live while the caller waits
     if not result.time.constant:
         total = w.loop_mult() * result.time
         inside = f", inside loops running {w.loop_mult().label()} times" if not w.loop_mult().constant else ""
