@@ -52,8 +52,8 @@ describe("Gemini provider", () => {
     expect(gemini.requests).toHaveLength(1);
     const req = gemini.requests[0];
     expect(req?.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
-    const prompt = (req?.body as { contents: { parts: { text: string }[] }[] }).contents[0]
-      ?.parts[0]?.text;
+    const body = req?.body as { contents: { parts: { text: string }[] }[] };
+    const prompt = body.contents[0]?.parts[0]?.text;
     expect(prompt).toBe(buildAnalysisPrompt(CODE));
   });
 
