@@ -118,8 +118,8 @@ async function main() {
     const loop = (n: number) =>
       `import time\nt = time.perf_counter()\ns = 0\nfor i in range(${n}):\n    s += i * i\n` +
       `print(s, "loop_ms=%.1f" % ((time.perf_counter() - t) * 1000))`;
-    const probe = await cpuLoopBare(loop(1_000_000));
-    const n = Math.round((1_000_000 * 1000) / probe);
+    const probe = await cpuLoopBare(loop(3_000_000));
+    const n = Math.round((3_000_000 * 1000) / probe);
     const bareCpu: number[] = [];
     const boxCpu: number[] = [];
     const boxE2e: number[] = [];

@@ -17,6 +17,8 @@ const READY_TIMEOUT_MS = 10_000;
 /** If the tree has not gone this long after a kill, kill the process group too. */
 const KILL_FALLBACK_MS = 1000;
 const UID_SWEEP_MS = 100;
+/** Time a timed-out runner gets to flush its output before it is killed. */
+const STOP_GRACE_MS = 150;
 const STARTUP_STDERR_BYTES = 4096;
 
 export interface JobOptions {
@@ -135,6 +137,15 @@ export class WarmProcess {
     void this.closed.then(() => clearTimeout(fallback));
   }
 
+  /** Asks the runner to flush its output and exit (SIGTERM), then kills after a grace. */
+  private stop(): void {
+    const pid = this.child.pid as number;
+    const runner = this.isolation === "bwrap" ? childPids(pid)[0] : pid;
+    if (runner !== undefined) signal(runner, "SIGTERM");
+    const grace = setTimeout(() => this.kill(), STOP_GRACE_MS);
+    void this.closed.then(() => clearTimeout(grace));
+  }
+
   /**
    * Without a pid namespace, a child can leave the process group (setsid) and outlive
    * the runner, holding its pipes open. Everything under the run's uid is the run's, so
@@ -171,7 +182,7 @@ export class WarmProcess {
     let aborted = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      this.kill();
+      this.stop();
     }, o.timeoutMs);
     const onAbort = () => {
       aborted = true;
@@ -204,9 +215,9 @@ export class WarmProcess {
   }
 }
 
-function signal(pid: number): boolean {
+function signal(pid: number, sig: NodeJS.Signals = "SIGKILL"): boolean {
   try {
-    process.kill(pid, "SIGKILL");
+    process.kill(pid, sig);
     return true;
   } catch {
     return false; // already gone

@@ -414,6 +414,17 @@ except OSError as e:
     await expectNoProcessesOfUid(uidOf(r.stdout));
   });
 
+  it("24b. ignoring the host's SIGTERM only delays the kill by the grace period", async () => {
+    const t = performance.now();
+    const r = await attack(
+      `${UID_LINE}\nB.__import__("_signal").signal(15, 1)  # SIG_IGN\nwhile True:\n    pass`,
+      1000,
+    );
+    expect(r.timed_out).toBe(true);
+    expect(performance.now() - t).toBeLessThan(2000);
+    await expectNoProcessesOfUid(uidOf(r.stdout));
+  });
+
   it("25. output flood through the raw fd is cut at the cap, server responsive", async () => {
     const rssBefore = process.memoryUsage().rss;
     const { result: r, worstProbeMs } = await whileProbing(health.url, () =>

@@ -108,8 +108,9 @@ describe("process isolation (explicit opt-in)", () => {
       expect(r.stdout).not.toContain("PROCESS-CANARY");
       // Only what CPython's own locale coercion (PEP 538) sets.
       expect(r.stdout).toMatch(/^\{('LC_CTYPE': 'C.UTF-8')?\} 625\d\d\n$/);
-      const t = await run(sb, "while True: pass", { timeoutMs: 500 });
+      const t = await run(sb, "print('partial')\nwhile True: pass", { timeoutMs: 500 });
       expect(t.timed_out).toBe(true);
+      expect(t.stdout).toBe("partial\n");
     } finally {
       delete process.env.CR_PROCESS_CANARY;
       await sb.close();
