@@ -120,13 +120,15 @@ valid_port() { [[ "$1" =~ ^[0-9]+$ ]] && ((1 <= $1 && $1 <= 65535)); }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints the java command line for a service on stdout, one word per line.
+# Prints the java command line for a service on stdout, one word per line. For neo4j, a
+# third argument "temp" lets the launcher use (and delete on exit) a fresh temp dir.
 service_cmd() {
   local svc="$1" port="$2" java
   java="$(java_bin)"
   case "$svc" in
     neo4j)
-      local home="$RUN/neo4j-$port" nd
+      local home=(--home "$RUN/neo4j-$port") nd
+      [[ "${3:-}" == temp ]] && home=()
       nd="$(component_dir neo4j-launcher)"
       local auth=(--password "$NEO4J_PASSWORD")
       [[ "${NEO4J_AUTH:-}" == none ]] && auth=()
@@ -134,7 +136,7 @@ service_cmd() {
       local opts=($NEO4J_JAVA_OPTS)
       printf '%s\n' "$java" "${opts[@]}" -Dfile.encoding=UTF-8 \
         -cp "$nd/neo4j-launcher.jar:$nd/lib/*" \
-        coderemote.testing.Neo4jLauncher --home "$home" --port "$port" "${auth[@]}"
+        coderemote.testing.Neo4jLauncher "${home[@]}" --port "$port" "${auth[@]}"
       ;;
     elasticmq)
       # shellcheck disable=SC2206
@@ -172,6 +174,7 @@ print_env() {
       echo "export TEST_NEO4J_USER=neo4j"
       if [[ "${NEO4J_AUTH:-}" == none ]]; then
         echo "export TEST_NEO4J_PASSWORD=unused"
+        echo "export TEST_NEO4J_AUTH=none"
       else
         echo "export TEST_NEO4J_PASSWORD=$NEO4J_PASSWORD"
       fi
@@ -273,22 +276,15 @@ cmd_status() {
 
 # Foreground run for a parent process (the TS fixture): the server stops when our stdin
 # reaches EOF (parent died or closed the pipe) or on SIGTERM/SIGINT. Server output goes to
-# our stdout/stderr; the database dir is a fresh temp dir removed afterwards.
+# our stdout/stderr; Neo4j uses a fresh temp dir that the launcher deletes when it stops.
 cmd_run() {
   local svc="${1:-}" port="${2:-}"
   [[ -n "$svc" && -n "$port" ]] || die "usage: run neo4j|elasticmq PORT"
   default_port "$svc" >/dev/null || exit 1
   valid_port "$port" || die "bad port '$port'"
   cmd_build
-  local cmd=() tmp=""
-  mapfile -t cmd < <(service_cmd "$svc" "$port")
-  if [[ "$svc" == neo4j ]]; then
-    tmp="$(mktemp -d "${TMPDIR:-/tmp}/neo4j-test-XXXXXX")"
-    local i
-    for i in "${!cmd[@]}"; do
-      [[ "${cmd[$i]}" == --home ]] && cmd[i + 1]="$tmp"
-    done
-  fi
+  local cmd=()
+  mapfile -t cmd < <(service_cmd "$svc" "$port" temp)
   exec 3<&0
   "${cmd[@]}" </dev/null 9>&- &
   local pid=$!
@@ -314,7 +310,6 @@ cmd_run() {
     pid_alive "$pid" || break # wait was interrupted by a trap: loop until it really ended
   done
   kill "$watcher" 2>/dev/null || true
-  [[ -n "$tmp" ]] && rm -rf "$tmp"
   ((stopping == 1)) && rc=0
   exit "$rc"
 }
