@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { type Logger, pino } from "pino";
+import { createAnalyzerService } from "./analyzer/analyzer-service.js";
+import { createLlmProvider, createOfflineEstimator } from "./analyzer/create-provider.js";
 import { type AuthGuard, createAuthGuard } from "./auth/auth-guard.js";
 import type { Authenticator } from "./auth/authenticator.js";
 import { CognitoAuthenticator } from "./auth/cognito-authenticator.js";
@@ -19,6 +21,7 @@ import { registerErrorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { loggerOptions } from "./logger.js";
 import { type AsyncExecution, buildAsyncExecution } from "./realtime/async-execution.js";
+import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerExecutionRoutes } from "./routes/execution-routes.js";
 import { type HealthChecks, registerHealthRoutes } from "./routes/health-routes.js";
@@ -212,8 +215,30 @@ export async function buildApp(
   // --- async execution + realtime (issue 4) ---
   await asyncExecution.registerRoutes(app);
   // --- end async execution + realtime (issue 4) ---
+  // --- analysis (issue 5) ---
+  const runTool = sandbox.runTool.bind(sandbox);
+  const analyzer = createAnalyzerService({
+    provider: createLlmProvider(settings, runTool),
+    rateLimitPerMinute: settings.analysis.rateLimitPerMinute,
+    maxCodeBytes: settings.execution.maxCodeBytes,
+    snippetComplexityWriter: async (userId, snippetId, time, space) => {
+      await snippets.setComplexity(userId, snippetId, time, space);
+    },
+    onBackgroundError: (err, context) => app.log.warn({ err, ...context }, "analysis stream"),
+  });
+  await app.register(async (scope) =>
+    registerAnalysisRoutes(scope, { analyzer, snippets, notifier: asyncExecution.notifier, guard }),
+  );
+  // --- end analysis (issue 5) ---
   // --- search + sync (issue 6) ---
-  await registerSearchArea(app, { settings, database, snippets, guard, healthChecks });
+  await registerSearchArea(app, {
+    settings,
+    database,
+    snippets,
+    guard,
+    healthChecks,
+    estimateComplexity: createOfflineEstimator(runTool),
+  });
   // --- end search + sync (issue 6) ---
   return app;
 }

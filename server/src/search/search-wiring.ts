@@ -138,12 +138,15 @@ export async function registerSearchArea(
     snippets: SnippetService;
     guard: AuthGuard;
     healthChecks: HealthChecks;
+    /** Fills in a snippet's Big-O when it has none (the offline analyser in the app). */
+    estimateComplexity?: ComplexityEstimator;
   },
 ): Promise<SearchParts> {
   const parts = await buildSearch(deps.settings, {
     database: deps.database,
     snippets: deps.snippets,
     logger: app.log,
+    overrides: { estimateComplexity: deps.estimateComplexity },
   });
   app.decorate("searchParts", parts);
   app.addHook("onClose", () => parts.close());

@@ -1,0 +1,189 @@
+// /analyze, /analyze/async and /analyze/status through the real app: the offline analyser
+// runs in the real sandbox, results persist to the snippet with a sync event, and the stream
+// reaches only the caller's WebSocket connection, in order.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncEvents } from "../../src/db/schema/index.js";
+import { type Msg, sleep, TestWsClient } from "../async/ws-client.js";
+import { createTestApp, type TestApp } from "../helpers/test-app.js";
+
+const QUADRATIC = `def pairs(items):
+    out = []
+    for a in items:
+        for b in items:
+            out.append((a, b))
+    return out
+`;
+
+type User = Awaited<ReturnType<TestApp["signUp"]>>;
+const tokenOf = (u: User) => u.headers.authorization.slice("Bearer ".length);
+
+describe("analysis routes (offline analyser)", () => {
+  let t: TestApp;
+  let base: string;
+  let alice: User;
+  let bob: User;
+  beforeAll(async () => {
+    t = await createTestApp("pglite", { ANALYSIS_RATE_LIMIT_PER_MINUTE: "1000" });
+    base = await t.app.listen({ host: "127.0.0.1", port: 0 });
+    alice = await t.signUp("alice");
+    bob = await t.signUp("bob");
+  });
+  afterAll(async () => t?.close());
+
+  it("reports the static provider without a key", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/analyze/status" });
+    expect(res.json()).toEqual({ available: true, provider: "static" });
+  });
+
+  it("analyses code and explains why", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/analyze",
+      headers: alice.headers,
+      payload: { code: QUADRATIC },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      success: true,
+      time_complexity: "O(n^2)",
+      space_complexity: "O(n^2)",
+      available: true,
+      error: null,
+    });
+    expect(body.narrative).toMatch(/Time Complexity/);
+    expect(body.narrative).toMatch(/Line 4: loop `for b in items`/);
+  });
+
+  it("stores the result on the caller's snippet with a sync event, and refuses another's snippet", async () => {
+    const s = (
+      await t.app.inject({
+        method: "POST",
+        url: "/snippets",
+        headers: alice.headers,
+        payload: { code: QUADRATIC },
+      })
+    ).json();
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/analyze",
+      headers: alice.headers,
+      payload: { code: QUADRATIC, snippet_id: s.id },
+    });
+    expect(res.statusCode).toBe(200);
+    const stored = (
+      await t.app.inject({ method: "GET", url: `/snippets/${s.id}`, headers: alice.headers })
+    ).json();
+    expect(stored).toMatchObject({ time_complexity: "O(n^2)", space_complexity: "O(n^2)" });
+    const events = await t.testDb.database.db
+      .select()
+      .from(syncEvents)
+      .where(sql`${syncEvents.snippetId} = ${s.id}`);
+    expect(events.length).toBe(2);
+
+    const stolen = await t.app.inject({
+      method: "POST",
+      url: "/analyze",
+      headers: bob.headers,
+      payload: { code: "x = 1", snippet_id: s.id },
+    });
+    expect(stolen.statusCode).toBe(404);
+    const still = (
+      await t.app.inject({ method: "GET", url: `/snippets/${s.id}`, headers: alice.headers })
+    ).json();
+    expect(still.time_complexity).toBe("O(n^2)");
+  });
+
+  it("answers 413 over the code limit, 422 for bad bodies, 401 without a token", async () => {
+    const big = await t.app.inject({
+      method: "POST",
+      url: "/analyze",
+      headers: alice.headers,
+      payload: { code: "x".repeat(10_241) },
+    });
+    expect(big.statusCode).toBe(413);
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/analyze",
+          headers: alice.headers,
+          payload: { code: "" },
+        })
+      ).statusCode,
+    ).toBe(422);
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/analyze",
+          headers: alice.headers,
+          payload: { code: "x", snippet_id: "nope" },
+        })
+      ).statusCode,
+    ).toBe(422);
+    expect(
+      (await t.app.inject({ method: "POST", url: "/analyze", payload: { code: "x" } })).statusCode,
+    ).toBe(401);
+  });
+
+  it("never hangs or fails with a 500 on hostile input", async () => {
+    const nested = `${"(".repeat(5000)}1${")".repeat(5000)}`;
+    for (const code of [nested, "def f(:\n", "\u0000\u0001", "while True: pass"]) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/analyze",
+        headers: alice.headers,
+        payload: { code },
+      });
+      expect(res.statusCode, code.slice(0, 20)).toBe(200);
+      expect(typeof res.json().success).toBe("boolean");
+    }
+  });
+
+  it("streams start, chunks and complete, in order, to the caller's connection only", async () => {
+    const mine = await TestWsClient.connect(base, tokenOf(alice));
+    const theirs = await TestWsClient.connect(base, tokenOf(bob));
+    const myConn = await mine.connectionId();
+    await theirs.connectionId();
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/analyze/async",
+      headers: alice.headers,
+      payload: { code: QUADRATIC, connection_id: myConn },
+    });
+    expect(res.statusCode).toBe(200);
+    const { job_id, status } = res.json();
+    expect(status).toBe("streaming");
+    const done = await mine.waitFor(
+      (m) => m.type === "analysis_stream_complete" && m.job_id === job_id,
+    );
+    const mineForJob = mine.messages.filter((m: Msg) => m.job_id === job_id).map((m) => m.type);
+    expect(mineForJob[0]).toBe("analysis_stream_start");
+    expect(mineForJob.at(-1)).toBe("analysis_stream_complete");
+    expect(mineForJob.filter((x) => x === "analysis_stream_chunk").length).toBeGreaterThan(0);
+    const text = mine.messages
+      .filter((m) => m.type === "analysis_stream_chunk" && m.job_id === job_id)
+      .map((m) => m.chunk)
+      .join("");
+    const result = done.result as { narrative: string; time_complexity: string };
+    expect(text).toBe(result.narrative);
+    expect(result.time_complexity).toBe("O(n^2)");
+
+    // Bob names Alice's connection: his stream goes nowhere, and Alice sees none of it.
+    const before = mine.messages.length;
+    const bobs = await t.app.inject({
+      method: "POST",
+      url: "/analyze/async",
+      headers: bob.headers,
+      payload: { code: "x = 1", connection_id: myConn },
+    });
+    expect(bobs.statusCode).toBe(200);
+    await sleep(1500);
+    expect(mine.messages.slice(before).filter((m) => m.job_id === bobs.json().job_id)).toEqual([]);
+    expect(theirs.messages.filter((m) => m.job_id === job_id)).toEqual([]);
+    mine.close();
+    theirs.close();
+  });
+});
