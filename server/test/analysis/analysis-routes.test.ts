@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncEvents } from "../../src/db/schema/index.js";
 import { type Msg, sleep, TestWsClient } from "../async/ws-client.js";
+import { defaultAnswer, type GeminiFixture, startGeminiServer } from "../fixtures/gemini-server.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const QUADRATIC = `def pairs(items):
@@ -185,5 +186,58 @@ describe("analysis routes (offline analyser)", () => {
     expect(theirs.messages.filter((m) => m.job_id === job_id)).toEqual([]);
     mine.close();
     theirs.close();
+  });
+});
+
+describe("analysis routes with a Gemini key (local protocol server)", () => {
+  let t: TestApp;
+  let gemini: GeminiFixture;
+  let user: User;
+  beforeAll(async () => {
+    gemini = await startGeminiServer();
+    t = await createTestApp("pglite", {
+      GEMINI_API_KEY: gemini.apiKey,
+      GEMINI_BASE_URL: gemini.url,
+      EMBEDDER: "offline",
+    });
+    user = await t.signUp("gem");
+  });
+  afterAll(async () => {
+    await t?.close();
+    await gemini?.close();
+  });
+
+  it("uses Gemini, normalises its notation and names the model", async () => {
+    expect((await t.app.inject({ method: "GET", url: "/analyze/status" })).json()).toEqual({
+      available: true,
+      provider: "gemini",
+    });
+    gemini.enqueue({ kind: "text", text: defaultAnswer("O(N²)", "O( 1 )") });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/analyze",
+      headers: user.headers,
+      payload: { code: QUADRATIC },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      success: true,
+      time_complexity: "O(n^2)",
+      space_complexity: "O(1)",
+      model: "gemini-2.5-flash",
+    });
+  });
+
+  it("answers success:false with a clear error, not a 500, when the model's answer is unusable", async () => {
+    gemini.enqueue({ kind: "text", text: "I cannot tell." });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/analyze",
+      headers: user.headers,
+      payload: { code: QUADRATIC },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().success).toBe(false);
+    expect(res.json().error).toEqual(expect.any(String));
   });
 });
