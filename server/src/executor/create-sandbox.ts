@@ -37,6 +37,8 @@ export interface SandboxOptions {
 // modules are imported on demand so they do not tax every run's start-up.
 const PREIMPORT = ["math", "itertools", "operator", "heapq", "bisect"];
 
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 export function autoPoolSize(cores = availableParallelism()): number {
   return Math.min(16, Math.max(2, cores * 2));
 }
@@ -68,6 +70,10 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
   const uids = new UidAllocator(o.uidBase, o.uidCount);
   if (o.uidCount < size + maxConcurrent) {
     throw new Error(`uidCount ${o.uidCount} is below poolSize + maxConcurrent`);
+  }
+  for (const name of o.extraAllowedModules) {
+    // They travel on the runner's command line, comma-separated.
+    if (!MODULE_NAME.test(name)) throw new Error(`invalid module name in allow-list: ${name}`);
   }
   const paths = await probeHostPaths(o.pythonPath);
   if (!paths.seccomp) o.logger.warn("python3-seccomp not found: running without seccomp filter");
