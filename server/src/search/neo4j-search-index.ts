@@ -37,28 +37,54 @@ const toHit = (r: Row, score: number): SearchHit => ({
   score,
 });
 
+/** One statement for one or many documents: index maintenance (full text, vectors) costs
+ * per commit, so a batch commits once. */
 const UPSERT = `
-MERGE (u:User {id: $userId})
-MERGE (s:Snippet {id: $snippetId})
-SET s.title = $title, s.description = $description, s.terms = $terms,
-    s.language = $language, s.isStarred = $isStarred,
-    s.timeComplexity = $timeComplexity, s.spaceComplexity = $spaceComplexity,
-    s.timeRank = $timeRank, s.spaceRank = $spaceRank,
-    s.embedding = $embedding, s.embeddingModel = $embeddingModel,
-    s.updatedAt = datetime($updatedAt), s.indexedAt = datetime()
-WITH s, u
+UNWIND $docs AS d
+MERGE (u:User {id: d.userId})
+MERGE (s:Snippet {id: d.snippetId})
+SET s.title = d.title, s.description = d.description, s.terms = d.terms,
+    s.language = d.language, s.isStarred = d.isStarred,
+    s.timeComplexity = d.timeComplexity, s.spaceComplexity = d.spaceComplexity,
+    s.timeRank = d.timeRank, s.spaceRank = d.spaceRank,
+    s.embedding = d.embedding, s.embeddingModel = d.embeddingModel,
+    s.updatedAt = datetime(d.updatedAt), s.indexedAt = datetime()
+WITH s, u, d
 OPTIONAL MATCH (s)-[old:OWNED_BY|WRITTEN_IN|HAS_TIME_COMPLEXITY|HAS_SPACE_COMPLEXITY]->()
 DELETE old
-WITH DISTINCT s, u
+WITH DISTINCT s, u, d
 MERGE (s)-[:OWNED_BY]->(u)
-MERGE (l:Language {name: $language})
+MERGE (l:Language {name: d.language})
 MERGE (s)-[:WRITTEN_IN]->(l)
-FOREACH (n IN CASE WHEN $timeComplexity IS NULL THEN [] ELSE [$timeComplexity] END |
-  MERGE (c:Complexity {notation: n}) ON CREATE SET c.rank = $timeRank
+FOREACH (n IN CASE WHEN d.timeComplexity IS NULL THEN [] ELSE [d.timeComplexity] END |
+  MERGE (c:Complexity {notation: n}) ON CREATE SET c.rank = d.timeRank
   MERGE (s)-[:HAS_TIME_COMPLEXITY]->(c))
-FOREACH (n IN CASE WHEN $spaceComplexity IS NULL THEN [] ELSE [$spaceComplexity] END |
-  MERGE (c:Complexity {notation: n}) ON CREATE SET c.rank = $spaceRank
+FOREACH (n IN CASE WHEN d.spaceComplexity IS NULL THEN [] ELSE [d.spaceComplexity] END |
+  MERGE (c:Complexity {notation: n}) ON CREATE SET c.rank = d.spaceRank
   MERGE (s)-[:HAS_SPACE_COMPLEXITY]->(c))`;
+
+const toParams = (doc: IndexedSnippet) => ({
+  userId: doc.userId,
+  snippetId: doc.snippetId,
+  title: doc.title,
+  description: doc.description,
+  terms: doc.terms,
+  language: doc.language,
+  isStarred: doc.isStarred,
+  timeComplexity: doc.timeComplexity,
+  spaceComplexity: doc.spaceComplexity,
+  timeRank: complexityRank(doc.timeComplexity) ?? null,
+  spaceRank: complexityRank(doc.spaceComplexity) ?? null,
+  // Cosine is undefined for a zero vector and Neo4j would fail the whole query on it.
+  embedding: isZeroVector(doc.embedding) ? null : doc.embedding,
+  embeddingModel: doc.embeddingModel,
+  updatedAt: doc.updatedAt.toISOString(),
+});
+
+/** Up to this many snippets per user, vectors are compared exactly; above it the HNSW
+ * index answers (approximate, like any ANN), oversampled to survive the owner filter. */
+export const EXACT_VECTOR_LIMIT = 2_000;
+const ANN_OVERSAMPLE = 20;
 
 export interface Neo4jConfig {
   uri: string;
@@ -69,9 +95,12 @@ export interface Neo4jConfig {
 export class Neo4jSearchIndex implements SearchIndex {
   readonly kind = "neo4j" as const;
 
-  constructor(private readonly driver: Driver) {}
+  constructor(
+    private readonly driver: Driver,
+    private readonly exactVectorLimit = EXACT_VECTOR_LIMIT,
+  ) {}
 
-  static connect(cfg: Neo4jConfig): Neo4jSearchIndex {
+  static connect(cfg: Neo4jConfig, exactVectorLimit = EXACT_VECTOR_LIMIT): Neo4jSearchIndex {
     const driver = neo4j.driver(cfg.uri, neo4j.auth.basic(cfg.user, cfg.password ?? ""), {
       disableLosslessIntegers: true,
       // Fail fast when the server is down: the sync keeps events pending and retries.
@@ -79,7 +108,7 @@ export class Neo4jSearchIndex implements SearchIndex {
       connectionAcquisitionTimeout: 5_000,
       maxTransactionRetryTime: 2_000,
     });
-    return new Neo4jSearchIndex(driver);
+    return new Neo4jSearchIndex(driver, exactVectorLimit);
   }
 
   private async run(cypher: string, params: Record<string, unknown> = {}) {
@@ -96,23 +125,13 @@ export class Neo4jSearchIndex implements SearchIndex {
   }
 
   async upsert(doc: IndexedSnippet): Promise<void> {
-    await this.run(UPSERT, {
-      userId: doc.userId,
-      snippetId: doc.snippetId,
-      title: doc.title,
-      description: doc.description,
-      terms: doc.terms,
-      language: doc.language,
-      isStarred: doc.isStarred,
-      timeComplexity: doc.timeComplexity,
-      spaceComplexity: doc.spaceComplexity,
-      timeRank: complexityRank(doc.timeComplexity) ?? null,
-      spaceRank: complexityRank(doc.spaceComplexity) ?? null,
-      // Cosine is undefined for a zero vector and Neo4j would fail the whole query on it.
-      embedding: isZeroVector(doc.embedding) ? null : doc.embedding,
-      embeddingModel: doc.embeddingModel,
-      updatedAt: doc.updatedAt.toISOString(),
-    });
+    await this.run(UPSERT, { docs: [toParams(doc)] });
+  }
+
+  async upsertMany(docs: IndexedSnippet[]): Promise<void> {
+    for (let i = 0; i < docs.length; i += 500) {
+      await this.run(UPSERT, { docs: docs.slice(i, i + 500).map(toParams) });
+    }
   }
 
   async remove(userId: string, snippetId: string): Promise<void> {
@@ -145,21 +164,7 @@ export class Neo4jSearchIndex implements SearchIndex {
           ).then((rs) => rs.map((r) => r.get("id") as string))
         : Promise.resolve([] as string[]),
       req.embedding
-        ? this.run(
-            // Exact cosine over the user's own snippets: a global ANN index would return
-            // other users' neighbours first and lose recall after the owner filter.
-            `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
-             WHERE s.embeddingModel = $model AND s.embedding IS NOT NULL AND ${filter.where}
-             WITH s, vector.similarity.cosine(s.embedding, $embedding) AS score
-             WHERE score > 0.5
-             RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
-            {
-              ...params,
-              model: req.embeddingModel,
-              embedding: req.embedding,
-              k: neo4j.int(CANDIDATES),
-            },
-          ).then((rs) => rs.map((r) => r.get("id") as string))
+        ? this.vectorCandidates(req.embedding, req.embeddingModel, filter.where, params)
         : Promise.resolve([] as string[]),
     ]);
     const fused = [...fuse([textIds, vectorIds].filter((l) => l.length > 0))].sort(
@@ -169,6 +174,43 @@ export class Neo4jSearchIndex implements SearchIndex {
       query.order === "fastest" || query.order === "slowest" ? candidatePool(limit) : limit;
     const hits = await this.fetchHits(userId, fused.slice(0, pool));
     return { hits: orderHits(hits, query.order).slice(0, limit), strategy: "hybrid" };
+  }
+
+  private async vectorCandidates(
+    embedding: number[],
+    model: string,
+    where: string,
+    params: Record<string, unknown>,
+  ): Promise<string[]> {
+    const args = { ...params, model, embedding, k: neo4j.int(CANDIDATES) };
+    const [sized] = await this.run(
+      "MATCH (u:User {id: $userId}) RETURN COUNT { (u)<-[:OWNED_BY]-(:Snippet) } AS n",
+      params,
+    );
+    const owned = Number(sized?.get("n") ?? 0);
+    if (owned > this.exactVectorLimit) {
+      const ann = await this.run(
+        `CALL db.index.vector.queryNodes('snippet_embedding', $ann, $embedding) YIELD node AS s, score
+         WHERE EXISTS { MATCH (s)-[:OWNED_BY]->(:User {id: $userId}) }
+           AND s.embeddingModel = $model AND ${where}
+         RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
+        { ...args, ann: neo4j.int(Math.min(owned, CANDIDATES * ANN_OVERSAMPLE)) },
+      );
+      // Enough neighbours survived the owner and query filters: done. Otherwise the
+      // filters are selective, and the exact scan below is the right tool anyway.
+      if (ann.length >= CANDIDATES) return ann.map((r) => r.get("id") as string);
+    }
+    // Exact cosine over the user's own snippets: a global ANN index would return other
+    // users' neighbours first and lose recall after the owner filter.
+    const exact = await this.run(
+      `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
+       WHERE s.embeddingModel = $model AND s.embedding IS NOT NULL AND ${where}
+       WITH s, vector.similarity.cosine(s.embedding, $embedding) AS score
+       WHERE score > 0.5
+       RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
+      args,
+    );
+    return exact.map((r) => r.get("id") as string);
   }
 
   private async fetchHits(userId: string, scored: [string, number][]): Promise<SearchHit[]> {

@@ -123,6 +123,11 @@ export class PostgresSearchIndex implements SearchIndex {
     }
   }
 
+  async upsertMany(docs: IndexedSnippet[]): Promise<void> {
+    // PostgreSQL commits are cheap; one statement per document keeps one code path.
+    for (const doc of docs) await this.upsert(doc);
+  }
+
   async remove(userId: string, snippetId: string): Promise<void> {
     await this.db.execute(
       sql`delete from search_documents where snippet_id = ${snippetId} and user_id = ${userId}`,

@@ -52,6 +52,8 @@ export interface SearchIndex {
   /** Prepare storage (migrations, extensions); safe to call again. */
   init(): Promise<void>;
   upsert(doc: IndexedSnippet): Promise<void>;
+  /** Many at once (resync, bulk loads): one round trip and one index commit per batch. */
+  upsertMany(docs: IndexedSnippet[]): Promise<void>;
   /** Idempotent: removing what is not there succeeds. */
   remove(userId: string, snippetId: string): Promise<void>;
   search(userId: string, req: IndexSearch): Promise<IndexSearchResult>;

@@ -254,7 +254,9 @@ export function createSyncService(deps: SyncDeps): SyncService {
             .orderBy(asc(snippets.id))
             .limit(size);
           if (page.length === 0) break;
-          for (const row of page) await index.upsert(await toDocument(row));
+          const docs: IndexedSnippet[] = [];
+          for (const row of page) docs.push(await toDocument(row));
+          await index.upsertMany(docs);
           count += page.length;
           after = page[page.length - 1]?.id;
         }

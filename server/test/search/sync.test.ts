@@ -19,6 +19,7 @@ class SwitchableIndex {
       kind: inner.kind,
       init: () => guard(() => inner.init()),
       upsert: (d) => guard(() => inner.upsert(d)),
+      upsertMany: (d) => guard(() => inner.upsertMany(d)),
       remove: (u, s) => guard(() => inner.remove(u, s)),
       search: (u, r) => guard(() => inner.search(u, r)),
       byComplexity: (u, t, v, l) => guard(() => inner.byComplexity(u, t, v, l)),
