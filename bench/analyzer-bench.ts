@@ -1,6 +1,8 @@
 // `npm run bench:analyzer`: accuracy and speed of the offline static analyser.
 //   accuracy — exact time-complexity class on the labelled set in bench/datasets/complexity
-//              (10 programs per class), plus any labelled set under ../shared/datasets;
+//              (10 programs per class), a second set written after the analyser (its first
+//              run, before the fixes its misses prompted: 24/28), and
+//              any labelled set under ../shared/datasets;
 //              per-class accuracy and the confusion matrix (rows: label, columns: answer).
 //   speed    — p50/p95 of analyze() inside one Python process (the analyser's own cost),
 //              and of one call through the local tool runner (process spawn included).
@@ -15,6 +17,7 @@ import {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OWN_SET = join(ROOT, "bench", "datasets", "complexity", "manifest.json");
+const HOLDOUT_SET = join(ROOT, "bench", "datasets", "complexity", "manifest-holdout.json");
 const SHARED_DIRS = [resolve(ROOT, "..", "shared", "datasets"), "/work/shared/datasets"];
 const CLASSES = ["O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(n^3)", "O(2^n)"];
 const REPEATS = 5;
@@ -146,6 +149,7 @@ function report(name: string, programs: Program[]): number[] {
 async function main(): Promise<void> {
   const own = loadManifest(OWN_SET);
   const inProcess = report("bench/datasets/complexity (own set)", own);
+  inProcess.push(...report("second set (written after the analyser)", loadManifest(HOLDOUT_SET)));
   const shared = sharedSets();
   if (shared.length === 0) console.log("\n(no labelled set found under ../shared/datasets)");
   for (const set of shared) inProcess.push(...report(set.name, set.programs));

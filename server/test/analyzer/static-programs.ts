@@ -24,6 +24,17 @@ export const PROGRAMS: Record<string, string[]> = {
 `,
   ],
   "O(log n)": [
+    `def find_threshold(limit, ok):
+    lo, hi = 0, limit
+    while True:
+        if lo >= hi:
+            return lo
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+`,
     `def lower_bound(a, x):
     lo, hi = 0, len(a)
     while lo < hi:
@@ -148,6 +159,20 @@ def sort_pairs(pairs):
 `,
   ],
   "O(2^n)": [
+    `def tilings(n):
+    if n == 0:
+        return [""]
+    shorter = tilings(n - 1)
+    return ["|" + t for t in shorter] + ["=" + t for t in shorter]
+`,
+    `def can_segment(text, dictionary):
+    if not text:
+        return True
+    for cut in range(1, len(text) + 1):
+        if text[:cut] in dictionary and can_segment(text[cut:], dictionary):
+            return True
+    return False
+`,
     `def count_paths(n):
     if n <= 0:
         return 1

@@ -227,6 +227,16 @@ class CostWalker(Scope):
         if isinstance(test, ast.Constant):
             if not test.value:
                 return ONE, "never runs", set()
+            # No bound in the condition: judge by how the body moves its variables
+            # (`while True` binary search halves, a reader loop advances by one).
+            stored = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            kind, updated, _ = self.classify_updates(node, stored)
+            if kind == "log":
+                bound = ONE
+                for name in sorted(updated):
+                    bound = bound | self.size(ast.Name(id=name, ctx=ast.Load()))
+                self.tags.add("halving")
+                return (bound | N).log(), "halves its range on every pass (exits by return/break)", updated
             return N, "has no bound in its condition (exits by break); assumed O(n)", set()
         cond = P.names_in(test)
         kind, updated, popped = self.classify_updates(node, cond)

@@ -161,6 +161,25 @@ def memo_details(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, str |
             if isinstance(cmp, ast.Compare) and isinstance(cmp.ops[0], ast.In):
                 store = cmp.comparators[0]
                 name = store.id if isinstance(store, ast.Name) else None
-                if isinstance(store, ast.Attribute) or (name and name not in local):
+                outside = isinstance(store, ast.Attribute) or (name and name not in local)
+                if outside and _writes_to(fn, ast.unparse(store)):
                     return ("dictionary", name)
     return None
+
+
+def _writes_to(fn: ast.AST, store: str) -> bool:
+    """The cache is filled somewhere in the function (`memo[k] = v`, `seen.add(k)`); a
+    lookup table that is only read (`if w in words`) is not memoisation."""
+    for node in ast.walk(fn):
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Subscript) and ast.unparse(t.value) == store for t in targets):
+                return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("add", "update", "setdefault", "append")
+            and ast.unparse(node.func.value) == store
+        ):
+            return True
+    return False

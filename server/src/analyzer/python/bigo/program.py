@@ -171,15 +171,18 @@ class Program:
         return result
 
 
-def _site_shrink(site_args: list[ast.expr], info: FuncInfo, split_locals: set[str]) -> str:
+def _site_shrink(site, info: FuncInfo, split_locals: set[str]) -> str:
     kinds = set()
-    for pos, arg in enumerate(site_args):
+    for pos, arg in enumerate(site.call.args):
         param = info.params[pos] if pos < len(info.params) else None
         if isinstance(arg, ast.Name) and arg.id == param:
             continue
         if isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Slice):
             bounds = [b for b in (arg.slice.lower, arg.slice.upper) if b is not None]
-            kinds.add("divide" if any(not P.is_const(b) for b in bounds) else "subtract")
+            # `xs[:mid]` halves; `s[end:]` with `end` a loop variable drops a prefix of any
+            # length, which is how exhaustive splitting recursions shrink.
+            moving = any(P.names_in(b) & site.loop_vars for b in bounds)
+            kinds.add("divide" if any(not P.is_const(b) for b in bounds) and not moving else "subtract")
         elif P.is_halving(arg) or P.names_in(arg) & split_locals:
             kinds.add("divide")
         elif isinstance(arg, ast.Attribute):
@@ -205,7 +208,7 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
         ):
             split_locals |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     split_locals -= set(info.params)
-    shrinks = {_site_shrink(site.call.args, info, split_locals) for site in w.rec_sites}
+    shrinks = {_site_shrink(site, info, split_locals) for site in w.rec_sites}
     shrink = "subtract" if "subtract" in shrinks else "divide" if "divide" in shrinks else "structural"
     calls = max(calls, 1)
     memo = P.memo_store(info.node)
@@ -224,7 +227,7 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
         )
     if in_loop and shrink != "divide":
         combos = any(
-            any(isinstance(a, ast.BinOp) and P.names_in(a) & site.loop_vars for a in site.call.args)
+            any(isinstance(a, (ast.BinOp, ast.Subscript)) and P.names_in(a) & site.loop_vars for a in site.call.args)
             for site in in_loop
         )
         w.tags.add("exhaustive-recursion")
@@ -252,9 +255,30 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
             f"{calls} recursive calls on halves plus {work.label()} work per call "
             f"(master theorem) → {cost.label()}"
         )
+    if calls == 1 and _doubles_result(info, w.rec_sites[0].call):
+        w.tags.add("exhaustive-recursion")
+        return EXP, EXP, "the result of the recursive call is copied twice per level, so the output doubles with n → O(2^n)"
     if calls == 1:
         cost = N * work
         w.tags.add("linear-recursion")
         return cost, N, f"one recursive call on an input smaller by a constant → depth O(n), {cost.label()} in total"
     w.tags.add("exhaustive-recursion")
     return EXP, N, f"{calls} recursive calls per invocation, each shrinking the input by a constant → O(2^n)"
+
+
+def _doubles_result(info: FuncInfo, call: ast.Call) -> bool:
+    """`prev = f(n - 1)` then `[... for c in prev] + [... for c in prev]`: each level's output
+    is built from two copies of the previous one, so it (and the work) doubles."""
+    names = set()
+    for node in ast.walk(info.node):
+        if isinstance(node, ast.Assign) and node.value is call:
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    if not names:
+        return False
+    uses = 0
+    for node in ast.walk(info.node):
+        if isinstance(node, ast.comprehension) and P.names_in(node.iter) & names:
+            uses += 1
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and P.names_in(node.iter) & names:
+            uses += 1
+    return uses >= 2

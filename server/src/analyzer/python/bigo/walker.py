@@ -183,9 +183,12 @@ class Scope:
         if name in self.p.functions and name not in P.LAZY_BUILTINS:
             # What a user function returns is as large as its input, at most.
             return N if any(not s.constant for s in arg_sizes) else ONE
-        if isinstance(node.func, ast.Attribute) and not args:
-            return self.size(node.func.value)
         total = ONE
+        func = node.func
+        if isinstance(func, ast.Attribute) and not (
+            isinstance(func.value, ast.Name) and func.value.id in P.MODULE_NAMES_CONSTANT
+        ):
+            total = self.size(func.value)  # a method's result is as large as its receiver
         for s in arg_sizes:
             total = total | s
         return total
