@@ -251,9 +251,11 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
             cost = work * LOG
         else:
             cost = power_of_n(crit)
-        return cost, N if work.power >= 1 else depth, (
-            f"{calls} recursive calls on halves plus {work.label()} work per call "
-            f"(master theorem) → {cost.label()}"
+        # Stack depth only; what each level allocates (merge buffers, slices) is already in
+        # the walker's space and is freed before the sibling call runs.
+        return cost, depth, (
+            f"{calls} recursive calls on halves of the input (balanced splits assumed) plus "
+            f"{work.label()} work per call (master theorem) → {cost.label()}"
         )
     if calls == 1 and _doubles_result(info, w.rec_sites[0].call):
         w.tags.add("exhaustive-recursion")

@@ -8,7 +8,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .cost import EXP, FACT, LOG, N, N_LOG_N, ONE, Cost, power_of_n
+from .cost import EXP, FACT, N, ONE, Cost, power_of_n
 from . import patterns as P
 
 if TYPE_CHECKING:
@@ -259,3 +259,11 @@ class Scope:
         if k is None:
             return EXP if name != "permutations" else FACT
         return power_of_n(k)
+
+    def _grow(self, name: str, node: ast.AST, by: Cost = ONE) -> None:
+        """A container filled inside loops holds as many items as the loops run."""
+        grown = self.loop_mult() * by
+        if grown.constant:
+            return
+        self.sizes[name] = self.sizes.get(name, ONE) | grown
+        self.allocate(node, grown, f"`{name}` grows inside the loop")
