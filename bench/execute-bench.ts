@@ -3,8 +3,8 @@
 // a cold bwrap + python3 spawn, a bare python3 spawn, and a CPU-bound loop outside the
 // sandbox. Prints the issue's goals beside each number.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { probeHostPaths } from "../server/src/executor/host-paths.js";
@@ -14,6 +14,7 @@ import { signIn, startServer } from "./lib/server-process.js";
 const PYTHON = "/usr/bin/python3";
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_DURATION ?? 20);
 const HELLO = 'print("hello")';
+const cores = availableParallelism();
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,7 +25,9 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 function timeSpawn(command: string, args: string[], uid?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(command, args, { env: {}, stdio: "ignore", uid, gid: uid });
+    // detached: its own session, as the sandboxes have (the scheduler's autogroups are
+    // per session, so under load the comparison would otherwise favour the sandbox).
+    const child = spawn(command, args, { env: {}, stdio: "ignore", uid, gid: uid, detached: true });
     child.once("error", reject);
     child.once("close", (code) =>
       code === 0 ? resolve(performance.now() - t) : reject(new Error(`${command} exit ${code}`)),
@@ -52,10 +55,28 @@ async function spawnBaselines() {
   return { bare: pct(bare, 50), cold: pct(cold, 50) };
 }
 
+/** CPU ms used so far by the server, its sandbox host, and every sandbox the host reaped. */
+function treeCpuMs(serverPid: number): { server: number; host: number; sandboxes: number } {
+  const fields = (pid: number) =>
+    (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []).map(Number);
+  const kids = readFileSync(`/proc/${serverPid}/task/${serverPid}/children`, "utf8")
+    .split(" ")
+    .filter(Boolean)
+    .map(Number);
+  const s = fields(serverPid);
+  const out = { server: ((s[11] ?? 0) + (s[12] ?? 0)) * 10, host: 0, sandboxes: 0 }; // USER_HZ 100
+  for (const k of kids) {
+    const f = fields(k);
+    out.host += ((f[11] ?? 0) + (f[12] ?? 0)) * 10;
+    out.sandboxes += ((f[13] ?? 0) + (f[14] ?? 0)) * 10; // reaped children: the sandboxes
+  }
+  return out;
+}
+
 async function cpuLoopBare(code: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let out = "";
-    const child = spawn(PYTHON, ["-c", code], { env: {} });
+    const child = spawn(PYTHON, ["-c", code], { env: {}, detached: true });
     child.stdout.on("data", (d) => {
       out += d;
     });
@@ -132,8 +153,12 @@ async function main() {
 
     await new Promise((r) => setTimeout(r, 500));
     const rssBefore = server.rssMb();
+    const cpuBefore = treeCpuMs(server.child.pid as number);
     await latencies(8, 125); // 1,000 runs
     await new Promise((r) => setTimeout(r, 500));
+    const cpuAfter = treeCpuMs(server.child.pid as number);
+    const per = (k: keyof typeof cpuAfter) => (cpuAfter[k] - cpuBefore[k]) / 1000;
+    const cpuPerRun = per("server") + per("host") + per("sandboxes");
     const rssAfter = server.rssMb();
 
     const bareMs = pct(bareCpu, 50);
@@ -149,6 +174,12 @@ async function main() {
     console.log(
       `throughput at concurrency 8 for ${THROUGHPUT_SECONDS} s: ${okRate.toFixed(1)} runs/s ` +
         `(${load.non2xx} non-2xx, ${load.errors} errors) — goal ≥ 100 runs/s`,
+    );
+    console.log(
+      `CPU per run: ${fmt(cpuPerRun)} = server ${fmt(per("server"))} + sandbox host ` +
+        `${fmt(per("host"))} + bwrap/python ${fmt(per("sandboxes"))} → ` +
+        `ceiling ${((cores * 1000) / cpuPerRun).toFixed(0)} runs/s on ${cores} idle cores ` +
+        `(load average during the run: ${loadavg()[0]?.toFixed(1)})`,
     );
     console.log(
       `CPU-bound loop (${n.toLocaleString()} iterations): bare python3 ${fmt(bareMs)}, ` +
