@@ -5,15 +5,19 @@
 //              any labelled set under ../shared/datasets;
 //              per-class accuracy and the confusion matrix (rows: label, columns: answer).
 //   speed    — p50/p95 of analyze() inside one Python process (the analyser's own cost),
-//              and of one call through the local tool runner (process spawn included).
+//              and of one call through the local tool runner (process spawn included) and
+//              through the bubblewrap sandbox's warm pool (the server's path), when available.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import pino from "pino";
 import {
   ANALYZER_PYTHON_DIR,
   createLocalPythonToolRunner,
+  type ToolRunner,
 } from "../server/src/analyzer/python-tool-runner.js";
+import { createSandbox } from "../server/src/executor/create-sandbox.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OWN_SET = join(ROOT, "bench", "datasets", "complexity", "manifest.json");
@@ -154,13 +158,8 @@ async function main(): Promise<void> {
   if (shared.length === 0) console.log("\n(no labelled set found under ../shared/datasets)");
   for (const set of shared) inProcess.push(...report(set.name, set.programs));
 
-  const runner = createLocalPythonToolRunner();
-  const perCall: number[] = [];
-  for (const p of own) {
-    const started = performance.now();
-    await runner("static_analyzer", { code: p.code }, 10_000);
-    perCall.push(performance.now() - started);
-  }
+  const perCall = await timeCalls(createLocalPythonToolRunner(), own);
+  const sandboxed = await timeInSandbox(own);
   console.log("\n## speed");
   console.log(
     `analyze() in one process (median of ${REPEATS} per program): p50 ${percentile(inProcess, 50).toFixed(2)} ms, ` +
@@ -170,6 +169,50 @@ async function main(): Promise<void> {
     `one call through the local tool runner (spawn + import + analyse): p50 ${percentile(perCall, 50).toFixed(1)} ms, ` +
       `p95 ${percentile(perCall, 95).toFixed(1)} ms`,
   );
+  console.log(
+    typeof sandboxed === "string"
+      ? `through the sandbox: not measured (${sandboxed})`
+      : `one call through the bubblewrap sandbox (warm pool, Sandbox.runTool): p50 ${percentile(sandboxed, 50).toFixed(1)} ms, ` +
+          `p95 ${percentile(sandboxed, 95).toFixed(1)} ms`,
+  );
+}
+
+async function timeCalls(runTool: ToolRunner, programs: Program[]): Promise<number[]> {
+  const times: number[] = [];
+  for (const p of programs) {
+    const started = performance.now();
+    await runTool("static_analyzer", { code: p.code }, 10_000);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** The production path; needs bubblewrap and root for the uid range, else says why not. */
+async function timeInSandbox(programs: Program[]): Promise<number[] | string> {
+  try {
+    const sandbox = await createSandbox({
+      kind: "bwrap",
+      allowProcess: false,
+      pythonPath: "/usr/bin/python3",
+      poolSize: 2,
+      maxConcurrent: 2,
+      memoryLimitMb: 256,
+      maxOutputBytes: 1 << 20,
+      extraAllowedModules: [],
+      uidBase: 63_000,
+      uidCount: 16,
+      logger: pino({ level: "silent" }),
+      inProcess: true,
+    });
+    try {
+      await timeCalls((m, p, t) => sandbox.runTool(m, p, t), programs.slice(0, 3)); // warm-up
+      return await timeCalls((m, p, t) => sandbox.runTool(m, p, t), programs);
+    } finally {
+      await sandbox.close();
+    }
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 await main();

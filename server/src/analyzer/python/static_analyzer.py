@@ -8,7 +8,6 @@ how the server calls it inside the sandbox or in a plain subprocess.
 from __future__ import annotations
 
 import ast
-import json
 import os
 import sys
 
@@ -85,6 +84,8 @@ def _analyze_tree(tree: ast.Module) -> dict:
 
 
 def main() -> None:
+    import json  # only the script entry needs it; the sandbox's tool runner has its own
+
     try:
         payload = json.loads(sys.stdin.read() or "{}")
     except ValueError:

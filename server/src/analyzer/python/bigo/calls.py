@@ -4,11 +4,10 @@ recursive call site), and the library calls whose cost is well known."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from .cost import ONE, Cost
 from . import patterns as P
-from .walker import Acc, RecSite
+from .walker import TYPE_CHECKING, Acc, RecSite
 
 if TYPE_CHECKING:
     from .costs import CostWalker

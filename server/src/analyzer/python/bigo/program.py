@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import math
-from dataclasses import dataclass, field
 
 from .cost import EXP, FACT, LOG, N, ONE, Cost, power_of_n
 from . import patterns as P
@@ -15,28 +14,35 @@ MAX_CALL_CHAIN = 25
 INPUT_CALLS = frozenset({"input", "readline", "readlines", "read", "open", "loads", "load"})
 
 
-@dataclass
 class FuncInfo:
-    node: ast.FunctionDef | ast.AsyncFunctionDef
-    name: str
-    cls: str | None
-    parent: "FuncInfo | None"
-    params: list[str]
+    __slots__ = ("node", "name", "cls", "parent", "params")
+
+    def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str, cls: str | None,
+                 parent: "FuncInfo | None", params: list[str]) -> None:
+        self.node = node
+        self.name = name
+        self.cls = cls
+        self.parent = parent
+        self.params = params
 
     @property
     def qualname(self) -> str:
         return f"{self.cls}.{self.name}" if self.cls else self.name
 
 
-@dataclass
 class FuncResult:
-    info: FuncInfo | None
-    time: Cost
-    space: Cost
-    evidence: list[Evidence] = field(default_factory=list)
-    space_why: list[Evidence] = field(default_factory=list)
-    tags: set[str] = field(default_factory=set)
-    recursion: str | None = None
+    __slots__ = ("info", "time", "space", "evidence", "space_why", "tags", "recursion")
+
+    def __init__(self, info: FuncInfo | None, time: Cost, space: Cost,
+                 evidence: list[Evidence] | None = None, space_why: list[Evidence] | None = None,
+                 tags: set[str] | None = None, recursion: str | None = None) -> None:
+        self.info = info
+        self.time = time
+        self.space = space
+        self.evidence = evidence if evidence is not None else []
+        self.space_why = space_why if space_why is not None else []
+        self.tags = tags if tags is not None else set()
+        self.recursion = recursion
 
 
 class Program:

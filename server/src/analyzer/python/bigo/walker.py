@@ -5,45 +5,52 @@ order so `sizes` reflects what a name holds at that point of the function."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .cost import EXP, FACT, N, ONE, Cost, power_of_n
 from . import patterns as P
 
+TYPE_CHECKING = False  # `typing` is not imported at run time: start-up matters here
 if TYPE_CHECKING:
     from .program import FuncInfo, Program
 
 MAX_DEPTH = 60  # statement/expression nesting we follow before giving up on a branch
 
 
-@dataclass
 class Acc:
     """Cost of a piece of code plus the recursive self-calls on its worst path."""
 
-    cost: Cost = ONE
-    rec: int = 0
+    __slots__ = ("cost", "rec")
+
+    def __init__(self, cost: Cost = ONE, rec: int = 0) -> None:
+        self.cost = cost
+        self.rec = rec
 
 
-@dataclass
 class Loop:
-    node: ast.AST
-    mult: Cost
-    counters: set[str] = field(default_factory=set)
+    __slots__ = ("node", "mult", "counters")
+
+    def __init__(self, node: ast.AST, mult: Cost, counters: set[str] | None = None) -> None:
+        self.node = node
+        self.mult = mult
+        self.counters = counters if counters is not None else set()
 
 
-@dataclass
 class RecSite:
-    call: ast.Call
-    in_loop: bool
-    loop_vars: set[str]
+    __slots__ = ("call", "in_loop", "loop_vars")
+
+    def __init__(self, call: ast.Call, in_loop: bool, loop_vars: set[str]) -> None:
+        self.call = call
+        self.in_loop = in_loop
+        self.loop_vars = loop_vars
 
 
-@dataclass
 class Evidence:
-    line: int
-    cost: Cost
-    text: str
+    __slots__ = ("line", "cost", "text")
+
+    def __init__(self, line: int, cost: Cost, text: str) -> None:
+        self.line = line
+        self.cost = cost
+        self.text = text
 
 
 class Scope:
