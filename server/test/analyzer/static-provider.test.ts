@@ -1,7 +1,12 @@
 // The offline provider end to end: TypeScript → local tool runner → python3 → analyser.
 
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLocalPythonToolRunner } from "../../src/analyzer/python-tool-runner.js";
+import {
+  ANALYZER_PYTHON_DIR,
+  createLocalPythonToolRunner,
+} from "../../src/analyzer/python-tool-runner.js";
 import { createStaticProvider, splitMarkdown } from "../../src/analyzer/static-provider.js";
 import { PROGRAMS } from "./static-programs.js";
 
@@ -126,6 +131,46 @@ describe("static provider", () => {
     });
     expect(r.error).toBe("Analysis cancelled");
     expect(pieces).toEqual([]);
+  });
+});
+
+describe("static analyser script entry", () => {
+  const script = join(ANALYZER_PYTHON_DIR, "static_analyzer.py");
+  const runScript = (input: string) =>
+    JSON.parse(spawnSync("/usr/bin/python3", ["-I", "-B", script], { input }).stdout.toString());
+
+  it("reads {code} JSON on stdin and prints the result", () => {
+    const out = runScript(
+      JSON.stringify({ code: "def f(n):\n    while n > 1:\n        n //= 2\n" }),
+    );
+    expect(out).toMatchObject({
+      success: true,
+      time_complexity: "O(log n)",
+      space_complexity: "O(1)",
+    });
+  });
+
+  it("answers bad input with success:false instead of a traceback", () => {
+    expect(runScript("not json")).toMatchObject({ success: false, error: "stdin is not JSON" });
+    expect(runScript(JSON.stringify({ code: 42 }))).toMatchObject({ success: false });
+  });
+});
+
+describe("static analyser suggestions", () => {
+  it("points at list scans, pop(0) and exponential recursion", async () => {
+    const scans = await provider.analyze(
+      "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n",
+    );
+    expect(scans.time_complexity).toBe("O(n^2)");
+    expect(scans.narrative).toMatch(/`set`/);
+    const queue = await provider.analyze(
+      "def drain(q):\n    out = []\n    while q:\n        out.append(q.pop(0))\n    return out\n",
+    );
+    expect(queue.narrative).toMatch(/deque/);
+    const fib = await provider.analyze(
+      "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n",
+    );
+    expect(fib.narrative).toMatch(/lru_cache/);
   });
 });
 
