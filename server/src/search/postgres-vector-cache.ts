@@ -67,18 +67,46 @@ export class VectorCache {
   ): Promise<{ id: string; score: number }[]> {
     const { ids, matrix } = await this.load(userId, model);
     const d = this.dimensions;
+    // Offline query vectors have a handful of non-zero buckets out of 768: visiting only
+    // those makes the scan ~100× cheaper and gives the same dot products. Dense (Gemini)
+    // vectors take the plain loop.
+    const nz: number[] = [];
+    query.forEach((x, j) => {
+      if (x !== 0) nz.push(j);
+    });
+    const idx = Int32Array.from(nz);
+    const val = Float32Array.from(nz.map((j) => query[j] as number));
+    const sparse = idx.length < d / 4;
     const q = Float32Array.from(query);
-    const scored: { id: string; score: number }[] = [];
+    const scores = new Float32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as string;
-      if (allowed && !allowed.has(id)) continue;
-      let dot = 0;
       const base = i * d;
-      for (let j = 0; j < d; j++) dot += (matrix[base + j] as number) * (q[j] as number);
-      scored.push({ id, score: dot });
+      let dot = 0;
+      if (sparse) {
+        for (let t = 0; t < idx.length; t++) {
+          dot += (matrix[base + (idx[t] as number)] as number) * (val[t] as number);
+        }
+      } else {
+        for (let j = 0; j < d; j++) dot += (matrix[base + j] as number) * (q[j] as number);
+      }
+      scores[i] = dot;
     }
-    scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    return scored.slice(0, k);
+    let order: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      if (!allowed || allowed.has(ids[i] as string)) order.push(i);
+    }
+    if (order.length > k * 4) {
+      // Cut to the k best by a native numeric sort of the scores, then order just those.
+      const sorted = Float32Array.from(order, (i) => scores[i] as number).sort();
+      const threshold = sorted[sorted.length - k] as number;
+      order = order.filter((i) => (scores[i] as number) >= threshold);
+    }
+    order.sort(
+      (a, b) =>
+        (scores[b] as number) - (scores[a] as number) ||
+        ((ids[a] as string) < (ids[b] as string) ? -1 : 1),
+    );
+    return order.slice(0, k).map((i) => ({ id: ids[i] as string, score: scores[i] as number }));
   }
 
   private evict(): void {
