@@ -150,7 +150,9 @@ export class MemoryQueue<T> implements JobQueue<T> {
         signal?.removeEventListener("abort", done);
         resolve();
       };
+      // A waiting consumer alone must not keep the process alive (the server does that).
       const timer = setTimeout(done, Math.max(1, ms));
+      timer.unref();
       this.waiters.add(done);
       signal?.addEventListener("abort", done, { once: true });
     });
