@@ -54,7 +54,9 @@ def _analyze_tree(tree: ast.Module) -> dict:
     program = Program(tree, WORK_BUDGET)
     module = CostWalker(program, None)
     top = module.block(tree.body)
-    module_res = FuncResult(None, top.cost, module.space, module.evidence, module.space_why, module.tags)
+    module_res = FuncResult(
+        None, top.cost, module.space, module.evidence, module.space_why, module.tags
+    )
     results = [program.analyze_function(f) for f in program.all_functions]
     everything = [module_res, *results]
     time = ONE

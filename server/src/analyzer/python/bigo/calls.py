@@ -48,7 +48,8 @@ def _user_call(w: "CostWalker", node: ast.Call, target) -> Cost:
     w.space = w.space | result.space  # the callee's memory is live while the caller waits
     if not result.time.constant:
         total = w.loop_mult() * result.time
-        inside = f", inside loops running {w.loop_mult().label()} times" if not w.loop_mult().constant else ""
+        outer = w.loop_mult()
+        inside = "" if outer.constant else f", inside loops running {outer.label()} times"
         w.note(node, total, f"calls `{target.name}` which is {result.time.label()}{inside}")
         w.tags.add("composed-call")
         w.tags |= result.tags  # the caller inherits what makes its callee slow
@@ -67,11 +68,15 @@ def library_cost(w: "CostWalker", node: ast.Call) -> Cost:
     ):
         return ONE  # per-item method (`ch.lower()`) or parsing the input line
     if name in SORTS:
-        base = w.iterations(args[0]) if name == "sorted" and args else w.size(recv) if recv is not None else ONE
+        if name == "sorted":
+            base = w.iterations(args[0]) if args else ONE
+        else:
+            base = w.size(recv) if recv is not None else ONE
         cost = base * base.log()
         if not cost.constant:
             w.tags.add("sorting")
-            w.note(node, w.loop_mult() * cost, f"`{w.src(node.func)}(…)` sorts {base.label()} items")
+            what = f"`{w.src(node.func)}(…)` sorts {base.label()} items"
+            w.note(node, w.loop_mult() * cost, what)
             if name == "sorted":
                 w.allocate(node, base, "`sorted` returns a new list")
         return cost
@@ -81,7 +86,8 @@ def library_cost(w: "CostWalker", node: ast.Call) -> Cost:
         if name == "heappush" and isinstance(args[0], ast.Name):
             w._grow(args[0].id, node)
         if not cost.constant:
-            w.note(node, w.loop_mult() * cost, f"`{name}` is a {P.LOG_MODULE_CALLS[name]} ({cost.label()})")
+            what = f"`{name}` is a {P.LOG_MODULE_CALLS[name]} ({cost.label()})"
+            w.note(node, w.loop_mult() * cost, what)
         return cost
     if name in P.N_LOG_N_MODULE_CALLS and len(args) >= 2:
         w.tags.add("heap")

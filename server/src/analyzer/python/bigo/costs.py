@@ -50,7 +50,8 @@ class CostWalker(LoopWalker):
         if isinstance(node, ast.While):
             return self.while_loop(node)
         if isinstance(node, ast.If):
-            test, body, orelse = self.expr(node.test), self.block(node.body), self.block(node.orelse)
+            test = self.expr(node.test)
+            body, orelse = self.block(node.body), self.block(node.orelse)
             return Acc(test.cost | body.cost | orelse.cost, test.rec + max(body.rec, orelse.rec))
         if isinstance(node, ast.Assign):
             acc = self.expr(node.value)
@@ -187,7 +188,8 @@ class CostWalker(LoopWalker):
     def membership(self, container: ast.AST) -> Cost:
         if isinstance(container, (ast.Constant, ast.Tuple, ast.Set, ast.List, ast.Dict)):
             return ONE
-        if isinstance(container, ast.Call) and P.call_name(container) in ("range", "keys", "set", "dict"):
+        hashed = ("range", "keys", "set", "dict")
+        if isinstance(container, ast.Call) and P.call_name(container) in hashed:
             return ONE
         kind = self.kind(container)
         if kind in ("dict", "set") or (kind or "").startswith("instance"):
@@ -200,7 +202,9 @@ class CostWalker(LoopWalker):
                       f"`in {self.src(container)}` scans a sequence ({size.label()})")
         return size
 
-    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> Acc:
+    def comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> Acc:
         cost, rec, mult = ONE, 0, ONE
         pushed = 0
         for gen in node.generators:
@@ -223,7 +227,9 @@ class CostWalker(LoopWalker):
                 elt_size = elt_size | self.size(elt)
         del self.loops[len(self.loops) - pushed :]
         if not mult.constant:
-            self.note(node, self.loop_mult() * mult, f"comprehension `{self.src(node)}` runs {mult.label()} times")
+            what = f"comprehension `{self.src(node)}` runs {mult.label()} times"
+            self.note(node, self.loop_mult() * mult, what)
             if not isinstance(node, ast.GeneratorExp):
-                self.allocate(node, mult * elt_size, f"comprehension builds {(mult * elt_size).label()} items")
+                built = mult * elt_size
+                self.allocate(node, built, f"comprehension builds {built.label()} items")
         return Acc(cost | mult, rec)

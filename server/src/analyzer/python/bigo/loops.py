@@ -92,7 +92,10 @@ class LoopWalker(Scope):
 
     def _adjacency_of_popped(self, it: ast.expr) -> bool:
         if isinstance(it, ast.Call) and P.call_name(it) in ("items", "keys", "values", "enumerate"):
-            it = it.func.value if isinstance(it.func, ast.Attribute) else (it.args[0] if it.args else it)
+            if isinstance(it.func, ast.Attribute):
+                it = it.func.value
+            elif it.args:
+                it = it.args[0]
         return (
             isinstance(it, ast.Subscript)
             and not isinstance(it.slice, ast.Slice)
@@ -116,14 +119,19 @@ class LoopWalker(Scope):
                 return ONE, "never runs", set()
             # No bound in the condition: judge by how the body moves its variables
             # (`while True` binary search halves, a reader loop advances by one).
-            stored = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            stored = {
+                n.id
+                for n in ast.walk(node)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
             kind, updated, _ = self.classify_updates(node, stored)
             if kind == "log":
                 bound = ONE
                 for name in sorted(updated):
                     bound = bound | self.size(ast.Name(id=name, ctx=ast.Load()))
                 self.tags.add("halving")
-                return (bound | N).log(), "halves its range on every pass (exits by return/break)", updated
+                why = "halves its range on every pass (exits by return/break)"
+                return (bound | N).log(), why, updated
             return N, "has no bound in its condition (exits by break); assumed O(n)", set()
         cond = P.names_in(test)
         kind, updated, popped = self.classify_updates(node, cond)
@@ -139,10 +147,12 @@ class LoopWalker(Scope):
                 return ONE, "", updated
         if kind == "log":
             self.tags.add("halving")
-            return bound.log(), f"shrinks/grows its bound geometrically → {bound.log().label()} iterations", updated
+            why = f"shrinks/grows its bound geometrically → {bound.log().label()} iterations"
+            return bound.log(), why, updated
         if kind == "linear" and P.squares_var(test):
             self.tags.add("sqrt-loop")
-            return bound.sqrt(), f"stops at the square root of its bound → {bound.sqrt().label()}", updated
+            why = f"stops at the square root of its bound → {bound.sqrt().label()}"
+            return bound.sqrt(), why, updated
         if len(updated) >= 2 and kind == "linear":
             self.tags.add("two-pointers")
         what = "moves its counter by a constant step" if kind == "linear" else "runs"
@@ -174,9 +184,10 @@ class LoopWalker(Scope):
         for sub in body_nodes:
             if isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
                 if sub.target.id in cond:
-                    geometric = isinstance(sub.op, (ast.FloorDiv, ast.Div, ast.RShift, ast.Mult, ast.LShift))
+                    shift = isinstance(sub.op, (ast.RShift, ast.LShift))
+                    geometric = shift or isinstance(sub.op, (ast.FloorDiv, ast.Div, ast.Mult))
                     k = P.const_value(sub.value)
-                    mark(sub.target.id, geometric and (k is None or k >= 2 or isinstance(sub.op, (ast.RShift, ast.LShift))))
+                    mark(sub.target.id, geometric and (k is None or k >= 2 or shift))
             elif isinstance(sub, ast.Assign):
                 for target, value in self._pairs(sub):
                     if target in cond:
@@ -200,7 +211,9 @@ class LoopWalker(Scope):
                 target.elts
             ) == len(node.value.elts):
                 out.extend(
-                    (t.id, v) for t, v in zip(target.elts, node.value.elts) if isinstance(t, ast.Name)
+                    (t.id, v)
+                    for t, v in zip(target.elts, node.value.elts)
+                    if isinstance(t, ast.Name)
                 )
         return out
 

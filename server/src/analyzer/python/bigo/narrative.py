@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from .cost import N, Cost
 from .program import FuncResult
+from .walker import Evidence
 
 NAMED = [  # (substring of the function name, algorithm name)
     ("binary_search", "Binary search"), ("merge_sort", "Merge sort"), ("mergesort", "Merge sort"),
     ("quick", "Quicksort"), ("heap_sort", "Heap sort"), ("heapsort", "Heap sort"),
     ("bubble", "Bubble sort"), ("insertion", "Insertion sort"), ("selection", "Selection sort"),
     ("floyd", "Floyd–Warshall all-pairs shortest paths"), ("dijkstra", "Dijkstra's shortest paths"),
-    ("bfs", "Breadth-first search"), ("dfs", "Depth-first search"), ("kadane", "Kadane's algorithm"),
+    ("bfs", "Breadth-first search"), ("dfs", "Depth-first search"),
+    ("kadane", "Kadane's algorithm"),
     ("fib", "Fibonacci"), ("hanoi", "Towers of Hanoi"), ("knapsack", "0/1 knapsack"),
-    ("gcd", "Euclid's algorithm"), ("permut", "Permutation generation"), ("subset", "Subset enumeration"),
+    ("gcd", "Euclid's algorithm"), ("permut", "Permutation generation"),
+    ("subset", "Subset enumeration"),
     ("power_set", "Power set enumeration"), ("lcs", "Longest common subsequence"),
-    ("edit_distance", "Edit distance"), ("matmul", "Matrix multiplication"), ("sieve", "Sieve of Eratosthenes"),
+    ("edit_distance", "Edit distance"), ("matmul", "Matrix multiplication"),
+    ("sieve", "Sieve of Eratosthenes"),
 ]
 TAGGED = [  # (tag, description) in order of precedence
     ("memoised-recursion", "Top-down dynamic programming (memoised recursion)"),
@@ -51,6 +55,10 @@ def algorithm_name(dominant: FuncResult, loops_depth: int) -> str:
     return "Direct computation (no loops over the input)"
 
 
+def _heaviest_first(ev: Evidence) -> tuple:
+    return (-ev.cost.growth, -ev.cost.power, -ev.cost.logs, ev.line)
+
+
 def _where(res: FuncResult) -> str:
     if res.info is None:
         return "the module-level code"
@@ -83,7 +91,7 @@ def render(time: Cost, space: Cost, dominant: FuncResult, others: list[FuncResul
            algorithm: str, space_owner: FuncResult, truncated: bool) -> str:
     lines = ["## Algorithm", "", f"{algorithm} — the dominant work is in {_where(dominant)}.", ""]
     lines += ["## Time Complexity", "", f"**{time.label()}**", ""]
-    picked = sorted(dominant.evidence, key=lambda e: (-e.cost.growth, -e.cost.power, -e.cost.logs, e.line))
+    picked = sorted(dominant.evidence, key=_heaviest_first)
     for ev in sorted(picked[:8], key=lambda e: e.line):
         lines.append(f"- Line {ev.line}: {ev.text} → {ev.cost.label()} in total.")
     if dominant.recursion:
@@ -96,7 +104,7 @@ def render(time: Cost, space: Cost, dominant: FuncResult, others: list[FuncResul
         summary = ", ".join(f"`{r.info.qualname}` {r.time.label()}" for r in rest)
         lines.append(f"- Other functions: {summary}.")
     lines += ["", "## Space Complexity", "", f"**{space.label()}**", ""]
-    why = sorted(space_owner.space_why, key=lambda e: (-e.cost.growth, -e.cost.power, -e.cost.logs, e.line))
+    why = sorted(space_owner.space_why, key=_heaviest_first)
     for ev in sorted(why[:3], key=lambda e: e.line):
         lines.append(f"- Line {ev.line}: {ev.text} ({ev.cost.label()}).")
     if space_owner.recursion and space >= N or (space_owner.recursion and not why):

@@ -86,7 +86,9 @@ def is_doubling(node: ast.AST, var: str) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift, ast.Pow)):
             operands = names_in(sub.left) | names_in(sub.right)
-            k = const_value(sub.right) if const_value(sub.right) is not None else const_value(sub.left)
+            k = const_value(sub.right)
+            if k is None:
+                k = const_value(sub.left)
             if var in operands and k is not None and k >= 2:
                 return True
     return False

@@ -100,7 +100,8 @@ class Program:
             if not isinstance(node, ast.Assign):
                 continue
             from_input = any(
-                isinstance(c, ast.Call) and P.call_name(c) in INPUT_CALLS for c in ast.walk(node.value)
+                isinstance(c, ast.Call) and P.call_name(c) in INPUT_CALLS
+                for c in ast.walk(node.value)
             ) or "stdin" in P.names_in(node.value) | {
                 a.attr for a in ast.walk(node.value) if isinstance(a, ast.Attribute)
             }
@@ -122,7 +123,9 @@ class Program:
         # run time: assume input-sized. At module level it is a builtin or an import.
         return N if inside_function else ONE
 
-    def resolve(self, call: ast.Call, current: FuncInfo | None, kinds: dict[str, str]) -> FuncInfo | None:
+    def resolve(
+        self, call: ast.Call, current: FuncInfo | None, kinds: dict[str, str]
+    ) -> FuncInfo | None:
         func = call.func
         if isinstance(func, ast.Name):
             if func.id in self.classes:
@@ -143,7 +146,8 @@ class Program:
                 while owner is not None and owner.cls is None:
                     owner = owner.parent
                 return self._method(owner.cls, func.attr) if owner else None
-            if isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name) and recv.func.id in self.classes:
+            constructed = isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name)
+            if constructed and recv.func.id in self.classes:
                 return self._method(recv.func.id, func.attr)
             if isinstance(recv, ast.Name) and kinds.get(recv.id, "").startswith("instance:"):
                 return self._method(kinds[recv.id].split(":", 1)[1], func.attr)
@@ -188,7 +192,8 @@ def _site_shrink(site, info: FuncInfo, split_locals: set[str]) -> str:
             # `xs[:mid]` halves; `s[end:]` with `end` a loop variable drops a prefix of any
             # length, which is how exhaustive splitting recursions shrink.
             moving = any(P.names_in(b) & site.loop_vars for b in bounds)
-            kinds.add("divide" if any(not P.is_const(b) for b in bounds) and not moving else "subtract")
+            halves = any(not P.is_const(b) for b in bounds) and not moving
+            kinds.add("divide" if halves else "subtract")
         elif P.is_halving(arg) or P.names_in(arg) & split_locals:
             kinds.add("divide")
         elif isinstance(arg, ast.Attribute):
@@ -215,7 +220,7 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
             split_locals |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     split_locals -= set(info.params)
     shrinks = {_site_shrink(site, info, split_locals) for site in w.rec_sites}
-    shrink = "subtract" if "subtract" in shrinks else "divide" if "divide" in shrinks else "structural"
+    shrink = next((k for k in ("subtract", "divide") if k in shrinks), "structural")
     calls = max(calls, 1)
     memo = P.memo_store(info.node)
     in_loop = [s for s in w.rec_sites if s.in_loop]
@@ -223,7 +228,9 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
         varying = set()
         for site in w.rec_sites:
             for pos, arg in enumerate(site.call.args):
-                if pos < len(info.params) and not (isinstance(arg, ast.Name) and arg.id == info.params[pos]):
+                if pos >= len(info.params):
+                    continue
+                if not (isinstance(arg, ast.Name) and arg.id == info.params[pos]):
                     varying.add(pos)
         states = power_of_n(max(1, min(3, len(varying))))
         w.tags.add("memoised-recursion")
@@ -233,13 +240,17 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
         )
     if in_loop and shrink != "divide":
         combos = any(
-            any(isinstance(a, (ast.BinOp, ast.Subscript)) and P.names_in(a) & site.loop_vars for a in site.call.args)
+            any(
+                isinstance(a, (ast.BinOp, ast.Subscript)) and P.names_in(a) & site.loop_vars
+                for a in site.call.args
+            )
             for site in in_loop
         )
         w.tags.add("exhaustive-recursion")
         cost = EXP if combos else FACT
         kind = "subsets/combinations" if combos else "permutations"
-        return cost, N, f"recursive call inside a loop over the remaining choices: {kind} → {cost.label()}"
+        why = f"recursive call inside a loop over the remaining choices: {kind} → {cost.label()}"
+        return cost, N, why
     if shrink == "structural":
         w.tags.add("structural-recursion")
         return N * work, N, "recursion over the parts of a structure: each part visited once"
@@ -265,13 +276,21 @@ def combine_recursion(w, info: FuncInfo, work: Cost, calls: int) -> tuple[Cost, 
         )
     if calls == 1 and _doubles_result(info, w.rec_sites[0].call):
         w.tags.add("exhaustive-recursion")
-        return EXP, EXP, "the result of the recursive call is copied twice per level, so the output doubles with n → O(2^n)"
+        return EXP, EXP, (
+            "the result of the recursive call is copied twice per level, so the output "
+            "doubles with n → O(2^n)"
+        )
     if calls == 1:
         cost = N * work
         w.tags.add("linear-recursion")
-        return cost, N, f"one recursive call on an input smaller by a constant → depth O(n), {cost.label()} in total"
+        return cost, N, (
+            f"one recursive call on an input smaller by a constant → depth O(n), "
+            f"{cost.label()} in total"
+        )
     w.tags.add("exhaustive-recursion")
-    return EXP, N, f"{calls} recursive calls per invocation, each shrinking the input by a constant → O(2^n)"
+    return EXP, N, (
+        f"{calls} recursive calls per invocation, each shrinking the input by a constant → O(2^n)"
+    )
 
 
 def _doubles_result(info: FuncInfo, call: ast.Call) -> bool:
