@@ -63,7 +63,7 @@ export function OutputPanel({ state }: { state: RunState }) {
       >
         {segments.map((s, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: segments only ever grow at the end, so the index is stable
-          <span key={i} className={s.stream} data-stream={s.stream}>
+          <span key={`${state.runId}:${i}`} className={s.stream} data-stream={s.stream}>
             {s.text}
           </span>
         ))}

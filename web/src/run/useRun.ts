@@ -9,6 +9,8 @@ import { appendChunk, reconcile, type Segment } from "./output";
 import { type RunVia, runProgram } from "./runner";
 
 export interface RunState {
+  /** increments per run, so each run's output renders as fresh nodes */
+  runId: number;
   running: boolean;
   segments: Segment[];
   result: ExecutionResponse | null;
@@ -20,6 +22,7 @@ export interface RunState {
 }
 
 const IDLE: RunState = {
+  runId: 0,
   running: false,
   segments: [],
   result: null,
@@ -38,7 +41,7 @@ export function useRun(api: Api, socket: RealtimeSocket | null) {
       if (busy.current) return null;
       busy.current = true;
       const started = performance.now();
-      setState({ ...IDLE, running: true });
+      setState((s) => ({ ...IDLE, runId: s.runId + 1, running: true }));
       try {
         const { result, via } = await runProgram(api, socket, req, {
           onVia: (v) => setState((s) => ({ ...s, via: v })),
