@@ -3,6 +3,12 @@
 
 export const PROGRAMS: Record<string, string[]> = {
   "O(1)": [
+    `name = "world"
+greeting = "hello " + name
+print(greeting.upper())
+for _ in range(3):
+    print("!")
+`,
     `def swap_ends(items):
     if len(items) >= 2:
         items[0], items[-1] = items[-1], items[0]
@@ -64,6 +70,10 @@ export const PROGRAMS: Record<string, string[]> = {
 `,
   ],
   "O(n)": [
+    `n = int(input())
+values = list(map(int, input().split()))
+print(sum(v for v in values if v % 2 == 0))
+`,
     `def running_max(values):
     out = []
     best = float("-inf")
@@ -117,6 +127,13 @@ def sort_pairs(pairs):
 `,
   ],
   "O(n^2)": [
+    `scores = [72, 95, 61, 88, 79]
+for i in range(len(scores)):
+    for j in range(len(scores) - 1 - i):
+        if scores[j] > scores[j + 1]:
+            scores[j], scores[j + 1] = scores[j + 1], scores[j]
+print(scores)
+`,
     `def has_duplicate(xs):
     for i in range(len(xs)):
         for j in range(i):

@@ -6,8 +6,9 @@ import ast
 
 from . import patterns as P
 from .calls import call_cost
-from .cost import ONE, Cost
+from .cost import N, ONE, Cost
 from .loops import POP_METHODS, LoopWalker
+from .program import is_named_data
 from .walker import MAX_DEPTH, Acc, Loop
 
 
@@ -96,6 +97,8 @@ class CostWalker(LoopWalker):
             self.popped_items |= P.names_in(target)
         if isinstance(target, ast.Name):
             self.sizes[target.id] = self.size(value)
+            if self.is_module and self.p.script_mode and is_named_data(value):
+                self.sizes[target.id] = N
             self.elements.discard(target.id)
             kind = self.kind(value)
             if kind:

@@ -57,6 +57,10 @@ class Program:
         self.results: dict[int, FuncResult] = {}
         self.active: set[int] = set()
         self._collect(tree)
+        # A file with no functions is a script: its named data (`nums = [5, 3, 8]`,
+        # `n = 10`) stands for the input, as a reader would take it. With functions,
+        # module code is a test harness and its literals are fixed.
+        self.script_mode = not self.all_functions
         self._globals(tree)
 
     def tick(self) -> bool:
@@ -94,10 +98,13 @@ class Program:
 
     def _globals(self, tree: ast.Module) -> None:
         """Module-level names: literal data is fixed-size; anything read from input is n."""
-        for node in ast.walk(tree):
+        stack: list[ast.AST] = list(tree.body)
+        while stack:
+            node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
             if not isinstance(node, ast.Assign):
+                stack.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt))
                 continue
             from_input = any(
                 isinstance(c, ast.Call) and P.call_name(c) in INPUT_CALLS
@@ -108,7 +115,8 @@ class Program:
             for target in node.targets:
                 for name in ast.walk(target):
                     if isinstance(name, ast.Name):
-                        self.global_sizes[name.id] = N if from_input else ONE
+                        sized = from_input or (self.script_mode and is_named_data(node.value))
+                        self.global_sizes[name.id] = N if sized else ONE
                         if isinstance(node.value, (ast.Dict, ast.DictComp)):
                             self.global_kinds[name.id] = "dict"
                         elif isinstance(node.value, (ast.Set, ast.SetComp)):
@@ -179,6 +187,15 @@ class Program:
         result = FuncResult(info, time, space | w.space, w.evidence, w.space_why, w.tags, note)
         self.results[key] = result
         return result
+
+
+def is_named_data(value: ast.AST) -> bool:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+        return len(value.keys if isinstance(value, ast.Dict) else value.elts) >= 2
+    if isinstance(value, ast.Constant) and not isinstance(value.value, bool):
+        v = value.value
+        return (isinstance(v, str) and len(v) >= 2) or (isinstance(v, int) and v >= 2)
+    return False
 
 
 def _site_shrink(site, info: FuncInfo, split_locals: set[str]) -> str:

@@ -238,11 +238,16 @@ class Scope:
                 return self.size(it.func.value)
             if name in self.p.functions:
                 return N if any(not self.size(a).constant for a in args) else ONE
+            if name in ("map", "filter", "zip") and args:
+                # map(f, xs) / filter(f, xs): the function is not the iterable
+                data = args[1:] if name != "zip" else args
+                total = ONE
+                for a in data:
+                    total = total | self.iterations(a)
+                return total
             if args:
-                return self.iterations(args[0]) if name in (
-                    "enumerate", "reversed", "sorted", "list", "zip", "iter", "set", "tuple",
-                    "map", "filter",
-                ) else self.size(args[0])
+                lazy = ("enumerate", "reversed", "sorted", "list", "iter", "set", "tuple")
+                return self.iterations(args[0]) if name in lazy else self.size(args[0])
             return self.size(it)
         return self.size(it)
 
