@@ -190,11 +190,12 @@ class Program:
 
 
 def is_named_data(value: ast.AST) -> bool:
+    """A collection literal or a size-like integer. Strings are left fixed: in scripts they
+    are mostly messages, and formatting one is not the algorithm."""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
         return len(value.keys if isinstance(value, ast.Dict) else value.elts) >= 2
-    if isinstance(value, ast.Constant) and not isinstance(value.value, bool):
-        v = value.value
-        return (isinstance(v, str) and len(v) >= 2) or (isinstance(v, int) and v >= 2)
+    if isinstance(value, ast.Constant) and type(value.value) is int:
+        return value.value >= 2
     return False
 
 
