@@ -95,8 +95,9 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     ...binds,
     "--proc",
     "/proc",
-    "--dev",
-    "/dev",
+    // Three device nodes rather than --dev's tmpfs, six nodes, devpts and links: the
+    // runner needs only these, and each mount is paid on every run (~1 ms together).
+    ...["null", "zero", "urandom"].flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]),
     "--size",
     String(c.limits.tmpfsBytes),
     "--tmpfs",
