@@ -272,16 +272,25 @@ describe("the worker loop", () => {
       return ok("slow");
     });
     const job = await s.jobs.submit(userId, submitInput);
-    // A job stuck `queued` for minutes (its enqueue was lost in a crash).
-    const lost = await s.jobs.submit(userId, submitInput);
-    await s.queue.receive({ max: 10, waitMs: 0 }).then((ms) => {
-      const lostMsg = ms.find((m) => m.body.job_id === lost.jobId);
-      return lostMsg ? s.queue.ack(lostMsg) : undefined;
+    // Jobs whose enqueue never happened: a crash right after the insert (queued), and a
+    // process that died mid-run with its memory queue (running).
+    const crashed = createExecutionJobService({
+      db: database.db,
+      queue: { enqueue: async () => {} },
+      snippets,
+      logger,
+      rateLimitPerMinute: 0,
     });
+    const lost = await crashed.submit(userId, submitInput);
+    const orphan = await crashed.submit(userId, submitInput);
     await database.db
       .update(executions)
       .set({ createdAt: sql`now() - interval '10 minutes'` })
       .where(eq(executions.jobId, lost.jobId));
+    await database.db
+      .update(executions)
+      .set({ status: "running", attempts: 1, startedAt: sql`now() - interval '10 minutes'` })
+      .where(eq(executions.jobId, orphan.jobId));
 
     const worker = startExecutionJobWorker({
       queue: s.queue,
@@ -294,10 +303,13 @@ describe("the worker loop", () => {
       await sleep(100);
     for (let i = 0; i < 100 && (await row(job.jobId))?.status !== "completed"; i++)
       await sleep(100);
+    for (let i = 0; i < 100 && (await row(orphan.jobId))?.status !== "completed"; i++)
+      await sleep(100);
     await worker.stop(5000);
     expect((await row(job.jobId))?.status).toBe("completed");
     expect((await row(lost.jobId))?.status).toBe("completed");
     expect((await row(job.jobId))?.attempts).toBe(1);
-    expect(calls).toBe(2);
+    expect(await row(orphan.jobId)).toMatchObject({ status: "completed", attempts: 2 });
+    expect(calls).toBe(3);
   });
 });
