@@ -44,9 +44,16 @@ export interface DrainResult {
   busy: boolean;
 }
 
+export type SnippetOutcome = "applied" | "deferred" | "failed" | "nothing";
+
 export interface SyncService {
   /** Applies every available pending event (in batches) and returns what happened. */
   drain(opts?: { batchSize?: number; maxBatches?: number }): Promise<DrainResult>;
+  /** Snippets with events ready to apply, oldest first (what a queue relay publishes). */
+  ready(limit: number): Promise<PendingSnippet[]>;
+  /** Applies one snippet's ready events (a queue consumer's unit of work). The caller
+   * guarantees one call per snippet at a time (a FIFO message group does). */
+  drainSnippet(snippetId: string): Promise<SnippetOutcome>;
   pendingCount(): Promise<number>;
   /** Clears the index and indexes every snippet from PostgreSQL; returns how many. */
   resync(opts?: { batchSize?: number }): Promise<number>;
@@ -56,7 +63,7 @@ export interface SyncService {
   stop(): Promise<void>;
 }
 
-interface PendingSnippet {
+export interface PendingSnippet {
   snippetId: string;
   userId: string;
   maxId: number;
@@ -134,7 +141,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
       lte(syncEvents.id, p.maxId),
     );
 
-  async function nextBatch(limit: number): Promise<PendingSnippet[]> {
+  async function nextBatch(limit: number, snippetId?: string): Promise<PendingSnippet[]> {
     // A snippet is ready when none of its pending events is still backing off, so a later
     // event never overtakes an earlier failed one.
     const found = await db
@@ -145,7 +152,11 @@ export function createSyncService(deps: SyncDeps): SyncService {
         attempts: sql<number>`max(${syncEvents.attempts})::int`.mapWith(Number),
       })
       .from(syncEvents)
-      .where(eq(syncEvents.status, "pending"))
+      .where(
+        snippetId
+          ? and(eq(syncEvents.status, "pending"), eq(syncEvents.snippetId, snippetId))
+          : eq(syncEvents.status, "pending"),
+      )
       .groupBy(syncEvents.snippetId, syncEvents.userId)
       .having(sql`max(${syncEvents.availableAt}) <= now()`)
       .orderBy(asc(sql`min(${syncEvents.id})`))
@@ -185,27 +196,37 @@ export function createSyncService(deps: SyncDeps): SyncService {
     return giveUp;
   }
 
+  /** Applies one snippet; on failure records it. `indexDown` tells the batch to stop. */
+  async function processOne(
+    p: PendingSnippet,
+  ): Promise<{ outcome: SnippetOutcome; indexDown: boolean }> {
+    try {
+      await apply(p);
+      await db
+        .update(syncEvents)
+        .set({ status: "done", processedAt: sql`now()`, lastError: null })
+        .where(pendingOf(p));
+      return { outcome: "applied", indexDown: false };
+    } catch (err) {
+      const up = await indexIsUp();
+      const gaveUp = await recordFailure(p, err, up);
+      return { outcome: gaveUp ? "failed" : "deferred", indexDown: !up };
+    }
+  }
+
   async function drainBatches(batchSize: number, maxBatches: number): Promise<DrainResult> {
     const result: DrainResult = { applied: 0, deferred: 0, failed: 0, busy: false };
     for (let b = 0; b < maxBatches; b++) {
       const batch = await nextBatch(batchSize);
       if (batch.length === 0) break;
       for (const p of batch) {
-        try {
-          await apply(p);
-          await db
-            .update(syncEvents)
-            .set({ status: "done", processedAt: sql`now()`, lastError: null })
-            .where(pendingOf(p));
-          result.applied++;
-        } catch (err) {
-          const up = await indexIsUp();
-          if (await recordFailure(p, err, up)) result.failed++;
-          else result.deferred++;
-          // With the index down the rest of the batch would fail the same way: stop here,
-          // leaving the remaining events pending and untouched.
-          if (!up) return result;
-        }
+        const { outcome, indexDown } = await processOne(p);
+        if (outcome === "applied") result.applied++;
+        else if (outcome === "failed") result.failed++;
+        else result.deferred++;
+        // With the index down the rest of the batch would fail the same way: stop here,
+        // leaving the remaining events pending and untouched.
+        if (indexDown) return result;
       }
     }
     return result;
@@ -224,6 +245,14 @@ export function createSyncService(deps: SyncDeps): SyncService {
       } finally {
         await release();
       }
+    },
+
+    ready: (limit) => nextBatch(limit),
+
+    async drainSnippet(snippetId) {
+      const [p] = await nextBatch(1, snippetId);
+      if (!p) return "nothing";
+      return (await processOne(p)).outcome;
     },
 
     async pendingCount() {
