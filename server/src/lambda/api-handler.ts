@@ -5,10 +5,16 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { type AppOverrides, buildApp } from "../app.js";
 import { loadSettings, type Settings } from "../config.js";
 
+export interface ApiHandler {
+  handler: PromiseHandler<APIGatewayProxyEventV2>;
+  /** Closes the app (database pool, sandbox pool); Lambda itself never needs to. */
+  close(): Promise<void>;
+}
+
 export async function createApiHandler(
   settings: Settings,
   overrides: AppOverrides = {},
-): Promise<PromiseHandler<APIGatewayProxyEventV2>> {
+): Promise<ApiHandler> {
   const app = await buildApp(settings, overrides);
   // The adapter decorates the app, so it must wrap it before it is ready; the first
   // invocation readies it.
@@ -16,12 +22,12 @@ export async function createApiHandler(
     callbackWaitsForEmptyEventLoop: false,
   });
   await app.ready();
-  return proxy;
+  return { handler: proxy, close: () => app.close() };
 }
 
-let cached: Promise<PromiseHandler<APIGatewayProxyEventV2>> | undefined;
+let cached: Promise<ApiHandler> | undefined;
 
 export const handler: PromiseHandler<APIGatewayProxyEventV2> = async (event, context) => {
   cached ??= createApiHandler(loadSettings());
-  return (await cached)(event, context);
+  return (await cached).handler(event, context);
 };

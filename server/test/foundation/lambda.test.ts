@@ -52,7 +52,8 @@ function event(
 
 describe("Lambda handlers", () => {
   let db: { url: string; drop(): Promise<void> };
-  let handler: Awaited<ReturnType<typeof createApiHandler>>;
+  let api: Awaited<ReturnType<typeof createApiHandler>>;
+  const handler = (e: APIGatewayProxyEventV2, c: Context) => api.handler(e, c);
   beforeAll(async () => {
     db = await createPostgresDatabase();
     const settings = loadSettings({
@@ -62,9 +63,12 @@ describe("Lambda handlers", () => {
       SERVE_WEB: "false",
     });
     expect(await runMigrations(settings)).toEqual({ status: "ok", driver: "postgres" });
-    handler = await createApiHandler(settings, { logger: pino({ level: "silent" }) });
+    api = await createApiHandler(settings, { logger: pino({ level: "silent" }) });
   });
-  afterAll(async () => db?.drop());
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
 
   it("the migrate handler created the schema", async () => {
     const c = new pg.Client({ connectionString: db.url });
