@@ -17,6 +17,8 @@ export interface CognitoTokens {
 const HUMAN: Record<string, string> = {
   NotAuthorizedException: "Incorrect username or password.",
   UserNotFoundException: "Incorrect username or password.",
+  // What emulators (cognito-local) answer for a wrong password at sign-in.
+  InvalidPasswordException: "Incorrect username or password.",
   UserNotConfirmedException: "This account is not confirmed yet. Check your email for the code.",
   PasswordResetRequiredException: "You need to reset your password before signing in.",
   TooManyRequestsException: "Too many attempts. Please wait a moment and try again.",

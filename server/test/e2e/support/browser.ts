@@ -66,6 +66,11 @@ export function formatAxe(violations: AxeViolation[]): string {
     .join("\n");
 }
 
+export async function expectNoAxeViolations(page: Page, screen: string): Promise<void> {
+  const v = await axeViolations(page);
+  if (v.length) throw new Error(`axe violations on ${screen}:\n${formatAxe(v)}`);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
 }
