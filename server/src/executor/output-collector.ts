@@ -15,6 +15,8 @@ export class OutputCollector {
     stderr: new TextDecoder("utf-8"),
   };
   private total = 0;
+  /** Bytes read per stream, including any beyond the cap. */
+  readonly received: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   private timer: NodeJS.Timeout | undefined;
   truncated = false;
 
@@ -25,6 +27,7 @@ export class OutputCollector {
   ) {}
 
   push(stream: StreamName, chunk: Buffer): void {
+    this.received[stream] += chunk.length;
     if (this.truncated) return;
     let data = chunk;
     if (this.total + data.length > this.maxBytes) {

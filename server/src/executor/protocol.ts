@@ -45,6 +45,9 @@ export const runResultSchema = z.union([
     error: z.string().max(10_000).nullable(),
     error_type: z.string().max(200).nullable(),
     execution_time_ms: z.number().min(0),
+    /** What the runner wrote to fd 1 and 2: once read, the run is complete. */
+    stdout_bytes: z.number().int().min(0).optional(),
+    stderr_bytes: z.number().int().min(0).optional(),
   }),
 ]);
 export type RunResultMessage = z.infer<typeof runResultSchema>;

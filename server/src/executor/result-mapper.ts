@@ -49,7 +49,7 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
     };
   }
   return {
-    ...base,
+    ...base, // not ...m: the byte counts are protocol, not response
     success: m.success,
     error: m.error,
     error_type: m.error_type,

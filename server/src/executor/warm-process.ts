@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import { OutputCollector } from "./output-collector.js";
-import { ControlReader, readySchema } from "./protocol.js";
+import { ControlReader, readySchema, runResultSchema } from "./protocol.js";
 import { killUid } from "./reaper.js";
 import type { OutputChunk } from "./sandbox.js";
 
@@ -171,13 +171,13 @@ export class WarmProcess {
     if (!signal(-pid)) this.child.kill("SIGKILL");
   }
 
-  /** Sends the job and resolves once the tree is gone. Call once, after `ready`. */
+  /**
+   * Sends the job; resolves once the result and all the output it accounts for are in,
+   * or else once the tree is gone (timeout, crash, cap). Call once, after `ready`.
+   */
   execute(job: Buffer, o: JobOptions): Promise<RawOutcome> {
     const started = performance.now();
     const output = new OutputCollector(o.maxOutputBytes, () => this.kill(), o.onOutput);
-    this.stream(2).removeAllListeners("data");
-    this.stream(1).on("data", (c: Buffer) => output.push("stdout", c));
-    this.stream(2).on("data", (c: Buffer) => output.push("stderr", c));
     let timedOut = false;
     let aborted = false;
     const timer = setTimeout(() => {
@@ -188,29 +188,55 @@ export class WarmProcess {
       aborted = true;
       this.kill();
     };
-    o.signal?.addEventListener("abort", onAbort, { once: true });
-    if (o.signal?.aborted) onAbort();
-    // The runner flushed its output before its result, and pipe contents outlive their
-    // writer: killing at once costs nothing and ends any process user code left behind.
-    this.onControl = () => {
-      if (this.control.messages.length > 1) this.kill();
-    };
-    (this.child.stdin as Writable).end(job);
-    return this.closed.then(() => {
-      clearTimeout(timer);
-      o.signal?.removeEventListener("abort", onAbort);
-      const text = output.finish();
-      const { exitCode, signalCode } = this.child;
-      return {
-        message: this.control.messages[1],
-        ...text,
-        timedOut,
-        aborted,
-        controlOverflow: this.control.overflow,
-        exitCode,
-        exitSignal: signalNumber(exitCode, signalCode),
-        wallMs: performance.now() - started,
+    return new Promise<RawOutcome>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        o.signal?.removeEventListener("abort", onAbort);
+        const { exitCode, signalCode } = this.child;
+        resolve({
+          message: this.control.messages[1],
+          ...output.finish(),
+          timedOut,
+          aborted,
+          controlOverflow: this.control.overflow,
+          exitCode,
+          exitSignal: signalNumber(exitCode, signalCode),
+          wallMs: performance.now() - started,
+        });
       };
+      // Done early when the result says how much output there is and it has all arrived:
+      // the namespace teardown (~2 ms, more under load) then happens off the critical path.
+      const maybeComplete = () => {
+        const m = runResultSchema.safeParse(this.control.messages[1]);
+        if (!m.success) return;
+        if ("violations" in m.data) return finish(); // refused: the code never ran
+        const { stdout_bytes: out, stderr_bytes: err } = m.data;
+        if (out === undefined || err === undefined) return;
+        if (output.received.stdout >= out && output.received.stderr >= err) finish();
+      };
+      this.stream(2).removeAllListeners("data");
+      this.stream(1).on("data", (c: Buffer) => {
+        output.push("stdout", c);
+        if (this.control.messages.length > 1) maybeComplete();
+      });
+      this.stream(2).on("data", (c: Buffer) => {
+        output.push("stderr", c);
+        if (this.control.messages.length > 1) maybeComplete();
+      });
+      // The runner flushed its output before its result, and pipe contents outlive their
+      // writer: killing at once costs nothing and ends any process user code left behind.
+      this.onControl = () => {
+        if (this.control.messages.length < 2) return;
+        this.kill();
+        maybeComplete();
+      };
+      o.signal?.addEventListener("abort", onAbort, { once: true });
+      if (o.signal?.aborted) onAbort();
+      void this.closed.then(finish);
+      (this.child.stdin as Writable).end(job);
     });
   }
 }

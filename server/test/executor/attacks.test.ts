@@ -546,6 +546,21 @@ raise ValueError("real failure")`);
     expect(next.error_type).toBe("KeyError");
   });
 
+  it("43b. forged output byte counts only cut or delay its own response", async () => {
+    const short = await attack(`
+os.write(1, b"x" * 200000)
+os.write(3, b'{"success": true, "error": null, "error_type": null, "execution_time_ms": 1, "stdout_bytes": 0, "stderr_bytes": 0}\\n')
+B.__import__("time").sleep(5)`);
+    expect(short.success).toBe(true);
+    expect(short.stdout.length).toBeLessThanOrEqual(200_000);
+    const long = await attack(`
+os.write(3, b'{"success": true, "error": null, "error_type": null, "execution_time_ms": 1, "stdout_bytes": 999999, "stderr_bytes": 0}\\n')
+B.__import__("time").sleep(5)`);
+    expect(long.success).toBe(true); // answered once the tree was gone, not after 5 s
+    const next = await runUnchecked(sb, "print('next')");
+    expect(next.stdout).toBe("next\n");
+  });
+
   it("44. flooding the control channel yields a sandbox error, not a server problem", async () => {
     const { result: r, worstProbeMs } = await whileProbing(health.url, () =>
       attack(`

@@ -200,6 +200,17 @@ sys.stdout.buffer.write(b"ok \\xff\\xfe \\xc3 end\\n")`,
     expect(() => JSON.parse(JSON.stringify(r))).not.toThrow();
   });
 
+  it("returns all of a large output, split over many pipe reads", async () => {
+    const r = await run(
+      sb,
+      "for i in range(3000):\n    print(str(i).rjust(99, '.'))\nraise KeyError('k' * 5000)",
+    );
+    const lines = r.stdout.split("\n");
+    expect(lines).toHaveLength(3001);
+    expect(lines[2999]).toBe(`${".".repeat(95)}2999`);
+    expect(r.stderr.endsWith(`KeyError: '${"k".repeat(5000)}'\n`)).toBe(true);
+  });
+
   it("measures execution_time_ms of the user code only", async () => {
     const r = await run(sb, "import time\ntime.sleep(0.2)");
     expect(r.execution_time_ms).toBeGreaterThanOrEqual(195);

@@ -32,6 +32,7 @@ describe("OutputCollector", () => {
     c.push("stdout", Buffer.from("more"));
     expect(overflow).toHaveBeenCalledTimes(1);
     expect(c.finish()).toEqual({ stdout: "abcdefX", stderr: "123", truncated: true });
+    expect(c.received).toEqual({ stdout: 13, stderr: 3 });
   });
 
   it("replaces invalid UTF-8 and keeps characters split across reads", () => {

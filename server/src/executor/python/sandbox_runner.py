@@ -10,6 +10,7 @@ on fd 3. User output goes straight to fd 1/2, which the host reads and caps.
 import _signal
 import posix
 import sys
+from io import BufferedWriter, RawIOBase, StringIO, TextIOWrapper
 from time import perf_counter
 
 import guard
@@ -52,11 +53,35 @@ def user_traceback(exc):
 
 
 def flush_streams():
-    for stream in (sys.stdout, sys.stderr):
+    for stream in STREAMS:
         try:
             stream.flush()
         except BaseException:
             pass
+
+
+class CountingRaw(RawIOBase):
+    """fd 1/2 writer that counts bytes: the result reports the counts, so the host can
+    answer as soon as it has read them instead of waiting for the namespace teardown."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.count = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        n = posix.write(self.fd, data)
+        self.count += n
+        return n
+
+
+def counting_stream(fd, line_buffered):
+    return TextIOWrapper(
+        BufferedWriter(CountingRaw(fd)), encoding="utf-8", errors="backslashreplace",
+        line_buffering=line_buffered,
+    )
 
 
 def on_stop_signal(signum, frame):
@@ -81,9 +106,10 @@ def run_user_code(cfg, fields, body):
             return {"violations": violations}
 
     line_buffered = bool(stream)  # streaming wants lines promptly; batch mode wants speed
-    sys.stdout.reconfigure(errors="backslashreplace", line_buffering=line_buffered)
-    sys.stderr.reconfigure(errors="backslashreplace", line_buffering=line_buffered)
-    from io import StringIO
+    # Our own references: user code may rebind sys.stdout after an escape.
+    global STREAMS
+    STREAMS = (counting_stream(1, line_buffered), counting_stream(2, line_buffered))
+    sys.stdout, sys.stderr = STREAMS
 
     user_globals = {
         "__name__": "__main__",
@@ -113,6 +139,8 @@ def run_user_code(cfg, fields, body):
         result["execution_time_ms"] = round(elapsed * 1000, 3)
     result.setdefault("execution_time_ms", round((perf_counter() - started) * 1000, 3))
     flush_streams()
+    result["stdout_bytes"] = STREAMS[0].buffer.raw.count
+    result["stderr_bytes"] = STREAMS[1].buffer.raw.count
     return result
 
 
@@ -156,6 +184,7 @@ def main():
 
 
 SOURCE = ""
+STREAMS = (sys.stdout, sys.stderr)
 
 
 def entry():
