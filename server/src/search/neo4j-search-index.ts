@@ -111,7 +111,16 @@ export class Neo4jSearchIndex implements SearchIndex {
     return new Neo4jSearchIndex(driver, exactVectorLimit);
   }
 
+  /** Set once the graph's migrations have run: a Neo4j that was down when the app started
+   * gets them on first use instead of never. */
+  private migrated = false;
+
   private async run(cypher: string, params: Record<string, unknown> = {}) {
+    if (!this.migrated) await this.init();
+    return this.runRaw(cypher, params);
+  }
+
+  private async runRaw(cypher: string, params: Record<string, unknown>) {
     const session = this.driver.session();
     try {
       return (await session.run(cypher, params)).records;
@@ -122,6 +131,7 @@ export class Neo4jSearchIndex implements SearchIndex {
 
   async init(): Promise<void> {
     await runNeo4jMigrations(this.driver);
+    this.migrated = true;
   }
 
   async upsert(doc: IndexedSnippet): Promise<void> {
@@ -270,7 +280,7 @@ export class Neo4jSearchIndex implements SearchIndex {
   }
 
   async ping(): Promise<void> {
-    await this.run("RETURN 1");
+    await this.runRaw("RETURN 1", {});
   }
 
   async close(): Promise<void> {
