@@ -138,11 +138,9 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
 
   it.runIf(target === "neo4j")("gives the same leaders through the HNSW index", async () => {
     const { Neo4jSearchIndex } = await import("../../src/search/neo4j-search-index.js");
-    const { neo4jForTests } = await import("./neo4j-server.js");
     const { createSearchService } = await import("../../src/services/search-service.js");
     const { rulesUnderstander } = await import("../../src/search/query-rules.js");
-    const server = await neo4jForTests();
-    const ann = Neo4jSearchIndex.connect(server, 0);
+    const ann = Neo4jSearchIndex.connect(h.neo4j as NonNullable<Harness["neo4j"]>, 0);
     try {
       const viaAnn = createSearchService({
         index: ann,
@@ -157,7 +155,6 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
       );
     } finally {
       await ann.close();
-      await server.release();
     }
   });
 

@@ -29,6 +29,8 @@ export interface Harness {
   snippets: SnippetService;
   sync: SyncService;
   search: SearchService;
+  /** The Neo4j server behind the index (neo4j target only). */
+  neo4j?: { uri: string; user: string; password: string };
   newUser(): Promise<string>;
   close(): Promise<void>;
 }
@@ -47,9 +49,11 @@ export async function createHarness(
   const db = testDb.database.db;
   let base: SearchIndex;
   let stopNeo4j: (() => Promise<void>) | undefined;
+  let neo4jServer: Harness["neo4j"];
   if (target === "neo4j") {
     const server = await neo4jForTests();
     stopNeo4j = server.release;
+    neo4jServer = { uri: server.uri, user: server.user, password: server.password };
     base = Neo4jSearchIndex.connect(server);
   } else {
     base = new PostgresSearchIndex(db, 768);
@@ -81,6 +85,7 @@ export async function createHarness(
     snippets,
     sync,
     search,
+    ...(neo4jServer && { neo4j: neo4jServer }),
     async newUser() {
       const sub = randomUUID();
       const [u] = await db
