@@ -181,8 +181,10 @@ export class PostgresSearchIndex implements SearchIndex {
         this.db,
         sql`select snippet_id as id from search_documents
             where ${where} and embedding_model = ${req.embeddingModel}
+              and embedding_vector <=> ${q}::vector < 1
             order by embedding_vector <=> ${q}::vector, snippet_id limit ${CANDIDATES}`,
       );
+      // Same candidates as the in-process path: cosine > 0, ties by id.
       return found.map((r) => r.id);
     }
     let allowed: Set<string> | undefined;
