@@ -3,7 +3,7 @@
 // so that a broken host fails at start-up rather than on the first request.
 import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
-import { probeHostPaths } from "./host-paths.js";
+import { compileSeccompFilter, probeHostPaths } from "./host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS, type Launcher, processLauncher } from "./launcher.js";
 import { SandboxPool } from "./pool.js";
 import { PooledSandbox } from "./pooled-sandbox.js";
@@ -78,8 +78,10 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
   }
   const paths = await probeHostPaths(o.pythonPath);
   if (!paths.seccomp) o.logger.warn("python3-seccomp not found: running without seccomp filter");
+  const seccompBpf = o.kind === "bwrap" ? await compileSeccompFilter(paths, o.pythonPath) : null;
   const config = {
     paths,
+    seccompBpf,
     limits: { ...DEFAULT_LIMITS, memoryLimitMb: o.memoryLimitMb },
     extraAllowedModules: o.extraAllowedModules,
     preimport: PREIMPORT,

@@ -29,10 +29,14 @@ export interface Launcher {
   readonly isolation: IsolationLevel;
   readonly command: string;
   readonly args: readonly string[];
+  /** A compiled seccomp filter to hand to the child as fd 4 (bwrap --seccomp 4). */
+  readonly seccompFd4?: string;
 }
 
 export interface LauncherConfig {
   paths: HostPaths;
+  /** From compileSeccompFilter; bwrap then installs it and the runner loads none. */
+  seccompBpf?: string | null;
   limits: Limits;
   extraAllowedModules: string[];
   preimport: string[];
@@ -73,8 +77,10 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     tools.push(SANDBOX_ANALYZER_DIR);
   }
   let seccomp = "";
-  if (p.seccomp) {
-    // Only the extension file, not all of dist-packages.
+  if (c.seccompBpf) {
+    binds.push("--seccomp", "4");
+  } else if (p.seccomp) {
+    // The runner loads the filter itself: only the extension file, not dist-packages.
     binds.push("--ro-bind", p.seccomp, `${SANDBOX_SECCOMP_DIR}/${basename(p.seccomp)}`);
     seccomp = SANDBOX_SECCOMP_DIR;
   }
@@ -113,7 +119,12 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     "/usr/bin/python3",
     ...runnerArgs(c, { runner: SANDBOX_RUNNER_DIR, tools, seccomp }),
   ];
-  return { isolation: "bwrap", command: bwrapPath, args };
+  return {
+    isolation: "bwrap",
+    command: bwrapPath,
+    args,
+    ...(c.seccompBpf ? { seccompFd4: c.seccompBpf } : {}),
+  };
 }
 
 export function processLauncher(c: LauncherConfig): Launcher {

@@ -5,7 +5,7 @@
 // bwrap first would also work (--die-with-parent) but orphans pid 1, leaving a zombie for
 // the host's init to reap, counted against the uid's RLIMIT_NPROC until then.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import { OutputCollector } from "./output-collector.js";
@@ -60,14 +60,20 @@ export class WarmProcess {
     readonly uid: number,
   ) {
     this.isolation = launcher.isolation;
-    this.child = spawn(launcher.command, [...launcher.args], {
-      uid,
-      gid: uid,
-      env: {},
-      cwd: "/",
-      detached: true, // own process group, so one kill reaches the whole tree
-      stdio: ["pipe", "pipe", "pipe", "pipe"],
-    });
+    // bwrap reads the seccomp program from fd 4 to its end: a fresh descriptor each time.
+    const filterFd = launcher.seccompFd4 ? openSync(launcher.seccompFd4, "r") : undefined;
+    try {
+      this.child = spawn(launcher.command, [...launcher.args], {
+        uid,
+        gid: uid,
+        env: {},
+        cwd: "/",
+        detached: true, // own process group, so one kill reaches the whole tree
+        stdio: ["pipe", "pipe", "pipe", "pipe", ...(filterFd === undefined ? [] : [filterFd])],
+      });
+    } finally {
+      if (filterFd !== undefined) closeSync(filterFd);
+    }
     this.closed = new Promise((resolve) => {
       this.child.once("close", () => resolve());
       this.child.once("error", () => resolve()); // could not spawn: no 'close' follows

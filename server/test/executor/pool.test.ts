@@ -2,6 +2,7 @@
 // failures, closing, and the `process` isolation level's own guarantees.
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { probeHostPaths } from "../../src/executor/host-paths.js";
 import type { Launcher } from "../../src/executor/launcher.js";
 import { SandboxPool } from "../../src/executor/pool.js";
 import { UidAllocator } from "../../src/executor/uid-allocator.js";
@@ -104,6 +105,11 @@ describe("process isolation (explicit opt-in)", () => {
       expect(sb.isolation).toBe("process");
       expect((await run(sb, "print('hi')")).stdout).toBe("hi\n");
       expect((await run(sb, "import os")).security_violations[0]?.type).toBe("forbidden_import");
+      const sec = await runUnchecked(sb, `${ESCAPE}\nprint(B.open("/proc/self/status").read())`);
+      // Loaded by the runner itself here (where python3-seccomp is installed).
+      if ((await probeHostPaths("/usr/bin/python3")).seccomp) {
+        expect(sec.stdout).toMatch(/Seccomp:\s+2/);
+      }
       const r = await runUnchecked(sb, `${ESCAPE}\nprint(dict(os.environ), os.getuid())`);
       expect(r.stdout).not.toContain("PROCESS-CANARY");
       // Only what CPython's own locale coercion (PEP 538) sets.

@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { RateLimitedError, SecurityViolationError } from "../../src/errors.js";
 import { autoPoolSize, createSandbox } from "../../src/executor/create-sandbox.js";
 import { createExecutorService } from "../../src/executor/executor-service.js";
+import { bwrapLauncher, DEFAULT_LIMITS, processLauncher } from "../../src/executor/launcher.js";
 import { OutputCollector } from "../../src/executor/output-collector.js";
 import {
   ControlReader,
@@ -348,5 +349,40 @@ describe("createSandbox", () => {
     expect(autoPoolSize(2)).toBe(4);
     expect(autoPoolSize(64)).toBe(16);
     expect(autoPoolSize()).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("launchers", () => {
+  const paths = {
+    executable: "/usr/bin/python3.11",
+    stdlib: "/usr/lib/python3.11",
+    libdirs: ["/usr/lib/x86_64-linux-gnu"],
+    seccomp: "/usr/lib/python3/dist-packages/seccomp.so",
+  };
+  const base = { paths, limits: DEFAULT_LIMITS, extraAllowedModules: ["numpy"], preimport: [] };
+
+  it("bwrap: hands a compiled filter to bwrap as fd 4, else binds the extension", () => {
+    const compiled = bwrapLauncher({ ...base, seccompBpf: "/tmp/f.bpf" });
+    expect(compiled.seccompFd4).toBe("/tmp/f.bpf");
+    expect(compiled.args.join(" ")).toContain("--seccomp 4");
+    expect(compiled.args).toContain("seccomp=");
+    const loaded = bwrapLauncher({ ...base, seccompBpf: null });
+    expect(loaded.seccompFd4).toBeUndefined();
+    expect(loaded.args.join(" ")).toContain(
+      "--ro-bind /usr/lib/python3/dist-packages/seccomp.so /opt/seccomp/seccomp.so",
+    );
+    expect(loaded.args).toContain("seccomp=/opt/seccomp");
+    expect(loaded.args).toContain("allowed=numpy");
+    for (const flag of ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]) {
+      expect(loaded.args).toContain(flag);
+    }
+  });
+
+  it("process: the same runner, loading seccomp itself", () => {
+    const l = processLauncher(base);
+    expect(l.command).toBe("/usr/bin/python3.11");
+    expect(l.args).toContain("seccomp=/usr/lib/python3/dist-packages");
+    const none = processLauncher({ ...base, paths: { ...paths, seccomp: null } });
+    expect(none.args).toContain("seccomp=");
   });
 });

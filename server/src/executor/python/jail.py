@@ -46,17 +46,7 @@ def set_cpu_budget(seconds):
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def load_seccomp(module_dir):
-    """Loads the deny-list filter; returns False when python3-seccomp is unavailable."""
-    if not module_dir:
-        return False
-    sys.path.insert(0, module_dir)
-    try:
-        import seccomp
-    except ImportError:
-        return False
-    finally:
-        sys.path.remove(module_dir)
+def build_filter(seccomp):
     f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
     for name in DENIED:
         try:
@@ -69,5 +59,34 @@ def load_seccomp(module_dir):
     # clone3 passes flags in memory a filter cannot inspect; ENOSYS makes libc fall back
     # to clone(), which the rules above do inspect.
     f.add_rule(seccomp.ERRNO(ENOSYS), "clone3")
-    f.load()
+    return f
+
+
+def load_seccomp(module_dir):
+    """Loads the deny-list filter (the process isolation level; under bwrap the host
+    compiles it once and bwrap installs it before exec). False without python3-seccomp."""
+    if not module_dir:
+        return False
+    sys.path.insert(0, module_dir)
+    try:
+        import seccomp
+    except ImportError:
+        return False
+    finally:
+        sys.path.remove(module_dir)
+    build_filter(seccomp).load()
     return True
+
+
+def seccomp_active():
+    """True when a seccomp filter guards this process, whoever installed it."""
+    with open("/proc/self/status", "rb") as f:
+        return b"Seccomp:\t2" in f.read()
+
+
+if __name__ == "__main__":
+    # python3 -I jail.py <out>: compile the filter to BPF for bwrap --seccomp.
+    import seccomp
+
+    with open(sys.argv[1], "wb") as out:
+        build_filter(seccomp).export_bpf(out)

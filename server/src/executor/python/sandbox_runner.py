@@ -174,8 +174,8 @@ def main():
     for name in cfg["preimport"]:
         __import__(name)
     jail.apply_limits(**cfg["limits"])
-    seccomp_on = jail.load_seccomp(cfg["seccomp"])
-    wire.send({"ready": True, "seccomp": seccomp_on})
+    jail.load_seccomp(cfg["seccomp"])
+    wire.send({"ready": True, "seccomp": jail.seccomp_active()})
     fields, body = wire.read_job()
     if fields[0] == "tool":
         run_tool(cfg, fields, body)
