@@ -1,7 +1,9 @@
 // Composition of the executor's adapters from settings: probe the interpreter, pick the
 // launcher for the isolation level, start the warm pool and wait for its first runner
 // so that a broken host fails at start-up rather than on the first request.
+import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
 import type { Logger } from "pino";
 import { compileSeccompFilter, probeHostPaths } from "./host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS, type Launcher, processLauncher } from "./launcher.js";
@@ -99,8 +101,12 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
     await pool.start();
   } catch (e) {
     await pool.close();
+    if (seccompBpf) rmSync(dirname(seccompBpf), { recursive: true, force: true });
     throw e;
   }
   o.logger.info({ isolation: o.kind, poolSize: size, maxConcurrent }, "sandbox pool ready");
-  return new PooledSandbox(o.kind, pool, o.maxOutputBytes);
+  const removeFilter = () => {
+    if (seccompBpf) rmSync(dirname(seccompBpf), { recursive: true, force: true });
+  };
+  return new PooledSandbox(o.kind, pool, o.maxOutputBytes, removeFilter);
 }

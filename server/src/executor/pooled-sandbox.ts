@@ -11,6 +11,7 @@ export class PooledSandbox implements Sandbox {
     readonly isolation: IsolationLevel,
     private readonly pool: SandboxPool,
     private readonly maxOutputBytes: number,
+    private readonly onClose: () => void = () => {},
   ) {}
 
   async run(opts: RunOptions): Promise<ExecutionResult> {
@@ -48,7 +49,8 @@ export class PooledSandbox implements Sandbox {
     return this.pool.stats();
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await this.pool.close();
+    this.onClose();
   }
 }
