@@ -78,3 +78,24 @@ export function conceptsOf(stemmed: string): string[] {
   if (memo.size < 50_000) memo.set(stemmed, result);
   return result;
 }
+
+/** Two-word terms whose meaning is not the sum of their words ("priority queue" is a heap,
+ * not a queue). Keys are stems joined by a space. */
+const PHRASES: Record<string, string> = {
+  "priority queu": "heap",
+  "link list": "linked",
+  "dynamic program": "dynamic",
+  "binary tre": "tree",
+  "search tre": "tree",
+  "hash map": "hashing",
+  "hash tabl": "hashing",
+  "two point": "window",
+  "slid window": "window",
+  "shortest path": "graph",
+  "span tre": "graph",
+  "divid conqu": "sorting",
+};
+
+export function phraseConcept(first: string, second: string): string | undefined {
+  return PHRASES[`${first} ${second}`];
+}

@@ -3,7 +3,7 @@
 // and comments, plus algorithm-family concepts and structural hints — hashed with signs into
 // a fixed-size vector and normalised. Good at vocabulary and family overlap; it knows no
 // synonyms beyond its lexicon (see concepts.ts) and no meaning beyond words.
-import { aliasOf, conceptsOf } from "./concepts.js";
+import { aliasOf, conceptsOf, phraseConcept } from "./concepts.js";
 import {
   EMBEDDING_DIMENSIONS,
   type EmbeddableSnippet,
@@ -39,9 +39,14 @@ class Features {
   }
 
   words(text: string | null, weight: number): void {
+    let previous: string | undefined;
     for (const w of proseWords(text ?? "")) {
       for (const part of splitIdentifier(w).length > 1 ? splitIdentifier(w) : [w]) {
         this.word(part, weight);
+        const current = stem(aliasOf(part));
+        const phrase = previous && phraseConcept(previous, current);
+        if (phrase) this.add(`c:${phrase}`, weight * 2);
+        previous = current;
       }
     }
   }
