@@ -196,22 +196,26 @@ export function SnippetsPanel({
                     <button
                       type="button"
                       className="badge badge-info as-button"
-                      aria-label={`Show snippets with time complexity ${s.time_complexity}`}
                       onClick={() => applyFilter({ type: "time", value: s.time_complexity ?? "" })}
                     >
                       Time {s.time_complexity}
+                      <span className="visually-hidden">
+                        : show snippets with this time complexity
+                      </span>
                     </button>
                   )}
                   {s.space_complexity && (
                     <button
                       type="button"
                       className="badge badge-neutral as-button"
-                      aria-label={`Show snippets with space complexity ${s.space_complexity}`}
                       onClick={() =>
                         applyFilter({ type: "space", value: s.space_complexity ?? "" })
                       }
                     >
                       Space {s.space_complexity}
+                      <span className="visually-hidden">
+                        : show snippets with this space complexity
+                      </span>
                     </button>
                   )}
                 </div>
