@@ -33,18 +33,19 @@ export interface SearchDeps {
   logger?: { warn(obj: object, msg: string): void } | undefined;
 }
 
-/** Index failures become 503: the store is a dependency, not a bug in the request. */
-async function fromIndex<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof NotFoundError) throw err;
-    throw new UnavailableError("Search is temporarily unavailable");
-  }
-}
-
 export function createSearchService(deps: SearchDeps): SearchService {
   const { index, embedder } = deps;
+  /** Index failures become 503: the store is a dependency, not a bug in the request. The
+   * cause is logged here, since the reply must not carry it. */
+  async function fromIndex<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof NotFoundError) throw err;
+      deps.logger?.warn({ err: String(err), index: index.kind }, "search index failed");
+      throw new UnavailableError("Search is temporarily unavailable");
+    }
+  }
   return {
     async search(userId, q, limit) {
       const understood = await deps.understander.understand(q);

@@ -124,6 +124,7 @@ describe("sync edge cases", () => {
   let h: Harness;
   let user = "";
   let failEmbedding = false;
+  let failQuery = false;
   beforeAll(async () => {
     const offline = new OfflineEmbedder();
     h = await createHarness("postgres:pglite", {
@@ -133,7 +134,10 @@ describe("sync edge cases", () => {
       embedder: {
         model: offline.model,
         dimensions: offline.dimensions,
-        embedQuery: (t) => offline.embedQuery(t),
+        embedQuery: async (t) => {
+          if (failQuery) throw new Error("quota exceeded");
+          return offline.embedQuery(t);
+        },
         embedDocuments: async (docs) => {
           if (failEmbedding) throw new Error("embedding exploded");
           return offline.embedDocuments(docs);
@@ -183,6 +187,17 @@ describe("sync edge cases", () => {
     expect(n).toBe(3);
     expect(await h.sync.pendingCount()).toBe(0);
     expect((await h.search.search(user, "sum total", 5)).results.length).toBeGreaterThan(0);
+  });
+
+  it("answers with full text alone when the query cannot be embedded", async () => {
+    failQuery = true;
+    try {
+      const r = await h.search.search(user, "sum total", 5);
+      expect(r.method).toBe("rules+text:postgres");
+      expect(r.results.length).toBeGreaterThan(0);
+    } finally {
+      failQuery = false;
+    }
   });
 
   it("runs as an in-process loop", async () => {
