@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import pino from "pino";
+import { createSandbox } from "../server/src/executor/create-sandbox.js";
 import { probeHostPaths } from "../server/src/executor/host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS } from "../server/src/executor/launcher.js";
 import { signIn, startServer } from "./lib/server-process.js";
@@ -85,9 +87,51 @@ async function cpuLoopBare(code: string): Promise<number> {
   });
 }
 
+/** The pool alone (in this process, no HTTP, no IPC): what the server's overhead adds to. */
+async function directPool() {
+  const sb = await createSandbox({
+    kind: "bwrap",
+    allowProcess: false,
+    pythonPath: PYTHON,
+    poolSize: 0,
+    maxConcurrent: 8,
+    memoryLimitMb: 256,
+    maxOutputBytes: 1 << 20,
+    extraAllowedModules: [],
+    uidBase: 63100,
+    uidCount: 64,
+    logger: pino({ level: "warn" }),
+    inProcess: true,
+  });
+  const once = async () => {
+    const t = performance.now();
+    await sb.run({ code: HELLO, stdin: "", timeoutMs: 5000, enforcePolicy: true });
+    return performance.now() - t;
+  };
+  try {
+    for (let i = 0; i < 20; i++) await once();
+    const xs: number[] = [];
+    for (let i = 0; i < 200; i++) xs.push(await once());
+    let n = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (performance.now() - t0 < 5000) {
+          await once();
+          n++;
+        }
+      }),
+    );
+    return { p50: pct(xs, 50), rps: n / ((performance.now() - t0) / 1000) };
+  } finally {
+    await sb.close();
+  }
+}
+
 async function main() {
   console.log("execute-bench: baselines…");
   const base = await spawnBaselines();
+  const direct = await directPool();
   const dataDir = mkdtempSync(join(tmpdir(), "cr-exec-bench-"));
   const server = await startServer({
     DATA_DIR: dataDir,
@@ -172,6 +216,10 @@ async function main() {
         `${(base.cold / c1.p50).toFixed(1)}× faster than cold bwrap (goal ≥ 3×)`,
     );
     console.log(`concurrency 8: p50 ${fmt(c8.p50)}, p99 ${fmt(c8.p99)}`);
+    console.log(
+      `the pool alone (in-process Sandbox.run, no HTTP/IPC): p50 ${fmt(direct.p50)} at ` +
+        `concurrency 1, ${direct.rps.toFixed(1)} runs/s at concurrency 8 (5 s)`,
+    );
     console.log(
       `throughput at concurrency 8 for ${THROUGHPUT_SECONDS} s: ${okRate.toFixed(1)} runs/s ` +
         `(${load.non2xx} non-2xx, ${load.errors} errors) — goal ≥ 100 runs/s`,
