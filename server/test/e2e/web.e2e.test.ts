@@ -255,9 +255,12 @@ describe("web UI in Chromium", () => {
         .toMatch(/Ran 1 time · last run just now/);
       await page.getByRole("button", { name: "Analyse" }).click();
       await expect
-        .poll(() => item.getByRole("button", { name: /^Time O\(n\^2\)\s*: show snippets/ }).count(), {
-          timeout: 30_000,
-        })
+        .poll(
+          () => item.getByRole("button", { name: /^Time O\(n\^2\)\s*: show snippets/ }).count(),
+          {
+            timeout: 30_000,
+          },
+        )
         .toBe(1);
       // Clicking the badge filters by that complexity.
       await item.getByRole("button", { name: /^Time O\(n\^2\)\s*: show snippets/ }).click();
