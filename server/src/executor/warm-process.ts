@@ -90,10 +90,6 @@ export class WarmProcess {
     this.ready = this.waitReady();
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   private stream(fd: 1 | 2 | 3): Readable {
     return this.child.stdio[fd] as Readable;
   }
@@ -200,6 +196,9 @@ export class WarmProcess {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        // Anything arriving later (only from a run that lied about its output) is dropped.
+        this.stream(1).removeAllListeners("data");
+        this.stream(2).removeAllListeners("data");
         o.signal?.removeEventListener("abort", onAbort);
         const { exitCode, signalCode } = this.child;
         resolve({
