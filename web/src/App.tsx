@@ -10,6 +10,7 @@ import { makeSession, tokenFromFragment } from "./auth/session";
 import { AuthStore } from "./auth/store";
 import { ErrorLine, Spinner } from "./ui/common";
 import { Workspace } from "./Workspace";
+import { clearMemory } from "./workspace-memory";
 
 export function App() {
   const store = useMemo(() => new AuthStore(window.localStorage), []);
@@ -59,7 +60,10 @@ export function App() {
         api={api}
         session={auth.session}
         authMode={config?.mode ?? auth.session.mode}
-        onSignOut={() => store.signOut()}
+        onSignOut={() => {
+          clearMemory(window.localStorage);
+          store.signOut();
+        }}
       />
     );
   }

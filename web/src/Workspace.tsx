@@ -16,6 +16,7 @@ import { SimilarPanel } from "./snippets/SimilarPanel";
 import { SnippetsPanel } from "./snippets/SnippetsPanel";
 import { useSnippets } from "./snippets/useSnippets";
 import { ErrorLine, Spinner } from "./ui/common";
+import { loadMemory, saveMemory } from "./workspace-memory";
 
 const CodeEditor = lazy(() => import("./editor/CodeEditor"));
 
@@ -69,7 +70,9 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
   const { state: analysis, status: analysisStatus, analyse } = useAnalysis(api, socket);
   const snippets = useSnippets(api);
 
-  const [code, setCode] = useState(SAMPLE);
+  const owner = session?.email ?? session?.token.slice(-16) ?? "anonymous";
+  const [memory] = useState(() => loadMemory(window.localStorage, owner));
+  const [code, setCode] = useState(() => (memory?.openId ? "" : (memory?.draft ?? SAMPLE)));
   const [stdin, setStdin] = useState("");
   const [open, setOpen] = useState<Snippet | null>(null);
   const [opening, setOpening] = useState(false);
@@ -119,6 +122,26 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
     const t = setTimeout(() => void persistCode(), AUTOSAVE_MS);
     return () => clearTimeout(t);
   }, [code, open, persistCode]);
+
+  // Remember the open snippet or the unsaved draft for the next page load.
+  useEffect(() => {
+    const t = setTimeout(
+      () =>
+        saveMemory(window.localStorage, {
+          owner,
+          openId: open?.id ?? null,
+          draft: open ? null : code,
+        }),
+      300,
+    );
+    return () => clearTimeout(t);
+  }, [owner, open, code]);
+
+  // Reopen the snippet that was open before the reload.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount
+  useEffect(() => {
+    if (memory?.openId) void openSnippet(memory.openId, true);
+  }, []);
 
   const onCodeChange = useCallback(
     (c: string) => {
@@ -170,7 +193,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [onRun]);
 
-  async function openSnippet(id: string) {
+  async function openSnippet(id: string, restoring = false) {
     if (open && codeRef.current !== savedCode.current) await persistCode();
     setOpening(true);
     try {
@@ -182,7 +205,9 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
       setSaveForm(null);
       clearViolations();
     } catch (err) {
-      setSaveError(messageOf(err));
+      // A remembered snippet that is gone is not worth an error: start fresh instead.
+      if (restoring) setCode(SAMPLE);
+      else setSaveError(messageOf(err));
     } finally {
       setOpening(false);
     }
