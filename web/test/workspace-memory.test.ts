@@ -4,7 +4,11 @@ import { clearMemory, loadMemory, MEMORY_KEY, saveMemory } from "../src/workspac
 describe("workspace memory across reloads", () => {
   it("gives back the open snippet or draft to the same person only", () => {
     saveMemory(localStorage, { owner: "a@b.c", openId: "s1", draft: null });
-    expect(loadMemory(localStorage, "a@b.c")).toEqual({ owner: "a@b.c", openId: "s1", draft: null });
+    expect(loadMemory(localStorage, "a@b.c")).toEqual({
+      owner: "a@b.c",
+      openId: "s1",
+      draft: null,
+    });
     expect(loadMemory(localStorage, "someone@else.org")).toBeNull();
   });
 
