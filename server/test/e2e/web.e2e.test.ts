@@ -285,6 +285,9 @@ describe("web UI in Chromium", () => {
       const first = await results.locator("ol li").first().innerText();
       expect(first).toContain("Bubble sort");
       await page.getByRole("heading", { name: "Similar snippets" }).waitFor();
+      // The busiest screen: output, analysis Markdown, search results, similar snippets.
+      await screenshot(page, "workspace-light");
+      await expectAxeClean(page, "workspace with results");
     },
     STEP,
   );

@@ -63,7 +63,15 @@ export function AnalysisPanel({
         </div>
       )}
       <ErrorLine message={error} />
-      <div className="analysis-text" data-testid="analysis-text" aria-live="polite">
+      <div
+        className="analysis-text"
+        data-testid="analysis-text"
+        role="region"
+        aria-label="Analysis text"
+        aria-live="polite"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+        tabIndex={0}
+      >
         {text ? (
           <Markdown source={text} />
         ) : (
