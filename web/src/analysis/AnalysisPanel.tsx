@@ -63,10 +63,9 @@ export function AnalysisPanel({
         </div>
       )}
       <ErrorLine message={error} />
-      <div
+      <section
         className="analysis-text"
         data-testid="analysis-text"
-        role="region"
         aria-label="Analysis text"
         aria-live="polite"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
@@ -84,7 +83,7 @@ export function AnalysisPanel({
             </p>
           )
         )}
-      </div>
+      </section>
     </section>
   );
 }
