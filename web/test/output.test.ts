@@ -77,6 +77,7 @@ describe("output stream assembly", () => {
 
   it("formats durations", () => {
     expect(formatDuration(12.4)).toBe("12 ms");
+    expect(formatDuration(0)).toBe("< 1 ms");
     expect(formatDuration(1534)).toBe("1.53 s");
     expect(formatDuration(15_000)).toBe("15.0 s");
   });
