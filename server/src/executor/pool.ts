@@ -32,6 +32,7 @@ export class SandboxPool {
   private lastError: Error | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private refillScheduled = false;
 
   constructor(private readonly o: PoolOptions) {}
 
@@ -78,6 +79,20 @@ export class SandboxPool {
       const p = this.warm.shift() as WarmProcess;
       (this.waiters.shift() as Waiter).resolve(p);
     }
+    // Spawning forks this process (~1-3 ms of blocked event loop). When a warm runner is
+    // left and nobody waits, refill only once no job is in flight, so that block never
+    // lands between a job and its answer; otherwise on the next turn, after the job just
+    // handed out has been written to its runner.
+    const urgent = this.waiters.length > 0 || this.warm.length === 0 || this.busy === 0;
+    if (urgent && !this.refillScheduled) {
+      this.refillScheduled = true;
+      setImmediate(() => this.refill());
+    }
+  }
+
+  private refill(): void {
+    this.refillScheduled = false;
+    if (this.closed) return;
     const wanted = Math.max(
       this.o.size,
       Math.min(this.waiters.length, this.o.maxConcurrent - this.busy),
