@@ -1,22 +1,22 @@
 // The signed-in screen: editor + run/analyse toolbar, output, analysis, snippets and search.
-// Owns the realtime socket for the session and the open snippet (with debounced autosave).
+// Owns the realtime socket of the session; the open snippet lives in useOpenSnippet.
 
-import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { AnalysisPanel, loadMarkdown } from "./analysis/AnalysisPanel";
 import { useAnalysis } from "./analysis/useAnalysis";
-import { messageOf } from "./api/errors";
 import type { Api } from "./api/http";
 import { RealtimeSocket, type SocketState, socketUrl } from "./api/socket";
-import type { AuthMode, Snippet } from "./api/types";
+import type { AuthMode } from "./api/types";
 import type { Session } from "./auth/session";
 import { OutputPanel } from "./run/OutputPanel";
 import { useRun } from "./run/useRun";
 import { snippetTitle } from "./snippets/order";
 import { SimilarPanel } from "./snippets/SimilarPanel";
+import { SaveForm, SnippetBar } from "./snippets/SnippetBar";
 import { SnippetsPanel } from "./snippets/SnippetsPanel";
+import { useOpenSnippet } from "./snippets/useOpenSnippet";
 import { useSnippets } from "./snippets/useSnippets";
 import { ErrorLine, Spinner } from "./ui/common";
-import { loadMemory, saveMemory } from "./workspace-memory";
 
 const CodeEditor = lazy(() => import("./editor/CodeEditor"));
 
@@ -30,13 +30,6 @@ def fib(n):
 for i in range(10):
     print(i, fib(i))
 `;
-
-const AUTOSAVE_MS = 800;
-
-function focusOnMount(el: HTMLElement | null) {
-  el?.focus();
-}
-type SaveStatus = "idle" | "dirty" | "saving" | "saved" | "error";
 
 function useSocket(session: Session | null, authMode: AuthMode) {
   const [socket, setSocket] = useState<RealtimeSocket | null>(null);
@@ -57,6 +50,12 @@ function useSocket(session: Session | null, authMode: AuthMode) {
   return { socket, state };
 }
 
+const SOCKET_LABEL: Record<SocketState, string> = {
+  open: "Live",
+  connecting: "Connecting…",
+  closed: "Offline — using HTTP",
+};
+
 interface Props {
   api: Api;
   session: Session | null;
@@ -69,86 +68,19 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
   const { state: runState, run, clearViolations } = useRun(api, socket);
   const { state: analysis, status: analysisStatus, analyse } = useAnalysis(api, socket);
   const snippets = useSnippets(api);
-
   const owner = session?.email ?? session?.token.slice(-16) ?? "anonymous";
-  const [memory] = useState(() => loadMemory(window.localStorage, owner));
-  const [code, setCode] = useState(() => (memory?.openId ? "" : (memory?.draft ?? SAMPLE)));
+  const doc = useOpenSnippet(api, snippets, owner, SAMPLE);
+  const { codeRef, open, refresh } = doc;
   const [stdin, setStdin] = useState("");
-  const [open, setOpen] = useState<Snippet | null>(null);
-  const [opening, setOpening] = useState(false);
-  const [saveStatus, setSaveStatus] = useState<SaveStatus>("idle");
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const [saveForm, setSaveForm] = useState<{ title: string; description: string } | null>(null);
-  const [titleDraft, setTitleDraft] = useState("");
-  const [descDraft, setDescDraft] = useState("");
+  const [saving, setSaving] = useState(false);
   const [similarVersion, setSimilarVersion] = useState(0);
-  const savedCode = useRef<string | null>(null);
-  const codeRef = useRef(code);
-  codeRef.current = code;
-
-  const { upsert } = snippets;
-
-  const adopt = useCallback(
-    (s: Snippet) => {
-      setOpen(s);
-      setTitleDraft(s.title ?? "");
-      setDescDraft(s.description ?? "");
-      upsert(s);
-    },
-    [upsert],
-  );
-
-  const persistCode = useCallback(async () => {
-    if (!open) return;
-    const toSave = codeRef.current;
-    if (toSave === savedCode.current) return;
-    setSaveStatus("saving");
-    try {
-      const s = await api.updateSnippet(open.id, { code: toSave });
-      savedCode.current = toSave;
-      upsert(s);
-      setSaveStatus(codeRef.current === toSave ? "saved" : "dirty");
-      setSaveError(null);
-    } catch (err) {
-      setSaveStatus("error");
-      setSaveError(messageOf(err));
-    }
-  }, [api, open, upsert]);
-
-  // Autosave the open snippet shortly after typing stops.
-  useEffect(() => {
-    if (!open || code === savedCode.current) return;
-    setSaveStatus("dirty");
-    const t = setTimeout(() => void persistCode(), AUTOSAVE_MS);
-    return () => clearTimeout(t);
-  }, [code, open, persistCode]);
-
-  // Remember the open snippet or the unsaved draft for the next page load.
-  useEffect(() => {
-    const t = setTimeout(
-      () =>
-        saveMemory(window.localStorage, {
-          owner,
-          openId: open?.id ?? null,
-          draft: open ? null : code,
-        }),
-      300,
-    );
-    return () => clearTimeout(t);
-  }, [owner, open, code]);
-
-  // Reopen the snippet that was open before the reload.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount
-  useEffect(() => {
-    if (memory?.openId) void openSnippet(memory.openId, true);
-  }, []);
 
   const onCodeChange = useCallback(
     (c: string) => {
-      setCode(c);
+      doc.setCode(c);
       clearViolations();
     },
-    [clearViolations],
+    [doc.setCode, clearViolations],
   );
 
   const onRun = useCallback(async () => {
@@ -158,28 +90,18 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
       stdin: stdin || undefined,
       snippet_id: snippetId,
     });
-    if (result && snippetId) {
-      api.getSnippet(snippetId).then(
-        (s) => upsert(s),
-        () => {},
-      );
-    }
-  }, [api, open, run, stdin, upsert]);
+    if (result && snippetId) void refresh(snippetId);
+  }, [codeRef, open, refresh, run, stdin]);
 
   const onAnalyse = useCallback(async () => {
     void loadMarkdown();
     const snippetId = open?.id;
     const r = await analyse(codeRef.current, snippetId);
     if (r?.success && snippetId) {
-      api.getSnippet(snippetId).then(
-        (s) => {
-          upsert(s);
-          setSimilarVersion((v) => v + 1);
-        },
-        () => {},
-      );
+      await refresh(snippetId);
+      setSimilarVersion((v) => v + 1);
     }
-  }, [analyse, api, open, upsert]);
+  }, [analyse, codeRef, open, refresh]);
 
   // Ctrl/Cmd+Enter anywhere on the page (the editor handles its own and marks it handled).
   useEffect(() => {
@@ -193,116 +115,10 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [onRun]);
 
-  async function openSnippet(id: string, restoring = false) {
-    if (open && codeRef.current !== savedCode.current) await persistCode();
-    setOpening(true);
-    try {
-      const s = await api.getSnippet(id);
-      savedCode.current = s.code;
-      setCode(s.code);
-      adopt(s);
-      setSaveStatus("idle");
-      setSaveForm(null);
-      clearViolations();
-    } catch (err) {
-      // A remembered snippet that is gone is not worth an error: start fresh instead.
-      if (restoring) setCode(SAMPLE);
-      else setSaveError(messageOf(err));
-    } finally {
-      setOpening(false);
-    }
-  }
-
-  async function newProgram() {
-    if (open && codeRef.current !== savedCode.current) await persistCode();
-    setOpen(null);
-    savedCode.current = null;
-    setCode("");
-    setSaveStatus("idle");
-    setSaveForm(null);
-  }
-
   async function onSave() {
-    if (open) {
-      await persistCode();
-      return;
-    }
-    setSaveForm({ title: "", description: "" });
+    if (open) await doc.persistCode();
+    else setSaving(true);
   }
-
-  async function createFromForm(e: FormEvent) {
-    e.preventDefault();
-    if (!saveForm) return;
-    setSaveStatus("saving");
-    try {
-      const s = await api.createSnippet({
-        code: codeRef.current,
-        title: saveForm.title.trim() || undefined,
-        description: saveForm.description.trim() || undefined,
-      });
-      savedCode.current = s.code;
-      adopt(s);
-      setSaveForm(null);
-      setSaveStatus("saved");
-      setSaveError(null);
-    } catch (err) {
-      setSaveStatus("error");
-      setSaveError(messageOf(err));
-    }
-  }
-
-  async function commitMeta() {
-    if (!open) return;
-    const title = titleDraft.trim();
-    const description = descDraft.trim();
-    const patch: { title?: string; description?: string } = {};
-    if (title && title !== (open.title ?? "")) patch.title = title;
-    if (description !== (open.description ?? "")) patch.description = description;
-    if (!Object.keys(patch).length) {
-      if (!title) setTitleDraft(open.title ?? "");
-      return;
-    }
-    setSaveStatus("saving");
-    try {
-      adopt(await api.updateSnippet(open.id, patch));
-      setSaveStatus("saved");
-      setSaveError(null);
-    } catch (err) {
-      setSaveStatus("error");
-      setSaveError(messageOf(err));
-    }
-  }
-
-  async function toggleStar(id: string) {
-    try {
-      const s = await api.toggleStar(id);
-      upsert(s);
-      if (open?.id === id) setOpen((o) => (o ? { ...o, is_starred: s.is_starred } : o));
-    } catch (err) {
-      setSaveError(messageOf(err));
-    }
-  }
-
-  async function deleteSnippet(id: string) {
-    try {
-      await api.deleteSnippet(id);
-      snippets.remove(id);
-      if (open?.id === id) {
-        setOpen(null);
-        savedCode.current = null;
-        setSaveStatus("idle");
-      }
-    } catch (err) {
-      setSaveError(messageOf(err));
-    }
-  }
-
-  const socketLabel =
-    socketState === "open"
-      ? "Live"
-      : socketState === "connecting"
-        ? "Connecting…"
-        : "Offline — using HTTP";
 
   return (
     <div className="app">
@@ -313,7 +129,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
           data-testid="connection"
           title="Realtime connection"
         >
-          <span aria-hidden="true">●</span> {socketLabel}
+          <span aria-hidden="true">●</span> {SOCKET_LABEL[socketState]}
         </span>
         <span className="spacer" />
         {session?.email && (
@@ -334,82 +150,27 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
           loading={snippets.loading}
           error={snippets.error}
           openId={open?.id ?? null}
-          onOpen={openSnippet}
-          onStar={toggleStar}
-          onDelete={deleteSnippet}
+          onOpen={(id) => void doc.openSnippet(id)}
+          onStar={(id) => void doc.toggleStar(id)}
+          onDelete={doc.deleteSnippet}
         />
         <main className="workbench" aria-label="Editor">
-          <div className="snippet-bar">
-            {open ? (
-              <div className="meta-fields">
-                <label className="inline">
-                  <span className="visually-hidden">Snippet title</span>
-                  <input
-                    className="title-input"
-                    value={titleDraft}
-                    onChange={(e) => setTitleDraft(e.target.value)}
-                    onBlur={commitMeta}
-                    onKeyDown={(e) => e.key === "Enter" && void commitMeta()}
-                    aria-label="Snippet title"
-                  />
-                </label>
-                <label className="inline grow">
-                  <span className="visually-hidden">Snippet description</span>
-                  <input
-                    value={descDraft}
-                    placeholder="Description"
-                    onChange={(e) => setDescDraft(e.target.value)}
-                    onBlur={commitMeta}
-                    onKeyDown={(e) => e.key === "Enter" && void commitMeta()}
-                    aria-label="Snippet description"
-                  />
-                </label>
-              </div>
-            ) : (
-              <span className="muted">Unsaved program</span>
-            )}
-            <span className="small muted" data-testid="save-status" role="status">
-              {saveStatus === "saving"
-                ? "Saving…"
-                : saveStatus === "saved"
-                  ? "All changes saved"
-                  : saveStatus === "dirty"
-                    ? "Unsaved changes"
-                    : ""}
-            </span>
-            <Spinner active={opening} label="Opening…" />
-          </div>
-          {saveForm && (
-            <form className="save-form" onSubmit={createFromForm} aria-label="Save snippet">
-              <label>
-                Title
-                <input
-                  name="title"
-                  required
-                  ref={focusOnMount}
-                  value={saveForm.title}
-                  onChange={(e) => setSaveForm({ ...saveForm, title: e.target.value })}
-                />
-              </label>
-              <label>
-                Description
-                <input
-                  name="description"
-                  value={saveForm.description}
-                  onChange={(e) => setSaveForm({ ...saveForm, description: e.target.value })}
-                />
-              </label>
-              <div className="row">
-                <button type="submit" className="primary" disabled={saveStatus === "saving"}>
-                  Save snippet
-                </button>
-                <button type="button" onClick={() => setSaveForm(null)}>
-                  Cancel
-                </button>
-              </div>
-            </form>
+          <SnippetBar
+            open={open}
+            saveStatus={doc.saveStatus}
+            opening={doc.opening}
+            onUpdate={(patch) => void doc.updateMeta(patch)}
+          />
+          {saving && !open && (
+            <SaveForm
+              busy={doc.saveStatus === "saving"}
+              onCancel={() => setSaving(false)}
+              onSave={async (title, description) => {
+                if (await doc.create(title, description)) setSaving(false);
+              }}
+            />
           )}
-          <ErrorLine message={saveError} />
+          <ErrorLine message={doc.error} />
           <div className="toolbar" role="toolbar" aria-label="Program actions">
             <button
               type="button"
@@ -427,7 +188,13 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
             <button type="button" onClick={() => void onSave()}>
               {open ? "Save" : "Save as snippet"}
             </button>
-            <button type="button" onClick={() => void newProgram()}>
+            <button
+              type="button"
+              onClick={() => {
+                setSaving(false);
+                void doc.newProgram();
+              }}
+            >
               New
             </button>
             {open && <span className="small muted">Open: {snippetTitle(open)}</span>}
@@ -441,7 +208,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
               }
             >
               <CodeEditor
-                value={code}
+                value={doc.code}
                 onChange={onCodeChange}
                 onRun={() => void onRun()}
                 violations={runState.violations}
@@ -449,6 +216,9 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
               />
             </Suspense>
           </div>
+          <p className="hint small muted">
+            Ctrl/Cmd+Enter runs the program · Tab indents · Esc then Tab leaves the editor
+          </p>
           <details className="stdin">
             <summary>Standard input{stdin ? " (set)" : ""}</summary>
             <label htmlFor="stdin-input" className="visually-hidden">
@@ -470,7 +240,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
             api={api}
             snippetId={open?.id ?? null}
             version={similarVersion}
-            onOpen={openSnippet}
+            onOpen={(id) => void doc.openSnippet(id)}
           />
         </div>
       </div>

@@ -103,6 +103,23 @@ describe("web UI in Chromium", () => {
   );
 
   it(
+    "the editor can be left with the keyboard (Esc then Tab) and Tab indents inside it",
+    async () => {
+      await setCode(page, "if True:");
+      await page.keyboard.press("Enter");
+      await page.keyboard.insertText("x = 1");
+      expect(await editorText(page)).toBe("if True:\n    x = 1");
+      // (a first Escape may only close an open completion list)
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Tab");
+      const inEditor = await page.evaluate(() => !!document.activeElement?.closest(".cm-editor"));
+      expect(inEditor).toBe(false);
+    },
+    STEP,
+  );
+
+  it(
     "streams output lines before the program ends, then shows the result badge",
     async () => {
       await setCode(
