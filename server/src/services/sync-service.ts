@@ -5,17 +5,13 @@
 // ever marked failed, so nothing is lost — it all applies when the index returns.
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/database.js";
-import { type SnippetRow, snippets, syncEvents } from "../db/schema/index.js";
-import { normalizeComplexity } from "../search/complexity.js";
+import { snippets, syncEvents } from "../db/schema/index.js";
 import type { DrainLock } from "../search/drain-lock.js";
 import type { Embedder } from "../search/embedder.js";
-import type { IndexedSnippet, SearchIndex } from "../search/search-index.js";
-import { searchTerms } from "../search/text-features.js";
+import type { SearchIndex } from "../search/search-index.js";
+import { type ComplexityEstimator, toDocuments } from "../search/snippet-documents.js";
 
-/** Estimates complexity for snippets that have none (the static analyser in practice). */
-export type ComplexityEstimator = (
-  code: string,
-) => Promise<{ time: string | null; space: string | null } | null>;
+export type { ComplexityEstimator };
 
 export interface SyncLogger {
   warn(obj: object, msg: string): void;
@@ -82,46 +78,10 @@ export function backoffMs(attempts: number, base: number, max: number): number {
 }
 
 export function createSyncService(deps: SyncDeps): SyncService {
-  const { db, index, embedder } = deps;
+  const { db, index } = deps;
   const maxAttempts = deps.maxAttempts ?? 10;
   const baseDelay = deps.baseDelayMs ?? 1_000;
   const maxDelay = deps.maxDelayMs ?? 300_000;
-
-  async function toDocument(row: SnippetRow): Promise<IndexedSnippet> {
-    let time = row.timeComplexity;
-    let space = row.spaceComplexity;
-    if ((!time || !space) && deps.estimateComplexity) {
-      const est = await deps.estimateComplexity(row.code).catch(() => null);
-      if (est) {
-        // Stored on the snippet only where it has none, so a person's or the LLM's value wins.
-        if (!time && est.time) time = normalizeComplexity(est.time);
-        if (!space && est.space) space = normalizeComplexity(est.space);
-        await db
-          .update(snippets)
-          .set({
-            timeComplexity: sql`coalesce(${snippets.timeComplexity}, ${time})`,
-            spaceComplexity: sql`coalesce(${snippets.spaceComplexity}, ${space})`,
-          })
-          .where(eq(snippets.id, row.id));
-      }
-    }
-    const [embedding] = await embedder.embedDocuments([row]);
-    if (!embedding) throw new Error("embedder returned no vector");
-    return {
-      snippetId: row.id,
-      userId: row.userId,
-      title: row.title,
-      description: row.description,
-      language: row.language,
-      timeComplexity: time ? normalizeComplexity(time) : null,
-      spaceComplexity: space ? normalizeComplexity(space) : null,
-      isStarred: row.isStarred,
-      terms: searchTerms(row),
-      embedding,
-      embeddingModel: embedder.model,
-      updatedAt: new Date(row.updatedAt),
-    };
-  }
 
   /** The snippet's state now, applied to the index. */
   async function apply(p: PendingSnippet): Promise<void> {
@@ -130,7 +90,8 @@ export function createSyncService(deps: SyncDeps): SyncService {
       .from(snippets)
       .where(and(eq(snippets.id, p.snippetId), eq(snippets.userId, p.userId)))
       .limit(1);
-    if (row) await index.upsert(await toDocument(row));
+    const [doc] = row ? await toDocuments([row], deps) : [];
+    if (doc) await index.upsert(doc);
     else await index.remove(p.userId, p.snippetId);
   }
 
@@ -283,9 +244,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
             .orderBy(asc(snippets.id))
             .limit(size);
           if (page.length === 0) break;
-          const docs: IndexedSnippet[] = [];
-          for (const row of page) docs.push(await toDocument(row));
-          await index.upsertMany(docs);
+          await index.upsertMany(await toDocuments(page, deps));
           count += page.length;
           after = page[page.length - 1]?.id;
         }

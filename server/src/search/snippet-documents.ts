@@ -1,0 +1,70 @@
+// How snippets become search documents: complexity filled in where missing (and kept on the
+// snippet), words for full text, and one embedding call for the whole batch.
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../db/database.js";
+import { type SnippetRow, snippets } from "../db/schema/index.js";
+import { normalizeComplexity } from "./complexity.js";
+import type { Embedder } from "./embedder.js";
+import type { IndexedSnippet } from "./search-index.js";
+import { searchTerms } from "./text-features.js";
+
+/** Estimates complexity for snippets that have none (the static analyser in practice). */
+export type ComplexityEstimator = (
+  code: string,
+) => Promise<{ time: string | null; space: string | null } | null>;
+
+export interface DocumentDeps {
+  db: Db;
+  embedder: Embedder;
+  estimateComplexity?: ComplexityEstimator | undefined;
+}
+
+async function complexityOf(row: SnippetRow, deps: DocumentDeps) {
+  let time = row.timeComplexity;
+  let space = row.spaceComplexity;
+  if ((!time || !space) && deps.estimateComplexity) {
+    const est = await deps.estimateComplexity(row.code).catch(() => null);
+    if (est) {
+      if (!time && est.time) time = normalizeComplexity(est.time);
+      if (!space && est.space) space = normalizeComplexity(est.space);
+      // Stored on the snippet only where it has none, so a person's or the LLM's value wins.
+      await deps.db
+        .update(snippets)
+        .set({
+          timeComplexity: sql`coalesce(${snippets.timeComplexity}, ${time})`,
+          spaceComplexity: sql`coalesce(${snippets.spaceComplexity}, ${space})`,
+        })
+        .where(eq(snippets.id, row.id));
+    }
+  }
+  return {
+    time: time ? normalizeComplexity(time) : null,
+    space: space ? normalizeComplexity(space) : null,
+  };
+}
+
+export async function toDocuments(
+  rows: SnippetRow[],
+  deps: DocumentDeps,
+): Promise<IndexedSnippet[]> {
+  if (rows.length === 0) return [];
+  const complexities: { time: string | null; space: string | null }[] = [];
+  for (const row of rows) complexities.push(await complexityOf(row, deps));
+  const vectors = await deps.embedder.embedDocuments(rows);
+  if (vectors.length !== rows.length)
+    throw new Error("embedder returned a wrong number of vectors");
+  return rows.map((row, i) => ({
+    snippetId: row.id,
+    userId: row.userId,
+    title: row.title,
+    description: row.description,
+    language: row.language,
+    timeComplexity: complexities[i]?.time ?? null,
+    spaceComplexity: complexities[i]?.space ?? null,
+    isStarred: row.isStarred,
+    terms: searchTerms(row),
+    embedding: vectors[i] as number[],
+    embeddingModel: deps.embedder.model,
+    updatedAt: new Date(row.updatedAt),
+  }));
+}
