@@ -6,12 +6,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { launchChromium } from "../server/test/e2e/support/browser.js";
-import {
-  type RunningServer,
-  repoRoot,
-  startServer,
-  startVitePreview,
-} from "../server/test/e2e/support/server.js";
+import { type RunningServer, repoRoot, startServer } from "../server/test/e2e/support/server.js";
 import { buildWeb } from "../server/test/e2e/support/web-build.js";
 
 const GOALS = { initialJsKb: 150, interactiveMs: 1000, firstOutputMs: 100 };
@@ -120,13 +115,11 @@ async function main(): Promise<void> {
     },
   };
   let server: RunningServer | null = null;
-  let preview: RunningServer | null = null;
   const browser = await launchChromium();
   try {
     // The bench runs more programs per minute than a person would.
     server = await startServer("web-bench", { EXECUTION_RATE_LIMIT_PER_MINUTE: "100000" });
-    preview = process.env.E2E_WEB_VIA_VITE === "1" ? await startVitePreview(server.origin) : null;
-    const ui = `${preview?.origin ?? server.origin}/`;
+    const ui = `${server.origin}/`;
     const { token, email } = await signUpToken(server.origin);
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await ctx.addInitScript(
@@ -191,7 +184,6 @@ async function main(): Promise<void> {
     await ctx.close();
   } finally {
     await browser.close();
-    await preview?.stop();
     await server?.stop();
   }
   console.log(JSON.stringify(report, null, 2));

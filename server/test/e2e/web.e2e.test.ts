@@ -13,15 +13,14 @@ import {
   screenshot,
   setCode,
 } from "./support/browser.js";
-import { type RunningServer, startServer, startVitePreview } from "./support/server.js";
+import { type RunningServer, startServer } from "./support/server.js";
 import { buildWeb } from "./support/web-build.js";
 
 const STEP = 60_000;
 const PASSWORD = "correct-horse-battery-9";
 
 let server: RunningServer;
-let preview: RunningServer | null = null;
-/** Where the browser loads the UI: the server itself (E2E_WEB_VIA_VITE=1: a vite preview). */
+/** Where the browser loads the UI: the server itself serves it. */
 let ui = "";
 let browser: Browser;
 let ctxA: BrowserContext;
@@ -59,8 +58,7 @@ async function saveAs(p: Page, title: string, description: string): Promise<void
 beforeAll(async () => {
   buildWeb();
   server = await startServer("web-e2e");
-  preview = process.env.E2E_WEB_VIA_VITE === "1" ? await startVitePreview(server.origin) : null;
-  ui = preview?.origin ?? server.origin;
+  ui = server.origin;
   browser = await launchChromium();
   ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
   page = await ctxA.newPage();
@@ -69,7 +67,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await preview?.stop();
   await server?.stop();
 });
 
@@ -162,6 +159,21 @@ describe("web UI in Chromium", () => {
       expect(await page.locator('[data-stream="stderr"]').first().innerText()).toContain(
         "ZeroDivisionError",
       );
+    },
+    STEP,
+  );
+
+  it(
+    "passes the stdin box to the program",
+    async () => {
+      await setCode(page, 'name = input()\nprint("hello", name)');
+      await page.locator("summary", { hasText: "Standard input" }).click();
+      await page.getByLabel("Standard input for the program").fill("Ada");
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId("output").innerText(), { timeout: 20_000 })
+        .toContain("hello Ada");
+      await page.getByLabel("Standard input for the program").fill("");
     },
     STEP,
   );
