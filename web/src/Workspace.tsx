@@ -72,6 +72,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
   const doc = useOpenSnippet(api, snippets, owner, SAMPLE);
   const { codeRef, open, refresh } = doc;
   const [stdin, setStdin] = useState("");
+  const [timeLimit, setTimeLimit] = useState(30);
   const [saving, setSaving] = useState(false);
   const [similarVersion, setSimilarVersion] = useState(0);
 
@@ -89,9 +90,10 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
       code: codeRef.current,
       stdin: stdin || undefined,
       snippet_id: snippetId,
+      timeout_seconds: timeLimit,
     });
     if (result && snippetId) void refresh(snippetId);
-  }, [codeRef, open, refresh, run, stdin]);
+  }, [codeRef, open, refresh, run, stdin, timeLimit]);
 
   const onAnalyse = useCallback(async () => {
     void loadMarkdown();
@@ -197,6 +199,16 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
             >
               New
             </button>
+            <label className="inline small">
+              Time limit
+              <select value={timeLimit} onChange={(e) => setTimeLimit(Number(e.target.value))}>
+                {[1, 5, 10, 30].map((s) => (
+                  <option key={s} value={s}>
+                    {s} s
+                  </option>
+                ))}
+              </select>
+            </label>
             {open && <span className="small muted">Open: {snippetTitle(open)}</span>}
           </div>
           <div className="editor-frame">

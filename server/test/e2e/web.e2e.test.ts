@@ -179,6 +179,21 @@ describe("web UI in Chromium", () => {
   );
 
   it(
+    "a run past its time limit shows the timed-out badge and keeps the output printed before",
+    async () => {
+      await page.getByLabel("Time limit").selectOption("1");
+      await setCode(page, 'print("started", flush=True)\nwhile True:\n    pass');
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId("run-status").innerText(), { timeout: 20_000 })
+        .toBe("Timed out");
+      expect(await page.getByTestId("output").innerText()).toContain("started");
+      await page.getByLabel("Time limit").selectOption("30");
+    },
+    STEP,
+  );
+
+  it(
     "shows a security policy violation inline in the editor at its line",
     async () => {
       await setCode(page, "x = 1\nimport os\nprint(os.getcwd())");

@@ -22,7 +22,6 @@ function ResultBadges({ result }: { result: ExecutionResponse }) {
         {status === "error" && result.error_type ? `: ${result.error_type}` : ""}
       </Badge>
       <Badge testId="run-time">{formatDuration(result.execution_time_ms)}</Badge>
-      {result.timed_out && <Badge tone="warn">Timed out</Badge>}
       {result.truncated && <Badge tone="warn">Output truncated</Badge>}
     </div>
   );
