@@ -61,7 +61,7 @@ export class PostgresNotifier implements Notifier {
     this.listener = undefined;
     if (client) {
       await client.query(`UNLISTEN ${this.quotedChannel()}`).catch(() => {});
-      client.release();
+      releaseOnce(client);
     }
   }
 
@@ -74,7 +74,9 @@ export class PostgresNotifier implements Notifier {
     const onError = (err: Error) => {
       this.opts.logger.warn({ err }, "realtime listener lost its connection; reconnecting");
       if (this.listener === client) this.listener = undefined;
-      client.release(err);
+      // A dying connection can emit more than one error, and close() may have released it
+      // already: pg throws on a second release.
+      releaseOnce(client, err);
       this.scheduleReconnect();
     };
     client.on("error", onError);
@@ -84,7 +86,7 @@ export class PostgresNotifier implements Notifier {
     });
     await client.query(`LISTEN ${this.quotedChannel()}`);
     if (this.closed) {
-      client.release();
+      releaseOnce(client);
       return;
     }
     this.listener = client;
@@ -112,4 +114,12 @@ export class PostgresNotifier implements Notifier {
       this.opts.logger.warn({ err }, "ignored a malformed realtime notification");
     }
   }
+}
+
+const released = new WeakSet<pg.PoolClient>();
+
+function releaseOnce(client: pg.PoolClient, err?: Error): void {
+  if (released.has(client)) return;
+  released.add(client);
+  client.release(err);
 }
