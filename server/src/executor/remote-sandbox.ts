@@ -113,10 +113,16 @@ export class RemoteSandbox implements Sandbox {
     signal?: AbortSignal,
   ): Promise<T> {
     if (this.closing) throw new Error("sandbox pool is closed");
-    this.host ??= this.restart().then((h) => {
-      this.adopt(h);
-      return h;
-    });
+    this.host ??= this.restart().then(
+      (h) => {
+        this.adopt(h);
+        return h;
+      },
+      (e: Error) => {
+        this.host = undefined; // try again on the next call
+        throw e;
+      },
+    );
     const { child } = await this.host;
     const id = this.nextId++;
     const abort = () => child.send({ t: "abort", id } satisfies HostRequest);
