@@ -1,5 +1,6 @@
 // Live output (stdout and stderr told apart) and the final status, time and badges.
 
+import { useLayoutEffect, useRef } from "react";
 import type { ExecutionResponse } from "../api/types";
 import { Badge, ErrorLine, Spinner } from "../ui/common";
 import { formatDuration, statusOf } from "./output";
@@ -29,6 +30,14 @@ function ResultBadges({ result }: { result: ExecutionResponse }) {
 
 export function OutputPanel({ state }: { state: RunState }) {
   const { segments, result, running, error, violations, via } = state;
+  const box = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  // Follow new output while the reader is at the bottom; leave them be if they scrolled up.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs whenever output grows
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [segments]);
   return (
     <section className="panel output-panel" aria-labelledby="output-heading">
       <div className="panel-head">
@@ -53,6 +62,11 @@ export function OutputPanel({ state }: { state: RunState }) {
         </>
       )}
       <div
+        ref={box}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
         className="output"
         data-testid="output"
         role="log"
