@@ -1,18 +1,9 @@
 // Starts the HTTP server with settings from the environment and shuts down cleanly.
 import { buildApp } from "./app.js";
-import { ConfigError, loadSettings } from "./config.js";
+import { runEntry, settingsOrExit } from "./entry.js";
 
 async function main(): Promise<void> {
-  let settings: ReturnType<typeof loadSettings>;
-  try {
-    settings = loadSettings();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const settings = settingsOrExit();
   const app = await buildApp(settings);
   const close = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
@@ -24,7 +15,4 @@ async function main(): Promise<void> {
   await app.listen({ host: settings.host, port: settings.port });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runEntry(main);

@@ -1,22 +1,14 @@
 // `npm run resync`: rebuilds the configured search index from PostgreSQL — after switching
 // SEARCH_INDEX or EMBEDDER, or to repair an index. Outbox events up to the start are covered
 // by the rebuild and marked done; later ones are drained as usual.
-import { ConfigError, loadSettings, type Settings } from "./config.js";
+
 import { openDatabase } from "./db/database.js";
+import { runEntry, settingsOrExit } from "./entry.js";
 import { buildSearch } from "./search/search-wiring.js";
 import { createSnippetService } from "./services/snippet-service.js";
 
 async function main(): Promise<void> {
-  let settings: Settings;
-  try {
-    settings = loadSettings();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const settings = settingsOrExit();
   const database = await openDatabase({
     databaseUrl: settings.databaseUrl,
     dataDir: settings.dataDir,
@@ -38,7 +30,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runEntry(main);

@@ -7,8 +7,8 @@
 //    a time, in event order.
 // Both are lossless: the outbox rows, committed with each change, are the source of truth.
 import { pino } from "pino";
-import { ConfigError, loadSettings, type Settings } from "./config.js";
 import { openDatabase } from "./db/database.js";
+import { runEntry, settingsOrExit } from "./entry.js";
 import { loggerOptions } from "./logger.js";
 import { createSqsClient, SqsQueue } from "./queue/sqs-queue.js";
 import { buildSearch } from "./search/search-wiring.js";
@@ -18,16 +18,7 @@ import { createSnippetService } from "./services/snippet-service.js";
 const INTERVAL_MS = 500;
 
 async function main(): Promise<void> {
-  let settings: Settings;
-  try {
-    settings = loadSettings();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const settings = settingsOrExit();
   if (!settings.databaseUrl) {
     console.error(
       "No DATABASE_URL: in embedded mode (PGlite) the API process syncs in-process; a separate sync worker needs PostgreSQL",
@@ -84,7 +75,4 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stop());
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runEntry(main);

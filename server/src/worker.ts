@@ -3,19 +3,10 @@
 // not listen for HTTP: output and results leave through the notifier (Postgres fan-out or
 // API Gateway), so any number of workers can run beside any number of API processes.
 import { buildApp } from "./app.js";
-import { ConfigError, loadSettings, type Settings } from "./config.js";
+import { runEntry, settingsOrExit } from "./entry.js";
 
 async function main(): Promise<void> {
-  let settings: Settings;
-  try {
-    settings = loadSettings();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const settings = settingsOrExit();
   if (settings.queue.kind === "memory") {
     console.error(
       "JOB_QUEUE=memory: jobs live inside the API process; a worker needs JOB_QUEUE=sqs",
@@ -37,7 +28,4 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runEntry(main);

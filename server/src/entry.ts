@@ -1,0 +1,23 @@
+// Shared by the process entry points (server, workers, migrate, resync): settings that fail
+// validation end the process with the list of bad variables and exit code 2, not a trace.
+import { ConfigError, loadSettings, type Settings } from "./config.js";
+
+export function settingsOrExit(): Settings {
+  try {
+    return loadSettings();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** Runs an entry point's main; an unexpected failure is printed and exits with code 1. */
+export function runEntry(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
