@@ -1,15 +1,17 @@
 // `npm run migrate`: applies the committed migrations to DATABASE_URL (or the embedded PGlite).
-import { loadSettings } from "./config.js";
 import { openDatabase } from "./db/database.js";
+import { runEntry, settingsOrExit } from "./entry.js";
 
-const settings = loadSettings();
-const database = await openDatabase({
-  databaseUrl: settings.databaseUrl,
-  dataDir: settings.dataDir,
+runEntry(async () => {
+  const settings = settingsOrExit();
+  const database = await openDatabase({
+    databaseUrl: settings.databaseUrl,
+    dataDir: settings.dataDir,
+  });
+  try {
+    await database.migrate();
+    console.log(`migrations applied (${database.driver})`);
+  } finally {
+    await database.close();
+  }
 });
-try {
-  await database.migrate();
-  console.log(`migrations applied (${database.driver})`);
-} finally {
-  await database.close();
-}
