@@ -5,13 +5,14 @@
 // bwrap first would also work (--die-with-parent) but orphans pid 1, leaving a zombie for
 // the host's init to reap, counted against the uid's RLIMIT_NPROC until then.
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import { OutputCollector } from "./output-collector.js";
 import { ControlReader, readySchema, runResultSchema } from "./protocol.js";
 import { killUid } from "./reaper.js";
 import type { OutputChunk } from "./sandbox.js";
+import { childPids, signal, signalNumber } from "./signals.js";
 
 const READY_TIMEOUT_MS = 10_000;
 /** If the tree has not gone this long after a kill, kill the process group too. */
@@ -245,37 +246,3 @@ export class WarmProcess {
     });
   }
 }
-
-function signal(pid: number, sig: NodeJS.Signals = "SIGKILL"): boolean {
-  try {
-    process.kill(pid, sig);
-    return true;
-  } catch {
-    return false; // already gone
-  }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8");
-    return text.split(" ").filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function signalNumber(exitCode: number | null, signalCode: NodeJS.Signals | null): number | null {
-  if (signalCode) return SIGNALS[signalCode] ?? null;
-  // bwrap reports a child killed by signal N as exit status 128 + N.
-  if (exitCode !== null && exitCode > 128) return exitCode - 128;
-  return null;
-}
-
-const SIGNALS: Partial<Record<NodeJS.Signals, number>> = {
-  SIGKILL: 9,
-  SIGSEGV: 11,
-  SIGXCPU: 24,
-  SIGXFSZ: 25,
-  SIGABRT: 6,
-  SIGBUS: 7,
-};

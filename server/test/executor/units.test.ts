@@ -18,6 +18,7 @@ import {
 import { SlidingWindowLimiter } from "../../src/executor/rate-limiter.js";
 import { toExecutionResult } from "../../src/executor/result-mapper.js";
 import type { ExecutionResult, OutputChunk } from "../../src/executor/sandbox.js";
+import { childPids, signal, signalNumber } from "../../src/executor/signals.js";
 import { UidAllocator } from "../../src/executor/uid-allocator.js";
 import type { RawOutcome } from "../../src/executor/warm-process.js";
 import { sandboxOptions } from "./helpers.js";
@@ -384,5 +385,19 @@ describe("launchers", () => {
     expect(l.args).toContain("seccomp=/usr/lib/python3/dist-packages");
     const none = processLauncher({ ...base, paths: { ...paths, seccomp: null } });
     expect(none.args).toContain("seccomp=");
+  });
+});
+
+describe("signals", () => {
+  it("maps exit states to signal numbers (bwrap reports 128 + N)", () => {
+    expect(signalNumber(null, "SIGKILL")).toBe(9);
+    expect(signalNumber(139, null)).toBe(11);
+    expect(signalNumber(1, null)).toBeNull();
+    expect(signalNumber(null, null)).toBeNull();
+  });
+
+  it("tolerates processes that are already gone", () => {
+    expect(signal(2 ** 22 + 12345)).toBe(false);
+    expect(childPids(2 ** 22 + 12345)).toEqual([]);
   });
 });
