@@ -112,6 +112,7 @@ async function main(): Promise<void> {
       raw_kb: +(js.rawBytes / 1024).toFixed(1),
       gzip_kb: +(js.gzipBytes / 1024).toFixed(1),
       goal_kb: GOALS.initialJsKb,
+      meets_goal: js.gzipBytes / 1024 <= GOALS.initialJsKb,
     },
   };
   let server: RunningServer | null = null;
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
       warm_median: +quantile(nav.slice(1), 0.5).toFixed(0),
       warm_max: +Math.max(...nav.slice(1)).toFixed(0),
       goal_ms: GOALS.interactiveMs,
+      meets_goal: Math.max(...nav) <= GOALS.interactiveMs,
     };
 
     try {
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
         p90: +quantile(runs, 0.9).toFixed(1),
         min: +Math.min(...runs).toFixed(1),
         goal_ms: GOALS.firstOutputMs,
+        meets_goal: quantile(runs, 0.5) <= GOALS.firstOutputMs,
       };
     } catch (err) {
       report.run_to_first_output_ms = { error: (err as Error).message };
