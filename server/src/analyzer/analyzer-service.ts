@@ -4,8 +4,8 @@
 
 import { randomUUID } from "node:crypto";
 import { PayloadTooLargeError, RateLimitedError } from "../errors.js";
+import { SlidingWindowLimiter } from "../executor/rate-limiter.js";
 import type { AnalysisResult, LlmProvider, ProviderName } from "./llm-provider.js";
-import { createRateWindow } from "./rate-window.js";
 
 export type AnalysisStreamEvent =
   | { type: "analysis_stream_start"; job_id: string }
@@ -61,7 +61,7 @@ const UNAVAILABLE: AnalysisResult = {
 };
 
 export function createAnalyzerService(deps: AnalyzerServiceDeps): AnalyzerService {
-  const limiter = createRateWindow(deps.rateLimitPerMinute, deps.now);
+  const limiter = new SlidingWindowLimiter(deps.rateLimitPerMinute, deps.now);
   const newJobId = deps.newJobId ?? randomUUID;
 
   function admit(userId: string, code: string): void {
@@ -69,7 +69,7 @@ export function createAnalyzerService(deps: AnalyzerServiceDeps): AnalyzerServic
     if (bytes > deps.maxCodeBytes) {
       throw new PayloadTooLargeError(`Code is ${bytes} bytes; the limit is ${deps.maxCodeBytes}`);
     }
-    const retryAfter = limiter.take(userId);
+    const retryAfter = limiter.hit(userId);
     if (retryAfter > 0) throw new RateLimitedError(retryAfter, "Too many analysis requests");
   }
 

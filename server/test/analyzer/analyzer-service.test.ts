@@ -35,7 +35,7 @@ function fakeProvider(
 function service(overrides: Partial<Parameters<typeof createAnalyzerService>[0]> = {}) {
   return createAnalyzerService({
     provider: fakeProvider(),
-    rateLimitPerMinute: 0,
+    rateLimitPerMinute: 1_000,
     maxCodeBytes: 1_000,
     ...overrides,
   });
