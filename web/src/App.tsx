@@ -6,7 +6,7 @@ import { messageOf } from "./api/errors";
 import { Api } from "./api/http";
 import type { AuthConfig } from "./api/types";
 import { SignIn } from "./auth/SignIn";
-import { makeSession, tokenFromFragment } from "./auth/session";
+import { hostedUiLogoutUrl, makeSession, tokenFromFragment } from "./auth/session";
 import { AuthStore } from "./auth/store";
 import { ErrorLine, Spinner } from "./ui/common";
 import { Workspace } from "./Workspace";
@@ -63,6 +63,12 @@ export function App() {
         onSignOut={() => {
           clearMemory(window.localStorage);
           store.signOut();
+          // The hosted UI keeps its own session; end it too, or the next sign-in is silent.
+          const logout =
+            config?.mode === "cognito" && config.cognito
+              ? hostedUiLogoutUrl(config.cognito, `${window.location.origin}/`)
+              : null;
+          if (logout) window.location.assign(logout);
         }}
       />
     );

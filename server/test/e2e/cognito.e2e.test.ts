@@ -134,6 +134,18 @@ describe("Cognito sign-in in the browser (cognito-local)", () => {
       expect(await page.getByTestId("user-email").innerText()).toBe(EMAIL);
       // This server has its own database: an empty list, loaded with the emulator's token.
       await page.getByText("No saved snippets yet").waitFor({ timeout: 15_000 });
+      // Signing out also ends the hosted UI's session, which sends the browser back here.
+      let logoutUrl = "";
+      await page.route(`${url.origin}/**`, async (route) => {
+        logoutUrl = route.request().url();
+        const back = new URL(logoutUrl).searchParams.get("logout_uri") ?? "/";
+        await route.fulfill({ status: 302, headers: { location: back } });
+      });
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("link", { name: "Sign in with Cognito" }).waitFor({ timeout: 15_000 });
+      expect(new URL(logoutUrl).pathname).toBe("/logout");
+      expect(new URL(logoutUrl).searchParams.get("client_id")).toBe(cognito.clientId);
+      expect(await page.evaluate(() => localStorage.getItem("code-remote.session"))).toBeNull();
       await ctx.close();
     } finally {
       await hosted.stop();
