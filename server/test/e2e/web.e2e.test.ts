@@ -27,6 +27,8 @@ let ctxA: BrowserContext;
 let page: Page;
 const userA = `alice-${Date.now()}@example.com`;
 const wsFrames: string[] = [];
+/** Uncaught exceptions in the page: there should be none. */
+const pageErrors: string[] = [];
 
 async function signUp(p: Page, email: string): Promise<void> {
   await p.goto(`${ui}/`);
@@ -63,6 +65,7 @@ beforeAll(async () => {
   ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
   page = await ctxA.newPage();
   page.on("websocket", (ws) => ws.on("framereceived", (f) => wsFrames.push(String(f.payload))));
+  page.on("pageerror", (err) => pageErrors.push(err.message));
 }, 240_000);
 
 afterAll(async () => {
@@ -478,4 +481,7 @@ describe("web UI in Chromium", () => {
     },
     STEP,
   );
+  it("raised no uncaught exception in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
 });
