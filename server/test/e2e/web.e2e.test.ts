@@ -439,6 +439,34 @@ describe("web UI in Chromium", () => {
   );
 
   it(
+    "reconnects the WebSocket after it drops and streams again",
+    async () => {
+      const ctx = await browser.newContext({ storageState: await ctxA.storageState() });
+      const p = await ctx.newPage();
+      let attempts = 0;
+      await p.routeWebSocket(/\/ws/, (ws) => {
+        attempts += 1;
+        if (attempts <= 2) ws.close();
+        else ws.connectToServer();
+      });
+      await p.goto(`${ui}/`);
+      await expect
+        .poll(() => p.getByTestId("connection").innerText(), { timeout: 20_000 })
+        .toContain("Live");
+      expect(attempts).toBeGreaterThanOrEqual(3);
+      await p.locator(".cm-content").waitFor({ timeout: 20_000 });
+      await setCode(p, 'print("back online")');
+      await p.getByRole("button", { name: "Run", exact: true }).click();
+      await expect
+        .poll(() => p.getByTestId("output").innerText(), { timeout: 20_000 })
+        .toContain("back online");
+      expect(await p.getByText("live", { exact: true }).count()).toBe(1);
+      await ctx.close();
+    },
+    STEP,
+  );
+
+  it(
     "a second user sees none of the first user's snippets",
     async () => {
       const ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 } });
