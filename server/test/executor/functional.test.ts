@@ -1,8 +1,4 @@
-// What users rely on: allowed modules, stdin, errors, unicode, streaming, limits.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANALYZER_TOOLS_DIR } from "../../src/executor/host-paths.js";
 import type { OutputChunk, Sandbox } from "../../src/executor/sandbox.js";
 import { makeSandbox, run } from "./helpers.js";
 
@@ -322,17 +318,14 @@ sys.stdout.buffer.write(b"ok \\xff\\xfe \\xc3 end\\n")`,
     expect(r.stdout).toBe("3.141592653589793\n");
   });
 
-  it.runIf(existsSync(join(ANALYZER_TOOLS_DIR, "static_analyzer.py")))(
-    "runs the static complexity analyser as a tool, with analyze(payload.code)",
-    async () => {
-      const v = (await sb.runTool(
-        "static_analyzer",
-        { code: "def f(xs):\n    for x in xs:\n        for y in xs:\n            pass\n" },
-        10_000,
-      )) as { time_complexity?: string };
-      expect(v.time_complexity).toBe("O(n^2)");
-    },
-  );
+  it("runs the static complexity analyser as a tool, with analyze(payload.code)", async () => {
+    const v = (await sb.runTool(
+      "static_analyzer",
+      { code: "def f(xs):\n    for x in xs:\n        for y in xs:\n            pass\n" },
+      10_000,
+    )) as { time_complexity?: string };
+    expect(v.time_complexity).toBe("O(n^2)");
+  });
 
   it("runs a trusted tool module in the same isolation", async () => {
     const v = await sb.runTool("policy", { code: "import os\nx = 1" }, 5000);
