@@ -3,7 +3,14 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const benches = ["api-bench", "execute-bench", "async-bench", "analyzer-bench", "search-bench", "web-bench"];
+const benches = [
+  "api-bench",
+  "execute-bench",
+  "async-bench",
+  "analyzer-bench",
+  "search-bench",
+  "web-bench",
+];
 let failed = 0;
 for (const name of benches) {
   const file = `bench/${name}.ts`;

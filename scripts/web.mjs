@@ -23,8 +23,12 @@ function newestMtime(dir) {
 
 function buildIfStale() {
   const index = join(web, "dist", "index.html");
-  const sources = [join(web, "src"), join(web, "index.html"), join(web, "vite.config.ts")].filter(existsSync);
-  const newestSource = Math.max(...sources.map((s) => (statSync(s).isDirectory() ? newestMtime(s) : statSync(s).mtimeMs)));
+  const sources = [join(web, "src"), join(web, "index.html"), join(web, "vite.config.ts")].filter(
+    existsSync,
+  );
+  const newestSource = Math.max(
+    ...sources.map((s) => (statSync(s).isDirectory() ? newestMtime(s) : statSync(s).mtimeMs)),
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= newestSource) return;
   if (!existsSync(join(web, "node_modules"))) run("install", "--no-audit", "--no-fund");
   run("run", "build");
