@@ -78,6 +78,16 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
     // They travel on the runner's command line, comma-separated.
     if (!MODULE_NAME.test(name)) throw new Error(`invalid module name in allow-list: ${name}`);
   }
+  // As root, each sandbox gets its own unprivileged uid (RLIMIT_NPROC then binds per run).
+  // A developer's non-root server can only run sandboxes as itself: bwrap still isolates
+  // through an unprivileged user namespace, and RLIMIT_NPROC, counted over all of the
+  // user's processes, then simply forbids new processes in a run. Without namespaces the
+  // uid is the only fence around a run's processes, so `process` isolation needs root.
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot && o.kind === "process") {
+    throw new Error("process isolation needs root: each run must get a uid of its own");
+  }
+  if (!asRoot) o.logger.warn("not running as root: sandboxes run as the server's own uid");
   const paths = await probeHostPaths(o.pythonPath);
   if (!paths.seccomp) o.logger.warn("python3-seccomp not found: running without seccomp filter");
   const seccompBpf = o.kind === "bwrap" ? await compileSeccompFilter(paths, o.pythonPath) : null;
@@ -94,7 +104,7 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
     maxConcurrent,
     spawnParallel: cores,
     uids,
-    spawn: (uid) => new WarmProcess(launcher, uid),
+    spawn: (uid) => new WarmProcess(launcher, asRoot ? uid : undefined),
     logger: o.logger,
   });
   try {

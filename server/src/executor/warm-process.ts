@@ -58,15 +58,15 @@ export class WarmProcess {
 
   constructor(
     launcher: Launcher,
-    readonly uid: number,
+    /** The host uid to run as; undefined keeps the server's own (a server not run as root). */
+    readonly uid: number | undefined,
   ) {
     this.isolation = launcher.isolation;
     // bwrap reads the seccomp program from fd 4 to its end: a fresh descriptor each time.
     const filterFd = launcher.seccompFd4 ? openSync(launcher.seccompFd4, "r") : undefined;
     try {
       this.child = spawn(launcher.command, [...launcher.args], {
-        uid,
-        gid: uid,
+        ...(uid === undefined ? {} : { uid, gid: uid }),
         env: {},
         cwd: "/",
         detached: true, // own process group, so one kill reaches the whole tree
@@ -162,7 +162,7 @@ export class WarmProcess {
     const sweep = () => {
       if (gone) return;
       this.killGroup();
-      killUid(this.uid);
+      if (this.uid !== undefined) killUid(this.uid);
       setTimeout(sweep, UID_SWEEP_MS);
     };
     sweep();
