@@ -34,6 +34,14 @@ export class ApiGatewayNotifier implements Notifier {
     await Promise.all(ids.map((id) => this.post(id, data)));
   }
 
+  /**
+   * Posts to one connection without asking the registry: for replies to the connection a
+   * client message came from (API Gateway vouches for it), such as `pong`.
+   */
+  async sendTo(connectionId: string, message: ServerMessage): Promise<void> {
+    await this.post(connectionId, Buffer.from(JSON.stringify(message)));
+  }
+
   async close(): Promise<void> {
     if (this.opts.ownsClient) this.opts.client.destroy();
   }

@@ -1,11 +1,12 @@
 // Picks the Notifier from the settings. Every process keeps a local WsHub for the sockets
 // it holds; `postgres` adds LISTEN/NOTIFY fan-out between processes, `apigateway` posts
-// through API Gateway (whose connections live there, not in a hub).
+// through API Gateway (whose connections live there, not in a hub; which user owns which
+// of them is kept in the database, filled by the WebSocket Lambda, lambda/ws-handler.ts).
 import type { Logger } from "pino";
 import type { Settings } from "../config.js";
 import type { Database } from "../db/database.js";
 import { ApiGatewayNotifier, createApiGatewayClient } from "./apigateway-notifier.js";
-import { MemoryConnectionRegistry } from "./connection-registry.js";
+import { DbConnectionRegistry } from "./db-connection-registry.js";
 import type { Notifier } from "./notifier.js";
 import { PostgresNotifier } from "./postgres-notifier.js";
 import { WsHub } from "./ws-hub.js";
@@ -18,7 +19,7 @@ export interface Realtime {
 
 export async function createRealtime(
   settings: Pick<Settings, "notifier" | "awsRegion">,
-  deps: { database: Pick<Database, "pool">; logger: Logger },
+  deps: { database: Pick<Database, "pool" | "db">; logger: Logger },
 ): Promise<Realtime> {
   const hub = new WsHub();
   const { kind, apiGatewayEndpoint } = settings.notifier;
@@ -34,7 +35,7 @@ export async function createRealtime(
         endpoint: apiGatewayEndpoint ?? "",
         region: settings.awsRegion,
       }),
-      registry: new MemoryConnectionRegistry(),
+      registry: new DbConnectionRegistry(deps.database.db),
       logger: deps.logger,
       ownsClient: true,
     });

@@ -25,7 +25,8 @@ export interface WsRouteDeps {
 const byteLength = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
 
-function parse(
+/** Validates one client frame; shared with the API Gateway WebSocket Lambda (ws-handler.ts). */
+export function parseClientMessage(
   data: RawData,
   isBinary: boolean,
 ):
@@ -66,7 +67,7 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
     hub.sendTo(conn, message);
 
   async function onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
-    const parsed = parse(data, isBinary);
+    const parsed = parseClientMessage(data, isBinary);
     if (!parsed.ok) return void send(conn, { type: "error", message: parsed.error });
     const m = parsed.message;
     if (m.action === "ping") return void send(conn, { type: "pong", connection_id: conn.id });

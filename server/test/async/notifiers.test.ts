@@ -1,7 +1,6 @@
 // The cross-process notifiers against real servers: Postgres LISTEN/NOTIFY between
 // "processes" (separate pools and hubs), and the API Gateway Management API against a
-// local HTTP server implementing POST /@connections/{id}.
-import { createServer, type Server } from "node:http";
+// local HTTP server implementing POST /@connections/{id} (helpers/apigateway-server.ts).
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import pg from "pg";
 import { pino } from "pino";
@@ -10,6 +9,11 @@ import { ApiGatewayNotifier } from "../../src/realtime/apigateway-notifier.js";
 import { MemoryConnectionRegistry } from "../../src/realtime/connection-registry.js";
 import { PostgresNotifier } from "../../src/realtime/postgres-notifier.js";
 import { type HubSocket, WsHub } from "../../src/realtime/ws-hub.js";
+import {
+  type FakeApiGateway,
+  type Post,
+  startFakeApiGateway,
+} from "../helpers/apigateway-server.js";
 import { createPostgresDatabase } from "../helpers/databases.js";
 import { sleep } from "./ws-client.js";
 
@@ -126,42 +130,17 @@ describe("PostgresNotifier", () => {
 });
 
 describe("ApiGatewayNotifier", () => {
-  let server: Server;
+  let gateway: FakeApiGateway;
   let endpoint: string;
-  const posts: { id: string; body: string }[] = [];
-  const gone = new Set(["gone-conn"]);
+  let posts: Post[];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const m = /^\/@connections\/([^/?]+)$/.exec(req.url ?? "");
-      if (req.method !== "POST" || !m) {
-        res.writeHead(404).end();
-        return;
-      }
-      const id = decodeURIComponent(m[1] as string);
-      let body = "";
-      req.on("data", (c) => {
-        body += c;
-      });
-      req.on("end", () => {
-        if (gone.has(id)) {
-          res
-            .writeHead(410, {
-              "content-type": "application/json",
-              "x-amzn-errortype": "GoneException",
-            })
-            .end(JSON.stringify({ message: "Gone" }));
-          return;
-        }
-        posts.push({ id, body });
-        res.writeHead(200, { "content-type": "application/json" }).end("{}");
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    gateway = await startFakeApiGateway(["gone-conn"]);
+    endpoint = gateway.endpoint;
+    posts = gateway.posts;
   });
   afterAll(async () => {
-    await new Promise((r) => server.close(r));
+    await gateway?.close();
   });
 
   it("posts to the user's connections and forgets the ones API Gateway reports gone", async () => {

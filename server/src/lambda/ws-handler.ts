@@ -1,0 +1,145 @@
+// AWS Lambda entry for the API Gateway WebSocket API: one function for its three routes.
+// $connect checks `?token=` with the app's guard (a non-200 answer refuses the connection)
+// and records connection → user in `ws_connections`; $disconnect forgets it; $default
+// answers the client messages of API.md exactly as the local /ws does (ws-routes.ts), every
+// reply posted back through the Management API. The app is built once per cold start.
+import type {
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayProxyWebsocketEventV2,
+} from "aws-lambda";
+import { type AppOverrides, buildApp } from "../app.js";
+import { loadSettings, type Settings } from "../config.js";
+import { findOwnedJob } from "../db/repos/execution-job-repo.js";
+import { AppError } from "../errors.js";
+import { ApiGatewayNotifier } from "../realtime/apigateway-notifier.js";
+import { DbConnectionRegistry } from "../realtime/db-connection-registry.js";
+import type { ServerMessage } from "../realtime/notifier.js";
+import { MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../routes/ws-routes.js";
+
+export type WsEvent = APIGatewayProxyWebsocketEventV2;
+export type WsResult = APIGatewayProxyStructuredResultV2;
+
+export interface WsHandler {
+  handler(event: WsEvent): Promise<WsResult>;
+  /** Closes the app (database pool, sandbox pool); Lambda itself never needs to. */
+  close(): Promise<void>;
+}
+
+const answer = (statusCode: number, body: string): WsResult => ({ statusCode, body });
+
+export async function createWsHandler(
+  settings: Settings,
+  overrides: AppOverrides = {},
+): Promise<WsHandler> {
+  if (settings.notifier.kind !== "apigateway") {
+    throw new Error("the WebSocket Lambda needs NOTIFIER=apigateway and APIGATEWAY_ENDPOINT");
+  }
+  const app = await buildApp(settings, overrides);
+  await app.ready();
+  const { guard, database } = app.ctx;
+  if (!(app.ctx.notifier instanceof ApiGatewayNotifier)) {
+    await app.close();
+    throw new Error("NOTIFIER=apigateway did not yield the API Gateway notifier");
+  }
+  const notifier: ApiGatewayNotifier = app.ctx.notifier;
+  const registry = new DbConnectionRegistry(database.db);
+  const log = app.log;
+
+  async function connect(connectionId: string, token: string | undefined): Promise<WsResult> {
+    let userId: string;
+    try {
+      userId = (await guard.userFromToken(token)).id;
+    } catch (err) {
+      // A bad, expired or missing token: API Gateway refuses the handshake with this status.
+      if (err instanceof AppError && err.statusCode < 500)
+        return answer(err.statusCode, err.message);
+      throw err;
+    }
+    if ((await registry.countOf(userId)) >= MAX_CONNECTIONS_PER_USER) {
+      return answer(429, "Too many connections");
+    }
+    await registry.add(connectionId, userId);
+    return answer(200, "Connected");
+  }
+
+  async function message(event: WsEvent, connectionId: string): Promise<WsResult> {
+    const send = (m: ServerMessage) => notifier.sendTo(connectionId, m);
+    const userId = await registry.ownerOf(connectionId);
+    if (!userId) {
+      await send({ type: "error", message: "Unknown connection: reconnect" });
+      return answer(200, "");
+    }
+    const binary = event.isBase64Encoded === true;
+    const data = Buffer.from(event.body ?? "", binary ? "base64" : "utf8");
+    const parsed = parseClientMessage(data, binary);
+    if (!parsed.ok) {
+      await send({ type: "error", message: parsed.error });
+      return answer(200, "");
+    }
+    const m = parsed.message;
+    if (m.action === "ping") {
+      await send({ type: "pong", connection_id: connectionId });
+    } else if (m.action === "unsubscribe") {
+      await registry.unsubscribe(connectionId, m.job_id);
+      await send({ type: "unsubscribed", job_id: m.job_id });
+    } else if (!(await registry.trySubscribe(connectionId, m.job_id))) {
+      await send({ type: "error", message: "Too many subscriptions" });
+    } else {
+      // Subscribed before reading the job, as the local hub does, so a result published in
+      // between is not missed; a foreign job id is dropped again.
+      const job = await findOwnedJob(database.db, userId, m.job_id);
+      if (!job) {
+        await registry.unsubscribe(connectionId, m.job_id);
+        await send({ type: "error", message: "Job not found" });
+      } else {
+        await send({ type: "subscribed", job_id: job.jobId, status: job.status });
+        if (job.result && (job.status === "completed" || job.status === "failed")) {
+          await send({ type: "execution_result", job_id: job.jobId, ...(job.result as object) });
+        }
+      }
+    }
+    return answer(200, "");
+  }
+
+  async function handler(event: WsEvent): Promise<WsResult> {
+    const { routeKey, eventType, connectionId } = event.requestContext;
+    try {
+      if (routeKey === "$connect") return await connect(connectionId, token(event));
+      if (routeKey === "$disconnect") {
+        await registry.remove(connectionId);
+        return answer(200, "Disconnected");
+      }
+      // $default, or a custom route a deployment added: a client message either way.
+      if (routeKey === "$default" || eventType === "MESSAGE") {
+        return await message(event, connectionId);
+      }
+      return answer(400, `Unknown route: ${String(routeKey).slice(0, 64)}`);
+    } catch (err) {
+      log.error({ err, route: routeKey, connection_id: connectionId }, "websocket event failed");
+      if (eventType === "MESSAGE") {
+        await notifier
+          .sendTo(connectionId, { type: "error", message: "Internal error" })
+          .catch(() => {});
+      }
+      return answer(500, "Internal error");
+    }
+  }
+
+  return { handler, close: () => app.close() };
+}
+
+function token(event: WsEvent): string | undefined {
+  const value = event.queryStringParameters?.token;
+  return value ? value : undefined;
+}
+
+let cached: Promise<WsHandler> | undefined;
+
+export const handler = async (event: WsEvent): Promise<WsResult> => {
+  // A failed cold start is retried on the next invocation instead of being cached.
+  cached ??= createWsHandler(loadSettings()).catch((err: unknown) => {
+    cached = undefined;
+    throw err;
+  });
+  return (await cached).handler(event);
+};
