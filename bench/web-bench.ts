@@ -104,7 +104,7 @@ async function runToFirstOutput(page: Page): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  buildWeb();
+  await buildWeb();
   const js = initialJs();
   const report: Record<string, unknown> = {
     initial_js: {

@@ -32,7 +32,7 @@ function cognitoEnv(extra: Record<string, string> = {}): Record<string, string> 
 }
 
 beforeAll(async () => {
-  buildWeb();
+  await buildWeb();
   cognito = await startCognitoLocal();
   await cognito.createUser(EMAIL, PASSWORD);
   server = await startServer("cognito-e2e", cognitoEnv());

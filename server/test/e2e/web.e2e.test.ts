@@ -58,7 +58,7 @@ async function saveAs(p: Page, title: string, description: string): Promise<void
 }
 
 beforeAll(async () => {
-  buildWeb();
+  await buildWeb();
   server = await startServer("web-e2e");
   ui = server.origin;
   browser = await launchChromium();
