@@ -288,6 +288,23 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     expect(await registry.ownerOf(over.id)).toBeUndefined();
   });
 
+  it("drops a user's rows older than API Gateway's two-hour connection lifetime", async () => {
+    const erin = await signUp("erin");
+    const stale = newConnectionId();
+    await t.app.ctx.database.db.insert(wsConnections).values({
+      connectionId: stale,
+      userId: erin.id,
+      createdAt: new Date(Date.now() - 3 * 60 * 60 * 1000),
+    });
+    // A missed $disconnect does not count against the limit…
+    expect(await registry.countOf(erin.id)).toBe(0);
+    // …and the user's next $connect clears it out.
+    const { id } = await connect(erin.token);
+    expect(await registry.ownerOf(stale)).toBeUndefined();
+    expect(await registry.ownerOf(id)).toBe(erin.id);
+    expect(await registry.countOf(erin.id)).toBe(1);
+  });
+
   it("bounds a connection's subscriptions", async () => {
     const { id } = await connect(alice.token);
     for (let i = 0; i < 100; i++) {
