@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncEvents } from "../../src/db/schema/index.js";
 import { DRIVERS } from "../helpers/databases.js";
-import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { authored, createTestApp, type TestApp } from "../helpers/test-app.js";
 
 describe.each(DRIVERS)("snippets API on %s", (driver) => {
   let t: TestApp;
@@ -45,7 +45,7 @@ describe.each(DRIVERS)("snippets API on %s", (driver) => {
     expect(await eventsFor(s.id)).toEqual(["upsert"]);
 
     const got = await t.app.inject({ method: "GET", url: `/snippets/${s.id}`, headers: u.headers });
-    expect(got.json()).toEqual(s);
+    expect(authored(got.json())).toEqual(authored(s));
 
     const updated = await t.app.inject({
       method: "PUT",

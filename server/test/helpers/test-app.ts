@@ -88,3 +88,12 @@ export async function createTestApp(
     },
   };
 }
+
+/** A snippet as the user wrote it: the background search sync may fill in the Big-O
+ * fields at any moment (the offline analyser), so comparisons of "unchanged" leave them out. */
+export function authored<T extends { time_complexity?: unknown; space_complexity?: unknown }>(
+  snippet: T,
+): Omit<T, "time_complexity" | "space_complexity"> {
+  const { time_complexity: _t, space_complexity: _s, ...rest } = snippet;
+  return rest;
+}
