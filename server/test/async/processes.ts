@@ -2,23 +2,11 @@
 // workers, started through tsx like `npm start` / `npm run worker`, each in its own
 // process group so a test can SIGKILL one with everything it started.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sleep } from "./ws-client.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../../..");
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 export class Service {
   output = "";

@@ -9,7 +9,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
 import { createPostgresDatabase } from "../helpers/databases.js";
-import { freePort, Service } from "./processes.js";
+import { freePort } from "../helpers/net.js";
+import { Service } from "./processes.js";
 import {
   type Broker,
   createFifoQueues,

@@ -4,7 +4,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, repoRoot } from "./server.js";
+import { freePort } from "../../helpers/net.js";
+import { repoRoot } from "./server.js";
 
 export interface CognitoLocal {
   endpoint: string;
