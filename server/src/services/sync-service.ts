@@ -175,12 +175,21 @@ export function createSyncService(deps: SyncDeps): SyncService {
     }
   }
 
-  async function drainBatches(batchSize: number, maxBatches: number): Promise<DrainResult> {
+  /** Set by stop(): a drain in progress ends after its current snippet, so shutting down
+   * never waits for a backlog (the rest stays pending for the next process). */
+  let halting = false;
+
+  async function drainBatches(
+    batchSize: number,
+    maxBatches: number,
+    halted: () => boolean,
+  ): Promise<DrainResult> {
     const result: DrainResult = { applied: 0, deferred: 0, failed: 0, busy: false };
-    for (let b = 0; b < maxBatches; b++) {
+    for (let b = 0; b < maxBatches && !halted(); b++) {
       const batch = await nextBatch(batchSize);
       if (batch.length === 0) break;
       for (const p of batch) {
+        if (halted()) return result;
         const { outcome, indexDown } = await processOne(p);
         if (outcome === "applied") result.applied++;
         else if (outcome === "failed") result.failed++;
@@ -197,16 +206,21 @@ export function createSyncService(deps: SyncDeps): SyncService {
   let running: Promise<unknown> | undefined;
   let stopped = true;
 
+  async function drainLocked(
+    opts: { batchSize?: number; maxBatches?: number },
+    halted: () => boolean,
+  ): Promise<DrainResult> {
+    const release = await deps.lock();
+    if (!release) return { applied: 0, deferred: 0, failed: 0, busy: true };
+    try {
+      return await drainBatches(opts.batchSize ?? 100, opts.maxBatches ?? 1_000, halted);
+    } finally {
+      await release();
+    }
+  }
+
   const service: SyncService = {
-    async drain(opts = {}) {
-      const release = await deps.lock();
-      if (!release) return { applied: 0, deferred: 0, failed: 0, busy: true };
-      try {
-        return await drainBatches(opts.batchSize ?? 100, opts.maxBatches ?? 1_000);
-      } finally {
-        await release();
-      }
-    },
+    drain: (opts = {}) => drainLocked(opts, () => false),
 
     ready: (limit) => nextBatch(limit),
 
@@ -261,10 +275,10 @@ export function createSyncService(deps: SyncDeps): SyncService {
     start(intervalMs) {
       if (!stopped) return;
       stopped = false;
+      halting = false;
       const tick = () => {
         if (stopped || running) return;
-        running = service
-          .drain()
+        running = drainLocked({}, () => halting)
           .catch((err: unknown) => deps.logger?.warn({ err: describe(err) }, "sync drain failed"))
           .finally(() => {
             running = undefined;
@@ -277,6 +291,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
     kick() {},
     async stop() {
       stopped = true;
+      halting = true;
       if (timer) clearInterval(timer);
       await running;
     },

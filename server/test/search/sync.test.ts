@@ -227,3 +227,37 @@ describe("sync against an unreachable Neo4j", () => {
     expect(await h.sync.pendingCount()).toBe(1);
   });
 });
+
+describe("stopping the in-process loop with a backlog", () => {
+  let h: Harness;
+  let applied = 0;
+  beforeAll(async () => {
+    h = await createHarness("postgres:pglite", {
+      // A slow estimator stands in for a long backlog of analyses.
+      estimateComplexity: async () => {
+        await sleep(30);
+        applied += 1;
+        return { time: "O(n)", space: "O(1)" };
+      },
+    });
+  });
+  afterAll(async () => h?.close());
+
+  it("ends after the snippet in hand and leaves the rest pending", async () => {
+    const user = await h.newUser();
+    for (let i = 0; i < 40; i++)
+      await h.snippets.create(user, input(`s${i}`, `def f${i}(xs): return xs`));
+    h.sync.start(10);
+    while (applied < 3) await sleep(10);
+    await h.sync.stop();
+    const atStop = applied;
+    const pending = await h.sync.pendingCount();
+    expect(pending).toBeGreaterThan(0);
+    expect(pending).toBeLessThan(40);
+    await sleep(200);
+    expect(applied).toBe(atStop);
+    // A manual drain afterwards still applies everything.
+    await h.sync.drain();
+    expect(await h.sync.pendingCount()).toBe(0);
+  });
+});
