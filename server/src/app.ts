@@ -3,12 +3,13 @@
 // `overrides` to swap an adapter (a JWKS URL, an in-memory database…), never flags in src/.
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { validatorCompiler } from "fastify-type-provider-zod";
 import { type Logger, pino } from "pino";
 import { createAnalyzerService } from "./analyzer/analyzer-service.js";
 import { createLlmProvider, createOfflineEstimator } from "./analyzer/create-provider.js";
 import { type AuthGuard, createAuthGuard } from "./auth/auth-guard.js";
 import type { Authenticator } from "./auth/authenticator.js";
+import { CachingAuthenticator } from "./auth/caching-authenticator.js";
 import { CognitoAuthenticator } from "./auth/cognito-authenticator.js";
 import { DisabledAuthenticator } from "./auth/disabled-authenticator.js";
 import { LocalAuthenticator, loadOrCreateSecret } from "./auth/local-authenticator.js";
@@ -19,6 +20,7 @@ import { createExecutorService } from "./executor/executor-service.js";
 import type { Sandbox } from "./executor/sandbox.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
+import { zodFastSerializerCompiler } from "./http/serializer.js";
 import { loggerOptions } from "./logger.js";
 import { type AsyncExecution, buildAsyncExecution } from "./realtime/async-execution.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
@@ -126,7 +128,7 @@ export async function buildApp(
   // The API speaks JSON only; a text/plain body is a client mistake (400), not a 422.
   app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(zodFastSerializerCompiler);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
@@ -150,7 +152,7 @@ export async function buildApp(
     : buildAuthenticator(settings);
   const users = createUserService({ db: database.db });
   const snippets = createSnippetService({ db: database.db });
-  const guard = createAuthGuard(authenticator, users);
+  const guard = createAuthGuard(new CachingAuthenticator(authenticator), users);
   const healthChecks: HealthChecks = {
     database: async () => {
       await database.ping();
