@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -63,7 +64,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const location = opts.dataDir === "memory://" ? "memory://" : join(opts.dataDir, "pglite");
   if (location !== "memory://") mkdirSync(location, { recursive: true });
-  const client = await PGlite.create(location);
+  // pgvector ships as a PGlite extension; the search index uses it when it is available.
+  const client = await PGlite.create(location, { extensions: { vector } });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,

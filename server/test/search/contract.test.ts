@@ -1,9 +1,10 @@
 // One search contract, three stores: PostgreSQL on PGlite, on the machine's PostgreSQL, and
 // the real Neo4j. Each runs the same cases through the sync and the search service.
-import { count } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippets as snippetsTable, syncEvents } from "../../src/db/schema/index.js";
 import { NotFoundError } from "../../src/errors.js";
+import { rows } from "../../src/search/postgres-vector-cache.js";
 import { CORPUS } from "./corpus.js";
 import { createHarness, type Harness, INDEX_TARGETS } from "./harness.js";
 
@@ -158,6 +159,25 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
       } finally {
         await ann.close();
       }
+    });
+  }
+
+  if (target !== "neo4j") {
+    // The same expectations above ran on pgvector (PGlite ships it) and on exact cosine in
+    // process (this machine's PostgreSQL has no pgvector): same results either way.
+    it("ranks with pgvector exactly where the extension exists", async () => {
+      const db = h.testDb.database.db;
+      const [ext] = await rows<{ ok: boolean }>(
+        db,
+        sql`select exists(select 1 from pg_available_extensions where name = 'vector') as ok`,
+      );
+      const [col] = await rows<{ ok: boolean }>(
+        db,
+        sql`select exists(select 1 from information_schema.columns
+            where table_name = 'search_documents' and column_name = 'embedding_vector') as ok`,
+      );
+      if (target === "postgres:pglite") expect(ext?.ok).toBe(true);
+      expect(col?.ok).toBe(ext?.ok);
     });
   }
 
