@@ -102,3 +102,25 @@ export async function createHarness(
     },
   };
 }
+
+/** Wraps a real index with a switch that makes every call fail, like a store that is down. */
+export class SwitchableIndex {
+  down = false;
+  wrap(inner: SearchIndex): SearchIndex {
+    const guard = <T>(fn: () => Promise<T>) =>
+      this.down ? Promise.reject(new Error("connection refused")) : fn();
+    return {
+      kind: inner.kind,
+      init: () => guard(() => inner.init()),
+      upsert: (d) => guard(() => inner.upsert(d)),
+      upsertMany: (d) => guard(() => inner.upsertMany(d)),
+      remove: (u, s) => guard(() => inner.remove(u, s)),
+      search: (u, r) => guard(() => inner.search(u, r)),
+      byComplexity: (u, t, v, l) => guard(() => inner.byComplexity(u, t, v, l)),
+      similar: (u, s, l) => guard(() => inner.similar(u, s, l)),
+      clear: () => guard(() => inner.clear()),
+      ping: () => guard(() => inner.ping()),
+      close: () => inner.close(),
+    };
+  }
+}

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobQueue } from "../../src/queue/job-queue.js";
 import { MemoryQueue } from "../../src/queue/memory-queue.js";
 import { SqsQueue } from "../../src/queue/sqs-queue.js";
-import type { SearchIndex } from "../../src/search/search-index.js";
 import { publishReady, type SyncMessage, startSyncConsumer } from "../../src/search/sync-queue.js";
 import {
   type Broker,
@@ -14,7 +13,7 @@ import {
   startBroker,
   type TestQueues,
 } from "../async/sqs-helpers.js";
-import { createHarness, type Harness } from "./harness.js";
+import { createHarness, type Harness, SwitchableIndex } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const input = (title: string) => ({
@@ -35,33 +34,14 @@ async function until(check: () => Promise<boolean>, ms = 10_000) {
   throw new Error("condition not met in time");
 }
 
-function downable(inner: SearchIndex, state: { down: boolean }): SearchIndex {
-  const guard = <T>(fn: () => Promise<T>) =>
-    state.down ? Promise.reject(new Error("index down")) : fn();
-  return {
-    ...inner,
-    kind: inner.kind,
-    init: () => inner.init(),
-    upsert: (d) => guard(() => inner.upsert(d)),
-    upsertMany: (d) => guard(() => inner.upsertMany(d)),
-    remove: (u, s) => guard(() => inner.remove(u, s)),
-    search: (u, r) => guard(() => inner.search(u, r)),
-    byComplexity: (u, t, v, l) => guard(() => inner.byComplexity(u, t, v, l)),
-    similar: (u, s, l) => guard(() => inner.similar(u, s, l)),
-    clear: () => guard(() => inner.clear()),
-    ping: () => guard(() => inner.ping()),
-    close: () => inner.close(),
-  };
-}
-
 describe.each(["memory", "sqs"] as const)("sync through the %s queue", (kind) => {
-  const state = { down: false };
+  const index = new SwitchableIndex();
   let h: Harness;
   let queue: JobQueue<SyncMessage>;
   let broker: Broker | undefined;
   let queues: TestQueues | undefined;
   beforeAll(async () => {
-    h = await createHarness("postgres:pglite", { wrapIndex: (i) => downable(i, state) });
+    h = await createHarness("postgres:pglite", { wrapIndex: (i) => index.wrap(i) });
     if (kind === "memory") {
       queue = new MemoryQueue<SyncMessage>({ leaseSeconds: 5 });
     } else {
@@ -93,7 +73,7 @@ describe.each(["memory", "sqs"] as const)("sync through the %s queue", (kind) =>
       expect(hits[0]?.snippetId).toBe(a.id);
 
       // Down: the consumer defers, the events stay pending, the relay republishes when due.
-      state.down = true;
+      index.down = true;
       const c = await h.snippets.create(user, input("Pancake sort"));
       await publishReady(h.sync, queue);
       await until(async () => {
@@ -101,7 +81,7 @@ describe.each(["memory", "sqs"] as const)("sync through the %s queue", (kind) =>
         return e === undefined || e.attempts > 0;
       });
       expect(await h.sync.pendingCount()).toBe(1);
-      state.down = false;
+      index.down = false;
       await until(async () => {
         await publishReady(h.sync, queue);
         return (await h.sync.pendingCount()) === 0;

@@ -5,31 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { snippets, syncEvents } from "../../src/db/schema/index.js";
 import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
 import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
-import type { SearchIndex } from "../../src/search/search-index.js";
 import { backoffMs } from "../../src/services/sync-service.js";
-import { createHarness, type Harness } from "./harness.js";
-
-/** Wraps a real index with a switch that makes every call fail, like a store that is down. */
-class SwitchableIndex {
-  down = false;
-  wrap(inner: SearchIndex): SearchIndex {
-    const guard = <T>(fn: () => Promise<T>) =>
-      this.down ? Promise.reject(new Error("connection refused")) : fn();
-    return {
-      kind: inner.kind,
-      init: () => guard(() => inner.init()),
-      upsert: (d) => guard(() => inner.upsert(d)),
-      upsertMany: (d) => guard(() => inner.upsertMany(d)),
-      remove: (u, s) => guard(() => inner.remove(u, s)),
-      search: (u, r) => guard(() => inner.search(u, r)),
-      byComplexity: (u, t, v, l) => guard(() => inner.byComplexity(u, t, v, l)),
-      similar: (u, s, l) => guard(() => inner.similar(u, s, l)),
-      clear: () => guard(() => inner.clear()),
-      ping: () => guard(() => inner.ping()),
-      close: () => inner.close(),
-    };
-  }
-}
+import { createHarness, type Harness, SwitchableIndex } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const input = (title: string, code: string) => ({
