@@ -18,6 +18,7 @@ import { createExecutionJobProcessor } from "../../src/services/execution-job-pr
 import { createExecutionJobService } from "../../src/services/execution-job-service.js";
 import { startExecutionJobWorker } from "../../src/services/execution-job-worker.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.js";
+import { executionResult } from "../helpers/execution-result.js";
 import { sleep } from "./ws-client.js";
 
 const logger = pino({ level: "silent" });
@@ -25,17 +26,7 @@ let testDb: TestDatabase;
 let database: Database;
 let userId: string;
 
-const ok = (stdout: string): ExecutionResult => ({
-  success: true,
-  stdout,
-  stderr: "",
-  error: null,
-  error_type: null,
-  execution_time_ms: 1,
-  timed_out: false,
-  truncated: false,
-  security_violations: [],
-});
+const ok = (stdout: string): ExecutionResult => executionResult({ stdout });
 
 class FakeNotifier {
   sent: { userId: string; message: ServerMessage; target: unknown }[] = [];

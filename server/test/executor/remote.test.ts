@@ -4,8 +4,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox } from "../../src/executor/create-sandbox.js";
 import type { HostReply, HostRequest } from "../../src/executor/host-protocol.js";
-import type { ExecutionResult, OutputChunk, Sandbox } from "../../src/executor/sandbox.js";
+import type { OutputChunk, Sandbox } from "../../src/executor/sandbox.js";
 import { serveSandbox } from "../../src/executor/sandbox-host-server.js";
+import { executionResult } from "../helpers/execution-result.js";
 import { processesOfUids, run, sandboxOptions } from "./helpers.js";
 
 const UID_BASE = 62700;
@@ -104,17 +105,7 @@ describe("serveSandbox", () => {
       send: (m: HostReply) => sent.push(m),
       on: (_e: "message", fn: (m: HostRequest) => void) => bus.on("message", fn),
     };
-    const ok: ExecutionResult = {
-      success: true,
-      stdout: "x",
-      stderr: "",
-      error: null,
-      error_type: null,
-      execution_time_ms: 1,
-      timed_out: false,
-      truncated: false,
-      security_violations: [],
-    };
+    const ok = executionResult({ stdout: "x" });
     let stats = { warm: 1, busy: 0, queued: 0 };
     const fake: Sandbox = {
       isolation: "process",

@@ -21,6 +21,7 @@ import type { ExecutionResult, OutputChunk } from "../../src/executor/sandbox.js
 import { childPids, signal, signalNumber } from "../../src/executor/signals.js";
 import { UidAllocator } from "../../src/executor/uid-allocator.js";
 import type { RawOutcome } from "../../src/executor/warm-process.js";
+import { executionResult } from "../helpers/execution-result.js";
 import { sandboxOptions } from "./helpers.js";
 
 describe("OutputCollector", () => {
@@ -224,18 +225,7 @@ function captureLogger() {
 }
 
 describe("executor service", () => {
-  const result = (over: Partial<ExecutionResult> = {}): ExecutionResult => ({
-    success: true,
-    stdout: "",
-    stderr: "",
-    error: null,
-    error_type: null,
-    execution_time_ms: 1,
-    timed_out: false,
-    truncated: false,
-    security_violations: [],
-    ...over,
-  });
+  const result = executionResult;
 
   it("runs with the policy on and writes one audit line without the code", async () => {
     const { logger, lines } = captureLogger();
