@@ -1,10 +1,7 @@
 // The one place where errors become HTTP responses, in the envelope of API.md.
 // 5xx bodies are generic; the request id ties them to the log line with the detail.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import {
-  hasZodFastifySchemaValidationErrors,
-  isResponseSerializationError,
-} from "fastify-type-provider-zod";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, RateLimitedError } from "../errors.js";
 
 interface ValidationDetail {
@@ -49,22 +46,16 @@ export function registerErrorHandler(
         detail,
       });
     }
-    if (isResponseSerializationError(err)) {
-      request.log.error({ err }, "response failed its schema");
-    } else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return reply
         .code(413)
         .send({ error: "payload_too_large", message: "Request body is too large" });
-    } else if (
-      typeof err.statusCode === "number" &&
-      err.statusCode >= 400 &&
-      err.statusCode < 500
-    ) {
+    }
+    if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, unsupported content type, empty body…
       return reply.code(400).send({ error: "bad_request", message: err.message });
-    } else {
-      request.log.error({ err }, "unhandled error");
     }
+    request.log.error({ err }, "unhandled error");
     return reply
       .code(500)
       .send({ error: "internal_error", message: "Internal server error", request_id: request.id });
