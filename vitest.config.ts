@@ -13,11 +13,13 @@ export default defineConfig({
       include: ["server/src/**/*.ts"],
       reporter: ["text-summary", "json-summary"],
       thresholds: {
-        "server/src/services/**": { lines: 80 },
-        "server/src/routes/**": { lines: 70 },
+        // The same files as before the move to area folders (services, routes, executor,
+        // analyzer), now in their areas.
+        "server/src/**/*-{service,processor,worker}.ts": { lines: 80 },
+        "server/src/**/*-routes.ts": { lines: 70 },
         // The sandbox and the static policy are the security layer.
-        "server/src/executor/**": { lines: 90 },
-        "server/src/analyzer/**": { lines: 80 },
+        "server/src/execution/sandbox/**": { lines: 90 },
+        "server/src/analysis/**": { lines: 80 },
       },
     },
   },

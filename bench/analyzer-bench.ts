@@ -16,8 +16,8 @@ import {
   ANALYZER_PYTHON_DIR,
   createLocalPythonToolRunner,
   type ToolRunner,
-} from "../server/src/analyzer/python-tool-runner.js";
-import { createSandbox } from "../server/src/executor/create-sandbox.js";
+} from "../server/src/analysis/python-tool-runner.js";
+import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OWN_SET = join(ROOT, "bench", "datasets", "complexity", "manifest.json");

@@ -8,11 +8,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Service } from "../server/test/async/processes.js";
-import { createFifoQueues, sqsClient, TEST_CREDENTIALS } from "../server/test/async/sqs-helpers.js";
-import { TestWsClient } from "../server/test/async/ws-client.js";
 import { startElasticMq } from "../server/test/fixtures/java-services.js";
 import { createPostgresDatabase } from "../server/test/helpers/databases.js";
+import { Service } from "../server/test/jobs/processes.js";
+import { createFifoQueues, sqsClient, TEST_CREDENTIALS } from "../server/test/jobs/sqs-helpers.js";
+import { TestWsClient } from "../server/test/jobs/ws-client.js";
 import { signIn, startServer } from "./lib/server-process.js";
 
 const RUNS = Number(process.env.BENCH_ASYNC_RUNS ?? 20);

@@ -8,9 +8,9 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import pino from "pino";
-import { createSandbox } from "../server/src/executor/create-sandbox.js";
-import { probeHostPaths } from "../server/src/executor/host-paths.js";
-import { bwrapLauncher, DEFAULT_LIMITS } from "../server/src/executor/launcher.js";
+import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
+import { probeHostPaths } from "../server/src/execution/sandbox/host-paths.js";
+import { bwrapLauncher, DEFAULT_LIMITS } from "../server/src/execution/sandbox/launcher.js";
 import { signIn, startServer } from "./lib/server-process.js";
 
 const PYTHON = "/usr/bin/python3";

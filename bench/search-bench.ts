@@ -6,8 +6,8 @@
 // Goals (issue 6): recall@5 ≥ 0.8 offline; p50 < 30 ms on PostgreSQL at 10k snippets.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { type Database, openDatabase } from "../server/src/db/database.js";
-import { snippets as snippetsTable, users } from "../server/src/db/schema/index.js";
+import { type Database, openDatabase } from "../server/src/platform/db/database.js";
+import { snippets as snippetsTable, users } from "../server/src/platform/db/schema/index.js";
 import { normalizeComplexity } from "../server/src/search/complexity.js";
 import { processLock } from "../server/src/search/drain-lock.js";
 import { Neo4jSearchIndex } from "../server/src/search/neo4j-search-index.js";
@@ -15,10 +15,10 @@ import { OfflineEmbedder } from "../server/src/search/offline-embedder.js";
 import { PostgresSearchIndex } from "../server/src/search/postgres-search-index.js";
 import { rulesUnderstander } from "../server/src/search/query-rules.js";
 import type { IndexedSnippet, SearchIndex } from "../server/src/search/search-index.js";
+import { createSearchService } from "../server/src/search/search-service.js";
+import { createSyncService } from "../server/src/search/sync-service.js";
 import { searchTerms } from "../server/src/search/text-features.js";
-import { createSearchService } from "../server/src/services/search-service.js";
-import { createSnippetService } from "../server/src/services/snippet-service.js";
-import { createSyncService } from "../server/src/services/sync-service.js";
+import { createSnippetService } from "../server/src/snippets/snippet-service.js";
 import { startNeo4j } from "../server/test/fixtures/java-services.js";
 import { createPostgresDatabase } from "../server/test/helpers/databases.js";
 import { loadQueries, loadSnippets } from "./datasets/search/dataset.js";

@@ -1,6 +1,6 @@
 // Starts the HTTP server with settings from the environment and shuts down cleanly.
 import { buildApp } from "./app.js";
-import { runEntry, settingsOrExit } from "./entry.js";
+import { runEntry, settingsOrExit } from "./platform/entry.js";
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();

@@ -1,6 +1,6 @@
 // `npm run migrate`: applies the committed migrations to DATABASE_URL (or the embedded PGlite).
-import { openDatabase } from "./db/database.js";
-import { runEntry, settingsOrExit } from "./entry.js";
+import { openDatabase } from "./platform/db/database.js";
+import { runEntry, settingsOrExit } from "./platform/entry.js";
 
 runEntry(async () => {
   const settings = settingsOrExit();

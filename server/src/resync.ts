@@ -2,10 +2,10 @@
 // SEARCH_INDEX or EMBEDDER, or to repair an index. Outbox events up to the start are covered
 // by the rebuild and marked done; later ones are drained as usual.
 
-import { openDatabase } from "./db/database.js";
-import { runEntry, settingsOrExit } from "./entry.js";
+import { openDatabase } from "./platform/db/database.js";
+import { runEntry, settingsOrExit } from "./platform/entry.js";
 import { buildSearch } from "./search/search-wiring.js";
-import { createSnippetService } from "./services/snippet-service.js";
+import { createSnippetService } from "./snippets/snippet-service.js";
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();

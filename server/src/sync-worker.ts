@@ -7,13 +7,13 @@
 //    a time, in event order.
 // Both are lossless: the outbox rows, committed with each change, are the source of truth.
 import { pino } from "pino";
-import { openDatabase } from "./db/database.js";
-import { runEntry, settingsOrExit } from "./entry.js";
-import { loggerOptions } from "./logger.js";
-import { createSqsClient, SqsQueue } from "./queue/sqs-queue.js";
+import { createSqsClient, SqsQueue } from "./jobs/queue/sqs-queue.js";
+import { openDatabase } from "./platform/db/database.js";
+import { runEntry, settingsOrExit } from "./platform/entry.js";
+import { loggerOptions } from "./platform/logger.js";
 import { buildSearch } from "./search/search-wiring.js";
 import { publishReady, type SyncMessage, startSyncConsumer } from "./search/sync-queue.js";
-import { createSnippetService } from "./services/snippet-service.js";
+import { createSnippetService } from "./snippets/snippet-service.js";
 
 const INTERVAL_MS = 500;
 

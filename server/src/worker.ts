@@ -3,7 +3,7 @@
 // not listen for HTTP: output and results leave through the notifier (Postgres fan-out or
 // API Gateway), so any number of workers can run beside any number of API processes.
 import { buildApp } from "./app.js";
-import { runEntry, settingsOrExit } from "./entry.js";
+import { runEntry, settingsOrExit } from "./platform/entry.js";
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();

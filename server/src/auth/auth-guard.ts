@@ -1,10 +1,10 @@
 // Request → user. Verifies the bearer token with the configured Authenticator and resolves
 // (lazily creating) the user row. Used as a preHandler by every protected route and by /ws.
 import type { FastifyRequest } from "fastify";
-import type { UserRow } from "../db/schema/index.js";
-import { UnauthorizedError } from "../errors.js";
-import type { UserService } from "../services/user-service.js";
+import type { UserRow } from "../platform/db/schema/index.js";
+import { UnauthorizedError } from "../platform/errors.js";
 import type { Authenticator } from "./authenticator.js";
+import type { UserService } from "./user-service.js";
 
 declare module "fastify" {
   interface FastifyRequest {

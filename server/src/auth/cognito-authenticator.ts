@@ -2,7 +2,7 @@
 // caches keys and refetches (rate-limited) when a token names an unknown `kid`, which is how
 // key rotation arrives. Id tokens carry `aud`, access tokens `client_id`; both are checked.
 import { createRemoteJWKSet, errors, jwtVerify } from "jose";
-import { UnauthorizedError, UnavailableError } from "../errors.js";
+import { UnauthorizedError, UnavailableError } from "../platform/errors.js";
 import type { Authenticator, Identity } from "./authenticator.js";
 
 export interface CognitoOptions {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { errors, jwtVerify, SignJWT } from "jose";
-import { UnauthorizedError } from "../errors.js";
+import { UnauthorizedError } from "../platform/errors.js";
 import type { Authenticator, Identity } from "./authenticator.js";
 
 const ISSUER = "code-remote";

@@ -3,7 +3,7 @@
 import awsLambdaFastify, { type PromiseHandler } from "@fastify/aws-lambda";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { type AppOverrides, buildApp } from "../app.js";
-import { loadSettings, type Settings } from "../config.js";
+import { loadSettings, type Settings } from "../platform/config.js";
 
 export interface ApiHandler {
   handler: PromiseHandler<APIGatewayProxyEventV2>;

@@ -1,6 +1,6 @@
 // AWS Lambda entry that applies the committed migrations (invoked by the deployment).
-import { loadSettings, type Settings } from "../config.js";
-import { openDatabase } from "../db/database.js";
+import { loadSettings, type Settings } from "../platform/config.js";
+import { openDatabase } from "../platform/db/database.js";
 
 export async function runMigrations(settings: Settings): Promise<{ status: "ok"; driver: string }> {
   const database = await openDatabase({

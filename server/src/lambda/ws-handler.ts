@@ -8,13 +8,13 @@ import type {
   APIGatewayProxyWebsocketEventV2,
 } from "aws-lambda";
 import { type AppOverrides, buildApp } from "../app.js";
-import { loadSettings, type Settings } from "../config.js";
-import { findOwnedJob } from "../db/repos/execution-job-repo.js";
-import { AppError } from "../errors.js";
-import { ApiGatewayNotifier } from "../realtime/apigateway-notifier.js";
-import { DbConnectionRegistry } from "../realtime/db-connection-registry.js";
-import type { ServerMessage } from "../realtime/notifier.js";
-import { MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../routes/ws-routes.js";
+import { findOwnedJob } from "../jobs/execution-job-repo.js";
+import { ApiGatewayNotifier } from "../jobs/realtime/apigateway-notifier.js";
+import { DbConnectionRegistry } from "../jobs/realtime/db-connection-registry.js";
+import type { ServerMessage } from "../jobs/realtime/notifier.js";
+import { MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../jobs/ws-routes.js";
+import { loadSettings, type Settings } from "../platform/config.js";
+import { AppError } from "../platform/errors.js";
 
 export type WsEvent = APIGatewayProxyWebsocketEventV2;
 export type WsResult = APIGatewayProxyStructuredResultV2;

@@ -3,8 +3,8 @@
 // pgvector where the extension exists, exact cosine over the stored float32 vectors where it
 // does not (see postgres-vector-cache.ts). Both give the same exact ranking.
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/database.js";
-import { searchDocuments } from "../db/schema/index.js";
+import type { Db } from "../platform/db/database.js";
+import { searchDocuments } from "../platform/db/schema/index.js";
 import { complexityRank, normalizeComplexity } from "./complexity.js";
 import { candidatePool, orderHits } from "./ordering.js";
 import { filterOrderSql, filterSql, hasFilters, tsQuerySql } from "./postgres-query-compiler.js";

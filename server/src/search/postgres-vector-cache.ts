@@ -3,7 +3,7 @@
 // vectors are kept in memory and revalidated on every search by one index-only query:
 // (count, max(version)) changes with every write, from any replica.
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/database.js";
+import type { Db } from "../platform/db/database.js";
 import { decodeVectorInto } from "./vector-codec.js";
 
 interface UserVectors {

@@ -3,18 +3,10 @@
 import { GoogleGenAI } from "@google/genai";
 import type { FastifyInstance } from "fastify";
 import type { AuthGuard } from "../auth/auth-guard.js";
-import type { Settings } from "../config.js";
-import type { Database } from "../db/database.js";
-import type { HealthChecks } from "../routes/health-routes.js";
-import { registerSearchRoutes } from "../routes/search-routes.js";
-import { createSearchService, type SearchService } from "../services/search-service.js";
-import type { SnippetService } from "../services/snippet-service.js";
-import {
-  type ComplexityEstimator,
-  createSyncService,
-  type SyncLogger,
-  type SyncService,
-} from "../services/sync-service.js";
+import type { Settings } from "../platform/config.js";
+import type { Database } from "../platform/db/database.js";
+import type { HealthChecks } from "../platform/http/health-routes.js";
+import type { SnippetService } from "../snippets/snippet-service.js";
 import { advisoryLock, processLock } from "./drain-lock.js";
 import { EMBEDDING_DIMENSIONS, type Embedder } from "./embedder.js";
 import { GeminiEmbedder } from "./gemini-embedder.js";
@@ -24,7 +16,15 @@ import { OfflineEmbedder } from "./offline-embedder.js";
 import { PostgresSearchIndex } from "./postgres-search-index.js";
 import { rulesUnderstander } from "./query-rules.js";
 import type { SearchIndex } from "./search-index.js";
+import { registerSearchRoutes } from "./search-routes.js";
+import { createSearchService, type SearchService } from "./search-service.js";
 import type { QueryUnderstander } from "./structured-query.js";
+import {
+  type ComplexityEstimator,
+  createSyncService,
+  type SyncLogger,
+  type SyncService,
+} from "./sync-service.js";
 
 export interface SearchParts {
   embedder: Embedder;

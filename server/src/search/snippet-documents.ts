@@ -1,8 +1,8 @@
 // How snippets become search documents: complexity filled in where missing (and kept on the
 // snippet), words for full text, and one embedding call for the whole batch.
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../db/database.js";
-import { type SnippetRow, snippets } from "../db/schema/index.js";
+import type { Db } from "../platform/db/database.js";
+import { type SnippetRow, snippets } from "../platform/db/schema/index.js";
 import { normalizeComplexity } from "./complexity.js";
 import type { Embedder } from "./embedder.js";
 import type { IndexedSnippet } from "./search-index.js";

@@ -6,10 +6,10 @@
 // while events are pending, with a new dedup id after each failed attempt.
 
 import type { Logger } from "pino";
-import type { JobQueue } from "../queue/job-queue.js";
-import type { Consumer } from "../queue/queue-consumer.js";
-import { startConsumer } from "../queue/queue-consumer.js";
-import type { SyncService } from "../services/sync-service.js";
+import type { JobQueue } from "../jobs/queue/job-queue.js";
+import type { Consumer } from "../jobs/queue/queue-consumer.js";
+import { startConsumer } from "../jobs/queue/queue-consumer.js";
+import type { SyncService } from "./sync-service.js";
 
 export interface SyncMessage {
   snippet_id: string;

@@ -3,10 +3,10 @@
 // reaches only the caller's WebSocket connection, in order.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncEvents } from "../../src/db/schema/index.js";
-import { type Msg, sleep, TestWsClient } from "../async/ws-client.js";
+import { syncEvents } from "../../src/platform/db/schema/index.js";
 import { defaultAnswer, type GeminiFixture, startGeminiServer } from "../fixtures/gemini-server.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { type Msg, sleep, TestWsClient } from "../jobs/ws-client.js";
 
 const QUADRATIC = `def pairs(items):
     out = []

@@ -2,7 +2,7 @@
 // test file (dropped afterwards), so runs never see each other's rows.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { type Database, openDatabase } from "../../src/db/database.js";
+import { type Database, openDatabase } from "../../src/platform/db/database.js";
 
 export const PG_ADMIN_URL =
   process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/test";

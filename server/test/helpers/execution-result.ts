@@ -1,4 +1,4 @@
-import type { ExecutionResult } from "../../src/executor/sandbox.js";
+import type { ExecutionResult } from "../../src/execution/sandbox/sandbox.js";
 
 /** A successful ExecutionResult for fakes of the sandbox or executor; override any field. */
 export function executionResult(over: Partial<ExecutionResult> = {}): ExecutionResult {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { type AppOverrides, buildApp } from "../../src/app.js";
-import { loadSettings, type Settings } from "../../src/config.js";
+import { loadSettings, type Settings } from "../../src/platform/config.js";
 import { createTestDatabase, type Driver, type TestDatabase } from "./databases.js";
 
 export interface TestApp {

@@ -2,8 +2,8 @@
 // the real Neo4j. Each runs the same cases through the sync and the search service.
 import { count, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snippets as snippetsTable, syncEvents } from "../../src/db/schema/index.js";
-import { NotFoundError } from "../../src/errors.js";
+import { snippets as snippetsTable, syncEvents } from "../../src/platform/db/schema/index.js";
+import { NotFoundError } from "../../src/platform/errors.js";
 import { rows } from "../../src/search/postgres-vector-cache.js";
 import { CORPUS } from "./corpus.js";
 import { createHarness, type Harness, INDEX_TARGETS } from "./harness.js";
@@ -141,7 +141,7 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
   if (target === "neo4j") {
     it("gives the same leaders through the HNSW index", async () => {
       const { Neo4jSearchIndex } = await import("../../src/search/neo4j-search-index.js");
-      const { createSearchService } = await import("../../src/services/search-service.js");
+      const { createSearchService } = await import("../../src/search/search-service.js");
       const { rulesUnderstander } = await import("../../src/search/query-rules.js");
       const ann = Neo4jSearchIndex.connect(h.neo4j as NonNullable<Harness["neo4j"]>, 0);
       try {

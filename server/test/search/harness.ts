@@ -1,7 +1,7 @@
 // A search stack on a real database and a real index, without HTTP: the snippet service
 // (which writes the outbox), the sync and the search service, as the app wires them.
 import { randomUUID } from "node:crypto";
-import { users } from "../../src/db/schema/index.js";
+import { users } from "../../src/platform/db/schema/index.js";
 import { processLock } from "../../src/search/drain-lock.js";
 import type { Embedder } from "../../src/search/embedder.js";
 import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
@@ -9,13 +9,13 @@ import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
 import { PostgresSearchIndex } from "../../src/search/postgres-search-index.js";
 import { rulesUnderstander } from "../../src/search/query-rules.js";
 import type { SearchIndex } from "../../src/search/search-index.js";
-import { createSearchService, type SearchService } from "../../src/services/search-service.js";
-import { createSnippetService, type SnippetService } from "../../src/services/snippet-service.js";
+import { createSearchService, type SearchService } from "../../src/search/search-service.js";
 import {
   type ComplexityEstimator,
   createSyncService,
   type SyncService,
-} from "../../src/services/sync-service.js";
+} from "../../src/search/sync-service.js";
+import { createSnippetService, type SnippetService } from "../../src/snippets/snippet-service.js";
 import { createTestDatabase, type Driver, type TestDatabase } from "../helpers/databases.js";
 import { neo4jForTests } from "./neo4j-server.js";
 

@@ -2,9 +2,9 @@
 // Messages are only hints — the outbox stays the truth — so duplicates are dropped, and a
 // snippet deferred while the index is down is published again when its back-off ends.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobQueue } from "../../src/queue/job-queue.js";
-import { MemoryQueue } from "../../src/queue/memory-queue.js";
-import { SqsQueue } from "../../src/queue/sqs-queue.js";
+import type { JobQueue } from "../../src/jobs/queue/job-queue.js";
+import { MemoryQueue } from "../../src/jobs/queue/memory-queue.js";
+import { SqsQueue } from "../../src/jobs/queue/sqs-queue.js";
 import { publishReady, type SyncMessage, startSyncConsumer } from "../../src/search/sync-queue.js";
 import {
   type Broker,
@@ -12,7 +12,7 @@ import {
   sqsClient,
   startBroker,
   type TestQueues,
-} from "../async/sqs-helpers.js";
+} from "../jobs/sqs-helpers.js";
 import { createHarness, type Harness, SwitchableIndex } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,10 +2,10 @@
 // order per snippet holds through retries, and a poison snippet is parked, not retried forever.
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { snippets, syncEvents } from "../../src/db/schema/index.js";
+import { snippets, syncEvents } from "../../src/platform/db/schema/index.js";
 import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
 import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
-import { backoffMs } from "../../src/services/sync-service.js";
+import { backoffMs } from "../../src/search/sync-service.js";
 import { createHarness, type Harness, SwitchableIndex } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,110 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Settings } from "../platform/config.js";
+import { BadRequestError } from "../platform/errors.js";
+import { authErrors, errorSchema } from "../platform/http/common-schemas.js";
+import type { AuthGuard } from "./auth-guard.js";
+import { currentUser } from "./auth-guard.js";
+import {
+  authConfigSchema,
+  loginSchema,
+  registerSchema,
+  tokenSchema,
+  toUser,
+  userSchema,
+} from "./auth-schemas.js";
+import type { LocalAuthenticator } from "./local-authenticator.js";
+import type { UserService } from "./user-service.js";
+
+export interface AuthRouteDeps {
+  users: UserService;
+  guard: AuthGuard;
+  /** Present only in local mode: register and login exist only there. */
+  localAuth: LocalAuthenticator | undefined;
+  auth: Settings["auth"];
+}
+
+export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const local = () => {
+    if (!deps.localAuth)
+      throw new BadRequestError(`Local accounts are disabled (auth mode: ${deps.auth.mode})`);
+    return deps.localAuth;
+  };
+
+  r.get(
+    "/auth/config",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "How clients sign in",
+        response: { 200: authConfigSchema },
+      },
+    },
+    async () => {
+      const c = deps.auth.cognito;
+      return {
+        mode: deps.auth.mode,
+        cognito:
+          deps.auth.mode === "cognito" && c.userPoolId && c.clientId
+            ? {
+                region: c.region,
+                user_pool_id: c.userPoolId,
+                client_id: c.clientId,
+                domain: c.domain ?? null,
+              }
+            : null,
+      };
+    },
+  );
+
+  r.post(
+    "/auth/register",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Create a local account",
+        body: registerSchema,
+        response: { 201: userSchema, 400: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      local();
+      const user = await deps.users.register(request.body);
+      return reply.code(201).send(toUser(user));
+    },
+  );
+
+  r.post(
+    "/auth/login",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Exchange email and password for an access token",
+        body: loginSchema,
+        response: { 200: tokenSchema, 400: errorSchema, 401: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => {
+      const issuer = local();
+      const identity = await deps.users.login(request.body);
+      await deps.users.resolve(identity);
+      const { token, expiresIn } = await issuer.issue(identity);
+      return { access_token: token, token_type: "bearer" as const, expires_in: expiresIn };
+    },
+  );
+
+  r.get(
+    "/auth/me",
+    {
+      onRequest: deps.guard.requireUser,
+      schema: {
+        tags: ["auth"],
+        summary: "The signed-in user",
+        security: [{ bearer: [] }],
+        response: { 200: userSchema, ...authErrors },
+      },
+    },
+    async (request) => toUser(currentUser(request)),
+  );
+}

@@ -1,0 +1,57 @@
+// The Sandbox port: runs untrusted Python once per call under OS isolation (SECURITY.md).
+// Adapters: the bwrap and process launchers behind one warm pool (pooled-sandbox.ts).
+
+export type IsolationLevel = "bwrap" | "process";
+
+export interface OutputChunk {
+  stream: "stdout" | "stderr";
+  data: string;
+}
+
+export interface SecurityViolationInfo {
+  type: string;
+  /** 1-based line. */
+  line: number;
+  /** 0-based column, counted in characters (code points) of the line. */
+  column: number;
+  message: string;
+}
+
+/** snake_case on purpose: this is API.md's ExecutionResponse. */
+export interface ExecutionResult {
+  success: boolean;
+  stdout: string;
+  stderr: string;
+  error: string | null;
+  error_type: string | null;
+  execution_time_ms: number;
+  timed_out: boolean;
+  truncated: boolean;
+  security_violations: SecurityViolationInfo[];
+}
+
+export interface RunOptions {
+  code: string;
+  stdin: string;
+  timeoutMs: number;
+  /** Apply the static policy first; a refused program returns its violations unrun. */
+  enforcePolicy: boolean;
+  /** Live output in batches; also makes the runner line-buffer its output. */
+  onOutput?: (c: OutputChunk) => void;
+  signal?: AbortSignal;
+}
+
+export interface Sandbox {
+  readonly isolation: IsolationLevel;
+  run(opts: RunOptions): Promise<ExecutionResult>;
+  /**
+   * Run a trusted Python tool module from server/src/execution/sandbox/python or
+   * server/src/analysis/python inside the same isolation (e.g. module `static_analyzer`,
+   * function `analyze(code: str) -> dict`). The runner calls the module's `run(payload)`
+   * when it defines one, else `analyze(payload.code)` for a `{code}` payload, else
+   * `analyze(payload)`. Returns the JSON the tool returns; throws when the tool fails.
+   */
+  runTool(module: string, payload: unknown, timeoutMs: number): Promise<unknown>;
+  stats(): { warm: number; busy: number; queued: number };
+  close(): Promise<void>;
+}

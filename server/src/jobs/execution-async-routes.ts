@@ -1,0 +1,77 @@
+// POST /execute/async and GET /executions/{job_id}: parse, authorise, call the job service.
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { type AuthGuard, currentUser } from "../auth/auth-guard.js";
+import { assertCodeSize } from "../execution/run-service.js";
+import { authErrors, errorSchema } from "../platform/http/common-schemas.js";
+import {
+  executeAsyncRequestSchema,
+  executionJobSchema,
+  jobAcceptedSchema,
+  jobParams,
+  toExecutionJob,
+} from "./execution-job-schemas.js";
+import type { ExecutionJobService } from "./execution-job-service.js";
+
+export async function registerExecutionAsyncRoutes(
+  app: FastifyInstance,
+  deps: {
+    jobs: ExecutionJobService;
+    guard: AuthGuard;
+    maxCodeBytes: number;
+    defaultTimeoutSeconds: number;
+  },
+): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const common = { tags: ["execution"], security: [{ bearer: [] }] };
+  // Own encapsulated scope: guards exactly these routes, before body validation.
+  app.addHook("onRequest", deps.guard.requireUser);
+
+  r.post(
+    "/execute/async",
+    {
+      schema: {
+        ...common,
+        summary: "Queue a run; output and result stream to the WebSocket connection",
+        body: executeAsyncRequestSchema,
+        response: {
+          202: jobAcceptedSchema,
+          404: errorSchema,
+          413: errorSchema,
+          429: errorSchema,
+          503: errorSchema,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      assertCodeSize(b.code, deps.maxCodeBytes);
+      const row = await deps.jobs.submit(currentUser(request).id, {
+        code: b.code,
+        stdin: b.stdin ?? "",
+        timeoutSeconds: Math.min(
+          b.timeout_seconds ?? deps.defaultTimeoutSeconds,
+          deps.defaultTimeoutSeconds,
+        ),
+        snippetId: b.snippet_id,
+        connectionId: b.connection_id,
+      });
+      return reply.code(202).send({ job_id: row.jobId, status: "queued" as const });
+    },
+  );
+
+  r.get(
+    "/executions/:job_id",
+    {
+      schema: {
+        ...common,
+        summary: "Status and result of an execution job (owner only)",
+        params: jobParams,
+        response: { 200: executionJobSchema, 404: errorSchema, ...authErrors },
+      },
+    },
+    async (request) =>
+      toExecutionJob(await deps.jobs.get(currentUser(request).id, request.params.job_id)),
+  );
+}

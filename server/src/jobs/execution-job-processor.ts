@@ -1,0 +1,184 @@
+// Async execution, worker side: one queue message → one run, announced at most once.
+// At-least-once delivery is made safe by the database: a delivery first *claims* the job
+// (queued|running → running, attempts+1, refused once attempts are used up or it has
+// finished), and only the holder of the latest attempt may *finish* it. So a redelivery
+// of a finished job is acked silently, a worker killed mid-run leaves a `running` row the
+// next delivery re-claims, and after `maxAttempts` the job fails with a clear error —
+// each of those transitions announces the one execution_result of the job.
+import type { Logger } from "pino";
+import type { ExecuteInput } from "../execution/executor-service.js";
+import type { ExecutionResult } from "../execution/sandbox/sandbox.js";
+import type { Db } from "../platform/db/database.js";
+import type { ExecutionRow } from "../platform/db/schema/index.js";
+import { NotFoundError, RateLimitedError, SecurityViolationError } from "../platform/errors.js";
+import type { SnippetService } from "../snippets/snippet-service.js";
+import * as repo from "./execution-job-repo.js";
+import { failureResult } from "./execution-job-service.js";
+import type { ExecutionJobMessage, JobQueue, ReceivedMessage } from "./queue/job-queue.js";
+import type { HandlerOutcome } from "./queue/queue-consumer.js";
+import type { Notifier } from "./realtime/notifier.js";
+import { OutputBatcher } from "./realtime/output-batcher.js";
+
+export interface ExecutionJobProcessorDeps {
+  db: Db;
+  executor: { execute(input: ExecuteInput): Promise<ExecutionResult> };
+  notifier: Pick<Notifier, "publish">;
+  snippets: Pick<SnippetService, "recordExecution">;
+  logger: Pick<Logger, "info" | "warn" | "error">;
+  /** Runs per job before it is failed; keep it below the SQS DLQ's maxReceiveCount. */
+  maxAttempts?: number;
+  output?: { flushMs?: number; maxBytes?: number };
+}
+
+export interface ExecutionJobProcessor {
+  handle(message: ReceivedMessage<ExecutionJobMessage>): Promise<HandlerOutcome>;
+  /** Re-enqueues jobs abandoned by a crash (see findStaleJobs); returns how many. */
+  recoverStale(queue: Pick<JobQueue<ExecutionJobMessage>, "enqueue">): Promise<number>;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** A job cannot legitimately run longer than the 30 s timeout plus start-up and slack. */
+const RUNNING_STALE_MS = 120_000;
+const QUEUED_STALE_MS = 60_000;
+const ACK: HandlerOutcome = { ack: true };
+
+function violationResult(err: SecurityViolationError): ExecutionResult {
+  return {
+    ...failureResult(err.message, "SecurityViolation"),
+    security_violations: err.violations,
+  };
+}
+
+export function createExecutionJobProcessor(
+  deps: ExecutionJobProcessorDeps,
+): ExecutionJobProcessor {
+  const maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const { db, logger } = deps;
+
+  const targetOf = (row: ExecutionRow) => ({
+    connectionId: row.connectionId ?? undefined,
+    jobId: row.jobId,
+  });
+
+  async function announce(row: ExecutionRow, result: unknown): Promise<void> {
+    try {
+      await deps.notifier.publish(
+        row.userId,
+        { type: "execution_result", job_id: row.jobId, ...(result as ExecutionResult) },
+        targetOf(row),
+      );
+    } catch (err) {
+      // The result is stored; a client that missed it reads GET /executions/{id}.
+      logger.warn({ err, job_id: row.jobId }, "could not announce an execution result");
+    }
+  }
+
+  /** The job cannot be (re)claimed: finished already (a duplicate), or out of attempts. */
+  async function unclaimable(jobId: string): Promise<HandlerOutcome> {
+    const row = await repo.findJob(db, jobId);
+    if (!row || row.status === "completed" || row.status === "failed") return ACK;
+    const error = `Execution failed after ${row.attempts} attempts: the worker running it stopped before finishing`;
+    const failed = await repo.failJob(db, jobId, error, failureResult(error));
+    if (failed) {
+      logger.warn({ job_id: jobId, attempts: row.attempts }, "execution job gave up");
+      await announce(failed, failed.result);
+    }
+    return ACK;
+  }
+
+  async function run(row: ExecutionRow): Promise<HandlerOutcome> {
+    const request = row.request as repo.StoredRequest | null;
+    const attempt = row.attempts;
+    if (!request) {
+      const failed = await repo.finishJob(db, row.jobId, attempt, {
+        status: "failed",
+        error: "The job has no stored request",
+        result: failureResult("The job has no stored request"),
+      });
+      if (failed) await announce(failed, failed.result);
+      return ACK;
+    }
+    const batcher = new OutputBatcher({
+      ...deps.output,
+      emit: ({ stream, data }) =>
+        deps.notifier.publish(
+          row.userId,
+          { type: "execution_output", job_id: row.jobId, stream, data },
+          targetOf(row),
+        ),
+    });
+    let result: ExecutionResult;
+    try {
+      result = await deps.executor.execute({
+        userId: row.userId,
+        jobId: row.jobId,
+        code: request.code,
+        stdin: request.stdin,
+        timeoutSeconds: request.timeout_seconds,
+        onOutput: (chunk) => batcher.push(chunk),
+      });
+    } catch (err) {
+      await batcher.finish().catch(() => {});
+      if (err instanceof SecurityViolationError) {
+        result = violationResult(err);
+      } else if (err instanceof RateLimitedError) {
+        // Admission happens at submit; should a run-time limit still bite, wait, don't fail.
+        await repo.requeueJob(db, row.jobId, attempt, { refund: true });
+        return { ack: false, retryInSeconds: err.retryAfterSeconds };
+      } else {
+        logger.error({ err, job_id: row.jobId, attempt }, "execution attempt failed");
+        if (attempt < maxAttempts && (await repo.requeueJob(db, row.jobId, attempt))) {
+          return { ack: false, retryInSeconds: 2 ** attempt };
+        }
+        const error = `Execution failed after ${attempt} attempts: ${(err as Error).message ?? err}`;
+        const failed = await repo.finishJob(db, row.jobId, attempt, {
+          status: "failed",
+          error,
+          result: failureResult(error),
+        });
+        if (failed) await announce(failed, failed.result);
+        return ACK;
+      }
+    }
+    await batcher.finish().catch((err: unknown) => {
+      logger.warn({ err, job_id: row.jobId }, "could not stream some execution output");
+    });
+    const finished = await repo.finishJob(db, row.jobId, attempt, {
+      status: "completed",
+      result,
+      error: null,
+    });
+    // Not finished here means a newer attempt owns the job: stay silent, it will announce.
+    if (!finished) return ACK;
+    await announce(finished, result);
+    if (finished.snippetId) {
+      await deps.snippets.recordExecution(finished.userId, finished.snippetId).catch((err) => {
+        if (!(err instanceof NotFoundError)) throw err;
+      });
+    }
+    return ACK;
+  }
+
+  return {
+    async handle(message) {
+      const claimed = await repo.claimJob(db, message.body.job_id, maxAttempts);
+      if (!claimed) return unclaimable(message.body.job_id);
+      return run(claimed);
+    },
+    async recoverStale(queue) {
+      const stale = await repo.findStaleJobs(db, {
+        queuedBefore: new Date(Date.now() - QUEUED_STALE_MS),
+        runningBefore: new Date(Date.now() - RUNNING_STALE_MS),
+        limit: 100,
+      });
+      for (const job of stale) {
+        await queue.enqueue(
+          { job_id: job.jobId, user_id: job.userId },
+          { groupId: job.userId, dedupId: job.jobId },
+        );
+      }
+      if (stale.length > 0) logger.info({ count: stale.length }, "re-enqueued stale jobs");
+      return stale.length;
+    },
+  };
+}

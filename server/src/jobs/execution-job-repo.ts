@@ -1,0 +1,173 @@
+// Queries of the async execution lifecycle. Every transition is a conditional UPDATE, so
+// concurrent or repeated deliveries of one job race safely: the attempt counter is the
+// fencing token — only the worker holding the latest attempt may finish the job.
+import { and, count, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "../platform/db/database.js";
+import { type ExecutionRow, executions } from "../platform/db/schema/index.js";
+
+export type JobStatus = "queued" | "running" | "completed" | "failed";
+
+/** What a worker needs to run the job again after a crash (nulled once it finishes). */
+export interface StoredRequest {
+  code: string;
+  stdin: string;
+  timeout_seconds: number;
+}
+
+export async function insertJob(
+  db: DbOrTx,
+  values: {
+    userId: string;
+    snippetId: string | null;
+    codeSha256: string;
+    request: StoredRequest;
+    connectionId: string | null;
+  },
+): Promise<ExecutionRow> {
+  const [row] = await db
+    .insert(executions)
+    .values({ ...values, status: "queued" })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+export async function findOwnedJob(
+  db: DbOrTx,
+  userId: string,
+  jobId: string,
+): Promise<ExecutionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(executions)
+    .where(and(eq(executions.jobId, jobId), eq(executions.userId, userId)));
+  return row;
+}
+
+export async function findJob(db: DbOrTx, jobId: string): Promise<ExecutionRow | undefined> {
+  const [row] = await db.select().from(executions).where(eq(executions.jobId, jobId));
+  return row;
+}
+
+/** queued|running → running with attempts+1, unless the attempts are used up or it finished. */
+export async function claimJob(
+  db: DbOrTx,
+  jobId: string,
+  maxAttempts: number,
+): Promise<ExecutionRow | undefined> {
+  const [row] = await db
+    .update(executions)
+    .set({ status: "running", attempts: sql`${executions.attempts} + 1`, startedAt: sql`now()` })
+    .where(
+      and(
+        eq(executions.jobId, jobId),
+        inArray(executions.status, ["queued", "running"]),
+        lt(executions.attempts, maxAttempts),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** running → completed|failed, only for the holder of attempt `attempt`. */
+export async function finishJob(
+  db: DbOrTx,
+  jobId: string,
+  attempt: number,
+  outcome: { status: "completed" | "failed"; result: unknown; error: string | null },
+): Promise<ExecutionRow | undefined> {
+  const [row] = await db
+    .update(executions)
+    .set({ ...outcome, finishedAt: sql`now()`, request: null })
+    .where(
+      and(
+        eq(executions.jobId, jobId),
+        eq(executions.status, "running"),
+        eq(executions.attempts, attempt),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** running → queued for a retry, only for the holder of attempt `attempt`; `refund` gives
+ * the attempt back (the run never started, e.g. it was only postponed). */
+export async function requeueJob(
+  db: DbOrTx,
+  jobId: string,
+  attempt: number,
+  opts: { refund?: boolean } = {},
+): Promise<boolean> {
+  const rows = await db
+    .update(executions)
+    .set({
+      status: "queued",
+      ...(opts.refund ? { attempts: sql`${executions.attempts} - 1` } : {}),
+    })
+    .where(
+      and(
+        eq(executions.jobId, jobId),
+        eq(executions.status, "running"),
+        eq(executions.attempts, attempt),
+      ),
+    )
+    .returning({ jobId: executions.jobId });
+  return rows.length > 0;
+}
+
+/** queued|running → failed whatever the attempt (retries exhausted, or it could not be queued). */
+export async function failJob(
+  db: DbOrTx,
+  jobId: string,
+  error: string,
+  result: unknown,
+): Promise<ExecutionRow | undefined> {
+  const [row] = await db
+    .update(executions)
+    .set({ status: "failed", error, result, finishedAt: sql`now()`, request: null })
+    .where(and(eq(executions.jobId, jobId), inArray(executions.status, ["queued", "running"])))
+    .returning();
+  return row;
+}
+
+/** Jobs that look abandoned: queued too long (lost between insert and enqueue) or running too long. */
+export async function findStaleJobs(
+  db: DbOrTx,
+  opts: { queuedBefore: Date; runningBefore: Date; limit: number },
+): Promise<{ jobId: string; userId: string }[]> {
+  return db
+    .select({ jobId: executions.jobId, userId: executions.userId })
+    .from(executions)
+    .where(
+      or(
+        and(eq(executions.status, "queued"), lt(executions.createdAt, opts.queuedBefore)),
+        and(
+          eq(executions.status, "running"),
+          or(isNull(executions.startedAt), lt(executions.startedAt, opts.runningBefore)),
+        ),
+      ),
+    )
+    .limit(opts.limit);
+}
+
+/** Jobs the user submitted since `since` (the async rate limit, shared by every process). */
+export async function countJobsSince(db: DbOrTx, userId: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(executions)
+    .where(and(eq(executions.userId, userId), gte(executions.createdAt, since)));
+  return row?.n ?? 0;
+}
+
+/** The oldest of the user's jobs since `since`, to say when the next one is allowed. */
+export async function oldestJobSince(
+  db: DbOrTx,
+  userId: string,
+  since: Date,
+): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ at: sql<Date | string>`min(${executions.createdAt})` })
+    .from(executions)
+    .where(and(eq(executions.userId, userId), gte(executions.createdAt, since)));
+  return row?.at ? new Date(row.at) : undefined;
+}

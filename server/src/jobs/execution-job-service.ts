@@ -1,0 +1,105 @@
+// Async execution, request side: admit a job (owner checks, per-user rate limit shared by
+// every process through the database), store it, then queue it; read it back for its owner.
+// Store-then-enqueue: a crash between the two leaves a `queued` row that the sweeper of
+// execution-job-processor.ts re-enqueues, so an accepted job is never lost; the reverse
+// order could run a job whose row does not exist yet.
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import type { ExecutionResult } from "../execution/sandbox/sandbox.js";
+import type { Db } from "../platform/db/database.js";
+import type { ExecutionRow } from "../platform/db/schema/index.js";
+import { NotFoundError, RateLimitedError, UnavailableError } from "../platform/errors.js";
+import type { SnippetService } from "../snippets/snippet-service.js";
+import * as repo from "./execution-job-repo.js";
+import type { ExecutionJobMessage, JobQueue } from "./queue/job-queue.js";
+
+export interface SubmitInput {
+  code: string;
+  stdin: string;
+  timeoutSeconds: number;
+  snippetId?: string | undefined;
+  connectionId?: string | undefined;
+}
+
+export interface ExecutionJobServiceDeps {
+  db: Db;
+  queue: Pick<JobQueue<ExecutionJobMessage>, "enqueue">;
+  snippets: Pick<SnippetService, "assertOwned">;
+  logger: Pick<Logger, "error">;
+  /** Jobs per user per rolling minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  now?: () => number;
+}
+
+export interface ExecutionJobService {
+  submit(userId: string, input: SubmitInput): Promise<ExecutionRow>;
+  /** The user's job; NotFound for a job of someone else, exactly as for none. */
+  get(userId: string, jobId: string): Promise<ExecutionRow>;
+  /** The user's job or undefined (the WebSocket answers with a message, not an exception). */
+  findOwned(userId: string, jobId: string): Promise<ExecutionRow | undefined>;
+}
+
+const WINDOW_MS = 60_000;
+
+/** The ExecutionResponse of a job that failed for a reason other than the program itself. */
+export function failureResult(message: string, errorType = "ExecutionFailed"): ExecutionResult {
+  return {
+    success: false,
+    stdout: "",
+    stderr: "",
+    error: message,
+    error_type: errorType,
+    execution_time_ms: 0,
+    timed_out: false,
+    truncated: false,
+    security_violations: [],
+  };
+}
+
+export function createExecutionJobService(deps: ExecutionJobServiceDeps): ExecutionJobService {
+  const now = deps.now ?? Date.now;
+
+  async function admit(userId: string): Promise<void> {
+    if (deps.rateLimitPerMinute <= 0) return;
+    const since = new Date(now() - WINDOW_MS);
+    const used = await repo.countJobsSince(deps.db, userId, since);
+    if (used < deps.rateLimitPerMinute) return;
+    const oldest = await repo.oldestJobSince(deps.db, userId, since);
+    const waitMs = oldest ? oldest.getTime() + WINDOW_MS - now() : WINDOW_MS;
+    throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
+  }
+
+  const findOwned = (userId: string, jobId: string) => repo.findOwnedJob(deps.db, userId, jobId);
+
+  return {
+    async submit(userId, input) {
+      if (input.snippetId) await deps.snippets.assertOwned(userId, input.snippetId);
+      await admit(userId);
+      const row = await repo.insertJob(deps.db, {
+        userId,
+        snippetId: input.snippetId ?? null,
+        codeSha256: createHash("sha256").update(input.code).digest("hex"),
+        request: { code: input.code, stdin: input.stdin, timeout_seconds: input.timeoutSeconds },
+        connectionId: input.connectionId ?? null,
+      });
+      try {
+        await deps.queue.enqueue(
+          { job_id: row.jobId, user_id: userId },
+          { groupId: userId, dedupId: row.jobId },
+        );
+      } catch (err) {
+        deps.logger.error({ err, job_id: row.jobId }, "could not enqueue an execution job");
+        const message = "The job queue is unavailable; the job was not run";
+        await repo.failJob(deps.db, row.jobId, message, failureResult(message)).catch(() => {});
+        throw new UnavailableError("The job queue is unavailable, try again later");
+      }
+      return row;
+    },
+    async get(userId, jobId) {
+      const row = await findOwned(userId, jobId);
+      if (!row) throw new NotFoundError("Execution not found");
+      return row;
+    },
+    findOwned,
+  };
+}

@@ -1,0 +1,113 @@
+// GET /ws?token=…: the WebSocket of API.md. The token is checked before the upgrade (a bad
+// or missing one gets the HTTP 401 envelope, no socket). Client messages are small
+// commands; anything malformed gets an `error` message and the connection stays open.
+import fastifyWebsocket from "@fastify/websocket";
+import type { FastifyInstance } from "fastify";
+import type { RawData, WebSocket } from "ws";
+import { type AuthGuard, currentUser } from "../auth/auth-guard.js";
+import { clientMessageSchema } from "./execution-job-schemas.js";
+import type { ExecutionJobService } from "./execution-job-service.js";
+import type { Connection, WsHub } from "./realtime/ws-hub.js";
+
+/** Client commands are tiny; a bigger message is refused (but answered, socket kept). */
+export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+/** Tabs and devices of one person; more is a leak or abuse holding server memory. */
+export const MAX_CONNECTIONS_PER_USER = 32;
+/** Frames above this are cut off by `ws` itself (close 1009); generous so the app can answer. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+export interface WsRouteDeps {
+  hub: WsHub;
+  guard: AuthGuard;
+  jobs: Pick<ExecutionJobService, "findOwned">;
+}
+
+const byteLength = (data: RawData): number =>
+  Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+
+/** Validates one client frame; shared with the API Gateway WebSocket Lambda (ws-handler.ts). */
+export function parseClientMessage(
+  data: RawData,
+  isBinary: boolean,
+):
+  | { ok: true; message: ReturnType<typeof clientMessageSchema.parse> }
+  | { ok: false; error: string } {
+  if (byteLength(data) > MAX_CLIENT_MESSAGE_BYTES)
+    return { ok: false, error: `Message too large (limit ${MAX_CLIENT_MESSAGE_BYTES} bytes)` };
+  if (isBinary) return { ok: false, error: "Binary messages are not supported" };
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString());
+  } catch {
+    return { ok: false, error: "Message is not valid JSON" };
+  }
+  const parsed = clientMessageSchema.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const action = (json as { action?: unknown } | null)?.action;
+  if (typeof action !== "string" || !["ping", "subscribe", "unsubscribe"].includes(action)) {
+    return { ok: false, error: `Unknown action: ${String(action).slice(0, 64)}` };
+  }
+  const issue = parsed.error.issues[0];
+  return {
+    ok: false,
+    error: `Invalid ${action} message: ${issue?.path.join(".")} ${issue?.message}`,
+  };
+}
+
+export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps): Promise<void> {
+  const { hub } = deps;
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  // Browsers cannot set headers on a WebSocket, hence the token in the query string.
+  app.addHook("onRequest", async (request) => {
+    const token = (request.query as { token?: unknown }).token;
+    request.user = await deps.guard.userFromToken(typeof token === "string" ? token : undefined);
+  });
+
+  const send = (conn: Connection, message: { type: string; [k: string]: unknown }) =>
+    hub.sendTo(conn, message);
+
+  async function onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    const parsed = parseClientMessage(data, isBinary);
+    if (!parsed.ok) return void send(conn, { type: "error", message: parsed.error });
+    const m = parsed.message;
+    if (m.action === "ping") return void send(conn, { type: "pong", connection_id: conn.id });
+    if (m.action === "unsubscribe") {
+      hub.unsubscribe(conn, m.job_id);
+      return void send(conn, { type: "unsubscribed", job_id: m.job_id });
+    }
+    // Subscribe before reading the job, so a result published in between is not missed;
+    // the hub only ever delivers the owner's messages, so a foreign id matches nothing.
+    if (!hub.subscribe(conn, m.job_id))
+      return void send(conn, { type: "error", message: "Too many subscriptions" });
+    const job = await deps.jobs.findOwned(conn.userId, m.job_id);
+    if (!job) {
+      hub.unsubscribe(conn, m.job_id);
+      return void send(conn, { type: "error", message: "Job not found" });
+    }
+    send(conn, { type: "subscribed", job_id: job.jobId, status: job.status });
+    // Finished before the subscription: hand over the result now (the hub sends it once).
+    if (job.result && (job.status === "completed" || job.status === "failed")) {
+      send(conn, { type: "execution_result", job_id: job.jobId, ...(job.result as object) });
+    }
+  }
+
+  app.get("/ws", { websocket: true }, (socket: WebSocket, request) => {
+    const userId = currentUser(request).id;
+    if (hub.connectionsOf(userId) >= MAX_CONNECTIONS_PER_USER) {
+      socket.close(1008, "Too many connections");
+      return;
+    }
+    const conn = hub.add(userId, socket);
+    socket.on("pong", () => {
+      conn.alive = true;
+    });
+    socket.on("message", (data, isBinary) => {
+      conn.alive = true;
+      onMessage(conn, data, isBinary).catch((err: unknown) => {
+        request.log.error({ err }, "websocket message failed");
+        send(conn, { type: "error", message: "Internal error" });
+      });
+    });
+    socket.on("close", () => hub.remove(conn));
+  });
+}

@@ -1,0 +1,72 @@
+// The closed set of errors that services throw. One error handler (platform/http/error-handler.ts)
+// maps each to the envelope of API.md; anything else becomes a generic 500.
+
+export interface SecurityViolation {
+  type: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+  abstract readonly code: string;
+  /** Extra top-level fields merged into the error body. */
+  readonly extra: Record<string, unknown> = {};
+}
+
+export class BadRequestError extends AppError {
+  readonly statusCode = 400;
+  readonly code = "bad_request";
+}
+
+export class UnauthorizedError extends AppError {
+  readonly statusCode = 401;
+  readonly code = "unauthorized";
+  constructor(message = "Not authenticated") {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly statusCode = 404;
+  readonly code = "not_found";
+}
+
+export class ConflictError extends AppError {
+  readonly statusCode = 409;
+  readonly code = "conflict";
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly statusCode = 413;
+  readonly code = "payload_too_large";
+}
+
+export class SecurityViolationError extends AppError {
+  readonly statusCode = 400;
+  readonly code = "security_violation";
+  constructor(
+    readonly violations: SecurityViolation[],
+    message = "Code violates the security policy",
+  ) {
+    super(message);
+    this.extra.security_violations = violations;
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly statusCode = 429;
+  readonly code = "rate_limited";
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "Too many requests",
+  ) {
+    super(message);
+  }
+}
+
+export class UnavailableError extends AppError {
+  readonly statusCode = 503;
+  readonly code = "service_unavailable";
+}

@@ -1,0 +1,89 @@
+// Search over one user's snippets: understand the query (model or rules) into a validated
+// StructuredQuery, embed its free text, and let the configured SearchIndex answer. An index
+// that is down answers 503; it never falls back to another user's data or to raw text.
+import { NotFoundError, UnavailableError } from "../platform/errors.js";
+import type { SnippetService } from "../snippets/snippet-service.js";
+import { type Embedder, isZeroVector } from "./embedder.js";
+import type { ComplexityType, SearchHit, SearchIndex } from "./search-index.js";
+import type { QueryUnderstander } from "./structured-query.js";
+
+export interface SearchResult {
+  query: string;
+  results: SearchHit[];
+  method: string;
+  total: number;
+}
+
+export interface SearchService {
+  search(userId: string, q: string, limit: number): Promise<SearchResult>;
+  byComplexity(
+    userId: string,
+    type: ComplexityType,
+    value: string,
+    limit: number,
+  ): Promise<{ hits: SearchHit[]; total: number }>;
+  similar(userId: string, snippetId: string, limit: number): Promise<SearchHit[]>;
+}
+
+export interface SearchDeps {
+  index: SearchIndex;
+  embedder: Embedder;
+  understander: QueryUnderstander;
+  snippets: Pick<SnippetService, "assertOwned">;
+  logger?: { warn(obj: object, msg: string): void } | undefined;
+}
+
+export function createSearchService(deps: SearchDeps): SearchService {
+  const { index, embedder } = deps;
+  /** Index failures become 503: the store is a dependency, not a bug in the request. The
+   * cause is logged here, since the reply must not carry it. */
+  async function fromIndex<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof NotFoundError) throw err;
+      deps.logger?.warn({ err: String(err), index: index.kind }, "search index failed");
+      throw new UnavailableError("Search is temporarily unavailable");
+    }
+  }
+  return {
+    async search(userId, q, limit) {
+      const understood = await deps.understander.understand(q);
+      const query = understood.query;
+      const pageSize = Math.min(limit, query.limit ?? limit);
+      let embedding: number[] | null = null;
+      let vectorsFailed = false;
+      if (query.text.trim()) {
+        try {
+          const v = await embedder.embedQuery(query.text);
+          embedding = isZeroVector(v) ? null : v;
+        } catch (err) {
+          // A flaky embedding API should cost meaning, not the whole search: text still works.
+          vectorsFailed = true;
+          deps.logger?.warn({ err: String(err) }, "query embedding failed; text search only");
+        }
+      }
+      const found = await fromIndex(() =>
+        index.search(userId, { query, embedding, embeddingModel: embedder.model, limit: pageSize }),
+      );
+      const strategy = vectorsFailed && found.strategy === "hybrid" ? "text" : found.strategy;
+      return {
+        query: q,
+        results: found.hits,
+        method: `${understood.by}+${strategy}:${index.kind}`,
+        total: found.hits.length,
+      };
+    },
+
+    byComplexity: (userId, type, value, limit) =>
+      fromIndex(() => index.byComplexity(userId, type, value, limit)),
+
+    async similar(userId, snippetId, limit) {
+      const hits = await fromIndex(() => index.similar(userId, snippetId, limit));
+      if (hits) return hits;
+      // Not indexed: someone else's (404) or the user's own, not synced yet (nothing similar).
+      await deps.snippets.assertOwned(userId, snippetId);
+      return [];
+    },
+  };
+}

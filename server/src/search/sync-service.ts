@@ -1,0 +1,300 @@
+// The sync processor: drains the `sync_events` outbox into the SearchIndex. Per snippet it
+// applies the snippet's *current* row (upsert if it exists, delete if not), so replays and
+// coalesced events are harmless and order per snippet always holds. A failure keeps the
+// snippet's events pending with a growing `available_at`; while the index is down nothing is
+// ever marked failed, so nothing is lost — it all applies when the index returns.
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import type { Db } from "../platform/db/database.js";
+import { snippets, syncEvents } from "../platform/db/schema/index.js";
+import type { DrainLock } from "./drain-lock.js";
+import type { Embedder } from "./embedder.js";
+import type { SearchIndex } from "./search-index.js";
+import { type ComplexityEstimator, toDocuments } from "./snippet-documents.js";
+
+export type { ComplexityEstimator };
+
+export interface SyncLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface SyncDeps {
+  db: Db;
+  index: SearchIndex;
+  embedder: Embedder;
+  lock: DrainLock;
+  estimateComplexity?: ComplexityEstimator | undefined;
+  logger?: SyncLogger | undefined;
+  /** Failures (with the index up) before a snippet's events are marked failed. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface DrainResult {
+  /** Snippets applied to the index. */
+  applied: number;
+  /** Snippets whose events stay pending for a retry. */
+  deferred: number;
+  failed: number;
+  /** True when another drainer held the lock and nothing was done. */
+  busy: boolean;
+}
+
+export type SnippetOutcome = "applied" | "deferred" | "failed" | "nothing";
+
+export interface SyncService {
+  /** Applies every available pending event (in batches) and returns what happened. */
+  drain(opts?: { batchSize?: number; maxBatches?: number }): Promise<DrainResult>;
+  /** Snippets with events ready to apply, oldest first (what a queue relay publishes). */
+  ready(limit: number): Promise<PendingSnippet[]>;
+  /** Applies one snippet's ready events (a queue consumer's unit of work). The caller
+   * guarantees one call per snippet at a time (a FIFO message group does). */
+  drainSnippet(snippetId: string): Promise<SnippetOutcome>;
+  pendingCount(): Promise<number>;
+  /** Clears the index and indexes every snippet from PostgreSQL; returns how many. */
+  resync(opts?: { batchSize?: number }): Promise<number>;
+  /** Embedded mode: drain every `intervalMs` (and at once after `kick`). */
+  start(intervalMs: number): void;
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export interface PendingSnippet {
+  snippetId: string;
+  userId: string;
+  maxId: number;
+  attempts: number;
+}
+
+/** The innermost cause's message: Drizzle wraps driver errors in "Failed query: …". */
+function describe(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function backoffMs(attempts: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
+}
+
+export function createSyncService(deps: SyncDeps): SyncService {
+  const { db, index } = deps;
+  const maxAttempts = deps.maxAttempts ?? 10;
+  const baseDelay = deps.baseDelayMs ?? 1_000;
+  const maxDelay = deps.maxDelayMs ?? 300_000;
+
+  /** The snippet's state now, applied to the index. */
+  async function apply(p: PendingSnippet): Promise<void> {
+    const [row] = await db
+      .select()
+      .from(snippets)
+      .where(and(eq(snippets.id, p.snippetId), eq(snippets.userId, p.userId)))
+      .limit(1);
+    const [doc] = row ? await toDocuments([row], deps) : [];
+    if (doc) await index.upsert(doc);
+    else await index.remove(p.userId, p.snippetId);
+  }
+
+  const pendingOf = (p: PendingSnippet) =>
+    and(
+      eq(syncEvents.snippetId, p.snippetId),
+      eq(syncEvents.status, "pending"),
+      lte(syncEvents.id, p.maxId),
+    );
+
+  async function nextBatch(limit: number, snippetId?: string): Promise<PendingSnippet[]> {
+    // A snippet is ready when none of its pending events is still backing off, so a later
+    // event never overtakes an earlier failed one.
+    const found = await db
+      .select({
+        snippetId: syncEvents.snippetId,
+        userId: syncEvents.userId,
+        maxId: sql<number>`max(${syncEvents.id})::bigint`.mapWith(Number),
+        attempts: sql<number>`max(${syncEvents.attempts})::int`.mapWith(Number),
+      })
+      .from(syncEvents)
+      .where(
+        snippetId
+          ? and(eq(syncEvents.status, "pending"), eq(syncEvents.snippetId, snippetId))
+          : eq(syncEvents.status, "pending"),
+      )
+      .groupBy(syncEvents.snippetId, syncEvents.userId)
+      .having(sql`max(${syncEvents.availableAt}) <= now()`)
+      .orderBy(asc(sql`min(${syncEvents.id})`))
+      .limit(limit);
+    return found;
+  }
+
+  async function indexIsUp(): Promise<boolean> {
+    try {
+      await index.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function recordFailure(p: PendingSnippet, err: unknown, indexUp: boolean) {
+    const attempts = p.attempts + 1;
+    const message = describe(err).slice(0, 1000);
+    const giveUp = indexUp && attempts >= maxAttempts;
+    await db
+      .update(syncEvents)
+      .set({
+        attempts,
+        lastError: message,
+        ...(giveUp
+          ? { status: "failed", processedAt: sql`now()` }
+          : {
+              availableAt: sql`now() + make_interval(secs => ${backoffMs(attempts, baseDelay, maxDelay) / 1000})`,
+            }),
+      })
+      .where(pendingOf(p));
+    deps.logger?.warn(
+      { snippetId: p.snippetId, attempts, indexUp, err: message },
+      giveUp ? "sync gave up on a snippet" : "sync deferred a snippet",
+    );
+    return giveUp;
+  }
+
+  /** Applies one snippet; on failure records it. `indexDown` tells the batch to stop. */
+  async function processOne(
+    p: PendingSnippet,
+  ): Promise<{ outcome: SnippetOutcome; indexDown: boolean }> {
+    try {
+      await apply(p);
+      await db
+        .update(syncEvents)
+        .set({ status: "done", processedAt: sql`now()`, lastError: null })
+        .where(pendingOf(p));
+      return { outcome: "applied", indexDown: false };
+    } catch (err) {
+      const up = await indexIsUp();
+      const gaveUp = await recordFailure(p, err, up);
+      return { outcome: gaveUp ? "failed" : "deferred", indexDown: !up };
+    }
+  }
+
+  /** Set by stop(): a drain in progress ends after its current snippet, so shutting down
+   * never waits for a backlog (the rest stays pending for the next process). */
+  let halting = false;
+
+  async function drainBatches(
+    batchSize: number,
+    maxBatches: number,
+    halted: () => boolean,
+  ): Promise<DrainResult> {
+    const result: DrainResult = { applied: 0, deferred: 0, failed: 0, busy: false };
+    for (let b = 0; b < maxBatches && !halted(); b++) {
+      const batch = await nextBatch(batchSize);
+      if (batch.length === 0) break;
+      for (const p of batch) {
+        if (halted()) return result;
+        const { outcome, indexDown } = await processOne(p);
+        if (outcome === "applied") result.applied++;
+        else if (outcome === "failed") result.failed++;
+        else result.deferred++;
+        // With the index down the rest of the batch would fail the same way: stop here,
+        // leaving the remaining events pending and untouched.
+        if (indexDown) return result;
+      }
+    }
+    return result;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = true;
+
+  async function drainLocked(
+    opts: { batchSize?: number; maxBatches?: number },
+    halted: () => boolean,
+  ): Promise<DrainResult> {
+    const release = await deps.lock();
+    if (!release) return { applied: 0, deferred: 0, failed: 0, busy: true };
+    try {
+      return await drainBatches(opts.batchSize ?? 100, opts.maxBatches ?? 1_000, halted);
+    } finally {
+      await release();
+    }
+  }
+
+  const service: SyncService = {
+    drain: (opts = {}) => drainLocked(opts, () => false),
+
+    ready: (limit) => nextBatch(limit),
+
+    async drainSnippet(snippetId) {
+      const [p] = await nextBatch(1, snippetId);
+      if (!p) return "nothing";
+      return (await processOne(p)).outcome;
+    },
+
+    async pendingCount() {
+      const [r] = await db
+        .select({ n: sql<number>`count(*)::int`.mapWith(Number) })
+        .from(syncEvents)
+        .where(eq(syncEvents.status, "pending"));
+      return r?.n ?? 0;
+    },
+
+    async resync(opts = {}) {
+      const release = await deps.lock();
+      if (!release) throw new Error("another sync is running; try again when it finishes");
+      try {
+        // Events up to now are covered by the rebuild; later ones are drained as usual.
+        const [mark] = await db
+          .select({ id: sql<number>`coalesce(max(${syncEvents.id}), 0)::bigint`.mapWith(Number) })
+          .from(syncEvents);
+        await index.clear();
+        const size = opts.batchSize ?? 200;
+        let count = 0;
+        let after: string | undefined;
+        for (;;) {
+          const page = await db
+            .select()
+            .from(snippets)
+            .where(after ? sql`${snippets.id} > ${after}` : undefined)
+            .orderBy(asc(snippets.id))
+            .limit(size);
+          if (page.length === 0) break;
+          await index.upsertMany(await toDocuments(page, deps));
+          count += page.length;
+          after = page[page.length - 1]?.id;
+        }
+        await db
+          .update(syncEvents)
+          .set({ status: "done", processedAt: sql`now()` })
+          .where(and(eq(syncEvents.status, "pending"), lte(syncEvents.id, mark?.id ?? 0)));
+        return count;
+      } finally {
+        await release();
+      }
+    },
+
+    start(intervalMs) {
+      if (!stopped) return;
+      stopped = false;
+      halting = false;
+      const tick = () => {
+        if (stopped || running) return;
+        running = drainLocked({}, () => halting)
+          .catch((err: unknown) => deps.logger?.warn({ err: describe(err) }, "sync drain failed"))
+          .finally(() => {
+            running = undefined;
+          });
+      };
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+      service.kick = tick;
+    },
+    kick() {},
+    async stop() {
+      stopped = true;
+      halting = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,147 @@
+// The warm pool and the process adapter: fairness under a burst, refilling, start-up
+// failures, closing, and the `process` isolation level's own guarantees.
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { probeHostPaths } from "../../../src/execution/sandbox/host-paths.js";
+import type { Launcher } from "../../../src/execution/sandbox/launcher.js";
+import { SandboxPool } from "../../../src/execution/sandbox/pool.js";
+import { UidAllocator } from "../../../src/execution/sandbox/uid-allocator.js";
+import { WarmProcess } from "../../../src/execution/sandbox/warm-process.js";
+import {
+  ESCAPE,
+  makeSandbox,
+  processesOfUids,
+  processesWithMarker,
+  run,
+  runUnchecked,
+  silentLogger,
+} from "./helpers.js";
+
+function brokenPool(command: string, args: string[], uidBase: number) {
+  const launcher: Launcher = { isolation: "process", command, args };
+  return new SandboxPool({
+    size: 1,
+    maxConcurrent: 1,
+    spawnParallel: 1,
+    uids: new UidAllocator(uidBase, 4),
+    spawn: (uid) => new WarmProcess(launcher, uid),
+    logger: silentLogger,
+  });
+}
+
+describe("pool", () => {
+  it("queues a burst FIFO under maxConcurrent and reports it in stats", async () => {
+    const sb = await makeSandbox(62400, { poolSize: 1, maxConcurrent: 1 });
+    try {
+      const order: number[] = [];
+      const runs = [0, 1, 2].map((i) =>
+        run(sb, `import time\ntime.sleep(0.15)\nprint(${i})`).then((r) => {
+          order.push(i);
+          return r;
+        }),
+      );
+      await sleep(50);
+      expect(sb.stats()).toMatchObject({ busy: 1, queued: 2 });
+      const results = await Promise.all(runs);
+      expect(results.map((r) => r.stdout)).toEqual(["0\n", "1\n", "2\n"]);
+      expect(order).toEqual([0, 1, 2]);
+      await sleep(200);
+      expect(sb.stats()).toMatchObject({ warm: 1, busy: 0, queued: 0 });
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it("replaces a warm runner that dies while idle", async () => {
+    const sb = await makeSandbox(62440, { poolSize: 1, maxConcurrent: 2, uidCount: 8 });
+    try {
+      await sleep(100);
+      for (const pid of processesOfUids(62440, 8)) process.kill(pid, "SIGKILL");
+      await sleep(300);
+      const r = await run(sb, "print('ok')");
+      expect(r.stdout).toBe("ok\n");
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it("rejects waiters and further runs once closed", async () => {
+    const sb = await makeSandbox(62460, { poolSize: 1, maxConcurrent: 1, uidCount: 8 });
+    const busy = run(sb, "import time\ntime.sleep(5)");
+    await sleep(50);
+    const queued = run(sb, "print(1)").catch((e: Error) => e);
+    await sb.close();
+    expect(String(await queued)).toMatch(/closed/);
+    const r = await busy;
+    expect(r.success).toBe(false);
+    await expect(run(sb, "print(1)")).rejects.toThrow(/closed/);
+    expect(processesOfUids(62460, 8)).toEqual([]);
+  });
+
+  it("gives up after repeated start failures, with the runner's stderr", async () => {
+    const pool = brokenPool("/bin/sh", ["-c", "echo broken runner >&2; exit 3"], 62480);
+    const t = performance.now();
+    await expect(pool.start()).rejects.toThrow(/sandbox failed to start: exited: broken runner/);
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(pool.error?.message).toContain("broken runner");
+    await pool.close();
+  });
+
+  it("refuses a runner whose ready message is wrong, or that cannot spawn", async () => {
+    const bad = brokenPool("/bin/sh", ["-c", "echo '{\"ready\":1}' >&3; sleep 5"], 62484);
+    await expect(bad.start()).rejects.toThrow(/bad ready message/);
+    await bad.close();
+    const missing = brokenPool("/nonexistent/runner", [], 62488);
+    await expect(missing.start()).rejects.toThrow(/sandbox failed to start/);
+    await missing.close();
+  });
+});
+
+describe("process isolation (explicit opt-in)", () => {
+  it("runs with an empty environment, an unprivileged uid and the same policy", async () => {
+    process.env.CR_PROCESS_CANARY = "PROCESS-CANARY";
+    const sb = await makeSandbox(62500, { kind: "process", allowProcess: true, poolSize: 1 });
+    try {
+      expect(sb.isolation).toBe("process");
+      expect((await run(sb, "print('hi')")).stdout).toBe("hi\n");
+      expect((await run(sb, "import os")).security_violations[0]?.type).toBe("forbidden_import");
+      const sec = await runUnchecked(sb, `${ESCAPE}\nprint(B.open("/proc/self/status").read())`);
+      // Loaded by the runner itself here (where python3-seccomp is installed).
+      if ((await probeHostPaths("/usr/bin/python3")).seccomp) {
+        expect(sec.stdout).toMatch(/Seccomp:\s+2/);
+      }
+      const r = await runUnchecked(sb, `${ESCAPE}\nprint(dict(os.environ), os.getuid())`);
+      expect(r.stdout).not.toContain("PROCESS-CANARY");
+      // Only what CPython's own locale coercion (PEP 538) sets.
+      expect(r.stdout).toMatch(/^\{('LC_CTYPE': 'C.UTF-8')?\} 625\d\d\n$/);
+      const t = await run(sb, "print('partial')\nwhile True: pass", { timeoutMs: 500 });
+      expect(t.timed_out).toBe(true);
+      expect(t.stdout).toBe("partial\n");
+    } finally {
+      delete process.env.CR_PROCESS_CANARY;
+      await sb.close();
+    }
+  });
+
+  it("kills what a run left behind under its uid, even outside its process group", async () => {
+    const sb = await makeSandbox(62540, { kind: "process", allowProcess: true, poolSize: 1 });
+    const marker = `PROCLEFT_${process.pid}`;
+    try {
+      const r = await runUnchecked(
+        sb,
+        `${ESCAPE}
+if os.fork() == 0:
+    os.setsid()
+    os.execv("/usr/bin/python3", ["python3", "-c", "import time; time.sleep(60)  # ${marker}"])
+time = B.__import__("time")
+time.sleep(0.3)
+print("done")`,
+      );
+      expect(r.stdout).toBe("done\n");
+      for (let i = 0; i < 40 && processesWithMarker(marker).length > 0; i++) await sleep(50);
+      expect(processesWithMarker(marker)).toEqual([]);
+    } finally {
+      await sb.close();
+    }
+  });
+});

@@ -1,0 +1,397 @@
+// Unit tests of the executor's pure parts: output capping and batching, the control
+// channel, result mapping, the rate limiter, uid allocation and the service's rules.
+import { createHash } from "node:crypto";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { describe, expect, it, vi } from "vitest";
+import { createExecutorService } from "../../../src/execution/executor-service.js";
+import { autoPoolSize, createSandbox } from "../../../src/execution/sandbox/create-sandbox.js";
+import {
+  bwrapLauncher,
+  DEFAULT_LIMITS,
+  processLauncher,
+} from "../../../src/execution/sandbox/launcher.js";
+import { OutputCollector } from "../../../src/execution/sandbox/output-collector.js";
+import {
+  ControlReader,
+  encodeRunJob,
+  encodeToolJob,
+  MAX_CONTROL_BYTES,
+} from "../../../src/execution/sandbox/protocol.js";
+import { toExecutionResult } from "../../../src/execution/sandbox/result-mapper.js";
+import type { ExecutionResult, OutputChunk } from "../../../src/execution/sandbox/sandbox.js";
+import { childPids, signal, signalNumber } from "../../../src/execution/sandbox/signals.js";
+import { UidAllocator } from "../../../src/execution/sandbox/uid-allocator.js";
+import type { RawOutcome } from "../../../src/execution/sandbox/warm-process.js";
+import { RateLimitedError, SecurityViolationError } from "../../../src/platform/errors.js";
+import { SlidingWindowLimiter } from "../../../src/platform/rate-limiter.js";
+import { executionResult } from "../../helpers/execution-result.js";
+import { sandboxOptions } from "./helpers.js";
+
+describe("OutputCollector", () => {
+  it("keeps streams apart and cuts at the shared byte cap", () => {
+    const overflow = vi.fn();
+    const c = new OutputCollector(10, overflow);
+    c.push("stdout", Buffer.from("abcdef"));
+    c.push("stderr", Buffer.from("123"));
+    expect(overflow).not.toHaveBeenCalled();
+    c.push("stdout", Buffer.from("XYZ"));
+    c.push("stdout", Buffer.from("more"));
+    expect(overflow).toHaveBeenCalledTimes(1);
+    expect(c.finish()).toEqual({ stdout: "abcdefX", stderr: "123", truncated: true });
+    expect(c.received).toEqual({ stdout: 13, stderr: 3 });
+  });
+
+  it("replaces invalid UTF-8 and keeps characters split across reads", () => {
+    const c = new OutputCollector(100, () => {});
+    const snake = Buffer.from("🐍");
+    c.push("stdout", snake.subarray(0, 2));
+    c.push("stdout", Buffer.concat([snake.subarray(2), Buffer.from([0xff, 0x41])]));
+    expect(c.finish().stdout).toBe("🐍\ufffdA");
+  });
+
+  it("streams in batches: by size at once, else after a short delay, rest at the end", async () => {
+    const chunks: OutputChunk[] = [];
+    const c = new OutputCollector(
+      1 << 20,
+      () => {},
+      (x) => chunks.push(x),
+    );
+    c.push("stdout", Buffer.from("a"));
+    c.push("stdout", Buffer.from("b"));
+    expect(chunks).toEqual([]);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(chunks).toEqual([{ stream: "stdout", data: "ab" }]);
+    c.push("stderr", Buffer.alloc(9000, 0x65));
+    expect(chunks[1]).toEqual({ stream: "stderr", data: "e".repeat(9000) });
+    const snake = Buffer.from("🐍");
+    c.push("stdout", snake.subarray(0, 1));
+    c.finish();
+    expect(chunks.at(-1)).toEqual({ stream: "stdout", data: "\ufffd" });
+  });
+});
+
+describe("protocol", () => {
+  it("frames a run job: header with lengths, then code and stdin bytes", () => {
+    const job = encodeRunJob({
+      code: "print('é')",
+      stdin: "in",
+      timeoutMs: 1500.2,
+      enforcePolicy: true,
+      stream: false,
+    });
+    const text = job.toString("utf8");
+    expect(text).toBe("run 1501 1 0 11 13\nprint('é')in");
+  });
+
+  it("frames a tool job and refuses module names that are not identifiers", () => {
+    expect(encodeToolJob("static_analyzer", { code: "x" }, 2000).toString()).toBe(
+      'tool static_analyzer 2000 12\n{"code":"x"}',
+    );
+    expect(encodeToolJob("t", undefined, 1).toString()).toBe("tool t 1 4\nnull");
+    for (const bad of ["../x", "a.b", "", "1x", "a b"]) {
+      expect(() => encodeToolJob(bad, {}, 1)).toThrow(/invalid tool module/);
+    }
+  });
+
+  it("splits control lines, tolerates bad JSON and refuses floods", () => {
+    const r = new ControlReader();
+    r.push(Buffer.from('{"ready":true,"seccomp":true}\n{"succ'));
+    r.push(Buffer.from('ess":true}\nnot json\n'));
+    expect(r.messages).toEqual([{ ready: true, seccomp: true }, { success: true }, undefined]);
+    r.push(Buffer.alloc(MAX_CONTROL_BYTES));
+    expect(r.overflow).toBe(true);
+    expect(r.messages).toHaveLength(3);
+  });
+});
+
+describe("toExecutionResult", () => {
+  const raw = (over: Partial<RawOutcome>): RawOutcome => ({
+    message: undefined,
+    stdout: "out",
+    stderr: "",
+    truncated: false,
+    timedOut: false,
+    aborted: false,
+    controlOverflow: false,
+    exitSignal: null,
+    exitCode: 0,
+    wallMs: 12.3456,
+    ...over,
+  });
+  const ok = { success: true, error: null, error_type: null, execution_time_ms: 1.5 };
+
+  it("passes a valid result through with the output", () => {
+    expect(toExecutionResult(raw({ message: ok }), 1000)).toEqual({
+      ...ok,
+      stdout: "out",
+      stderr: "",
+      timed_out: false,
+      truncated: false,
+      security_violations: [],
+    });
+  });
+
+  it("timeout wins, with the wall time and the output so far", () => {
+    const r = toExecutionResult(raw({ timedOut: true, exitSignal: 9, message: ok }), 2500);
+    expect(r).toMatchObject({
+      success: false,
+      timed_out: true,
+      error_type: "TimeoutError",
+      error: "Execution timed out after 2.5 seconds",
+      execution_time_ms: 12.346,
+      stdout: "out",
+    });
+  });
+
+  it.each([
+    [{ aborted: true }, "Cancelled"],
+    [{ truncated: true }, "OutputLimitExceeded"],
+    [{ controlOverflow: true }, "SandboxError"],
+    [{ message: { success: "yes" } }, "SandboxError"],
+    [{ exitSignal: 24 }, "ResourceLimitExceeded"],
+    [{ exitSignal: 25 }, "ResourceLimitExceeded"],
+    [{ exitSignal: 11 }, "ProcessKilled"],
+    [{ exitSignal: 31 }, "ProcessKilled"],
+    [{ exitCode: 1 }, "SandboxError"],
+  ] as [Partial<RawOutcome>, string][])("%j → %s", (over, type) => {
+    const r = toExecutionResult(raw(over), 1000);
+    expect(r.success).toBe(false);
+    expect(r.error_type).toBe(type);
+    expect(r.error).toBeTruthy();
+  });
+
+  it("names the signal of a crash", () => {
+    expect(toExecutionResult(raw({ exitSignal: 11 }), 1).error).toContain("SIGSEGV");
+    expect(toExecutionResult(raw({ exitSignal: 31 }), 1).error).toContain("signal 31");
+  });
+
+  it("returns violations without execution time", () => {
+    const v = { type: "forbidden_import", line: 1, column: 0, message: "no" };
+    const r = toExecutionResult(raw({ message: { violations: [v] } }), 1000);
+    expect(r).toMatchObject({ success: false, security_violations: [v], execution_time_ms: 0 });
+  });
+});
+
+describe("SlidingWindowLimiter", () => {
+  it("allows `limit` per 60 s window per key and says when to retry", () => {
+    let now = 1_000_000;
+    const l = new SlidingWindowLimiter(2, () => now);
+    expect(l.hit("a")).toBe(0);
+    now += 10_000;
+    expect(l.hit("a")).toBe(0);
+    expect(l.hit("b")).toBe(0);
+    now += 1_000;
+    expect(l.hit("a")).toBe(49); // the first event leaves the window 49 s from now
+    now += 49_000;
+    expect(l.hit("a")).toBe(0);
+  });
+
+  it("forgets idle users", () => {
+    let now = 0;
+    const l = new SlidingWindowLimiter(5, () => now);
+    for (let i = 0; i < 999; i++) l.hit(`user${i}`);
+    expect(l.size).toBe(999);
+    now += 61_000;
+    l.hit("fresh");
+    expect(l.size).toBe(1);
+  });
+
+  it("refuses a nonsensical limit", () => {
+    expect(() => new SlidingWindowLimiter(0)).toThrow();
+  });
+});
+
+describe("UidAllocator", () => {
+  it("hands out distinct uids and reuses freed ones last", () => {
+    const a = new UidAllocator(61000, 3);
+    expect([a.take(), a.take()]).toEqual([61000, 61001]);
+    a.release(61000);
+    expect([a.take(), a.take(), a.take()]).toEqual([61002, 61000, undefined]);
+    expect(a.available).toBe(0);
+  });
+
+  it("refuses root-ish or empty ranges", () => {
+    expect(() => new UidAllocator(0, 10)).toThrow();
+    expect(() => new UidAllocator(61000, 0)).toThrow();
+  });
+});
+
+function captureLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(JSON.parse(String(chunk)));
+      cb();
+    },
+  });
+  return { logger: pino({ level: "info" }, sink), lines };
+}
+
+describe("executor service", () => {
+  const result = executionResult;
+
+  it("runs with the policy on and writes one audit line without the code", async () => {
+    const { logger, lines } = captureLogger();
+    const run = vi.fn().mockResolvedValue(result());
+    const onOutput = () => {};
+    const svc = createExecutorService({ sandbox: { run }, logger, rateLimitPerMinute: 10 });
+    await svc.execute({
+      userId: "u1",
+      jobId: "j1",
+      code: "print(1)",
+      timeoutSeconds: 2.5,
+      onOutput,
+    });
+    expect(run).toHaveBeenCalledWith({
+      code: "print(1)",
+      stdin: "",
+      timeoutMs: 2500,
+      enforcePolicy: true,
+      onOutput,
+      signal: undefined,
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      audit: "execution",
+      job_id: "j1",
+      user_id: "u1",
+      code_sha256: createHash("sha256").update("print(1)").digest("hex"),
+      outcome: "success",
+    });
+    expect(JSON.stringify(lines[0])).not.toContain("print(1)");
+    expect(typeof lines[0]?.duration_ms).toBe("number");
+    expect(Date.parse(String(lines[0]?.time))).not.toBeNaN();
+  });
+
+  it.each([
+    [{ success: false, error_type: "ValueError" }, "failure"],
+    [{ success: false, timed_out: true }, "timeout"],
+  ] as [Partial<ExecutionResult>, string][])("audits %j as %s", async (over, outcome) => {
+    const { logger, lines } = captureLogger();
+    const svc = createExecutorService({
+      sandbox: { run: async () => result(over) },
+      logger,
+      rateLimitPerMinute: 10,
+    });
+    const r = await svc.execute({
+      userId: "u",
+      jobId: "j",
+      code: "x",
+      stdin: "in",
+      timeoutSeconds: 1,
+    });
+    expect(r.success).toBe(false);
+    await new Promise((res) => setImmediate(res));
+    expect(lines[0]?.outcome).toBe(outcome);
+  });
+
+  it("throws SecurityViolationError with the violations, audited as violation", async () => {
+    const { logger, lines } = captureLogger();
+    const v = [{ type: "forbidden_import", line: 1, column: 0, message: "no os" }];
+    const svc = createExecutorService({
+      sandbox: { run: async () => result({ success: false, security_violations: v }) },
+      logger,
+      rateLimitPerMinute: 10,
+    });
+    const err = await svc
+      .execute({ userId: "u", jobId: "j", code: "import os", timeoutSeconds: 1 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecurityViolationError);
+    expect((err as SecurityViolationError).violations).toEqual(v);
+    await new Promise((res) => setImmediate(res));
+    expect(lines[0]?.outcome).toBe("violation");
+  });
+
+  it("rate-limits per user with Retry-After, before touching the sandbox", async () => {
+    let now = 0;
+    const run = vi.fn().mockResolvedValue(result());
+    const svc = createExecutorService({
+      sandbox: { run },
+      logger: pino({ level: "silent" }),
+      rateLimitPerMinute: 2,
+      now: () => now,
+    });
+    const input = { userId: "u", jobId: "j", code: "x", timeoutSeconds: 1 };
+    await svc.execute(input);
+    await svc.execute(input);
+    now = 30_000;
+    const err = await svc.execute(input).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterSeconds).toBe(30);
+    expect(run).toHaveBeenCalledTimes(2);
+    await svc.execute({ ...input, userId: "other" }); // others are unaffected
+  });
+});
+
+describe("createSandbox", () => {
+  it("refuses process isolation unless explicitly allowed", async () => {
+    await expect(createSandbox(sandboxOptions(62600, { kind: "process" }))).rejects.toThrow(
+      /process isolation/,
+    );
+  });
+
+  it("fails fast on a missing interpreter or a too small uid range", async () => {
+    await expect(
+      createSandbox(sandboxOptions(62600, { pythonPath: "/nonexistent/python3" })),
+    ).rejects.toThrow(/not found/);
+    await expect(createSandbox(sandboxOptions(62600, { uidCount: 3 }))).rejects.toThrow(/uidCount/);
+  });
+
+  it("sizes the pool from the cores", () => {
+    expect(autoPoolSize(1)).toBe(2);
+    expect(autoPoolSize(2)).toBe(4);
+    expect(autoPoolSize(64)).toBe(16);
+    expect(autoPoolSize()).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("launchers", () => {
+  const paths = {
+    executable: "/usr/bin/python3.11",
+    stdlib: "/usr/lib/python3.11",
+    libdirs: ["/usr/lib/x86_64-linux-gnu"],
+    seccomp: "/usr/lib/python3/dist-packages/seccomp.so",
+  };
+  const base = { paths, limits: DEFAULT_LIMITS, extraAllowedModules: ["numpy"], preimport: [] };
+
+  it("bwrap: hands a compiled filter to bwrap as fd 4, else binds the extension", () => {
+    const compiled = bwrapLauncher({ ...base, seccompBpf: "/tmp/f.bpf" });
+    expect(compiled.seccompFd4).toBe("/tmp/f.bpf");
+    expect(compiled.args.join(" ")).toContain("--seccomp 4");
+    expect(compiled.args).toContain("seccomp=");
+    const loaded = bwrapLauncher({ ...base, seccompBpf: null });
+    expect(loaded.seccompFd4).toBeUndefined();
+    expect(loaded.args.join(" ")).toContain(
+      "--ro-bind /usr/lib/python3/dist-packages/seccomp.so /opt/seccomp/seccomp.so",
+    );
+    expect(loaded.args).toContain("seccomp=/opt/seccomp");
+    expect(loaded.args).toContain("allowed=numpy");
+    for (const flag of ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]) {
+      expect(loaded.args).toContain(flag);
+    }
+  });
+
+  it("process: the same runner, loading seccomp itself", () => {
+    const l = processLauncher(base);
+    expect(l.command).toBe("/usr/bin/python3.11");
+    expect(l.args).toContain("seccomp=/usr/lib/python3/dist-packages");
+    const none = processLauncher({ ...base, paths: { ...paths, seccomp: null } });
+    expect(none.args).toContain("seccomp=");
+  });
+});
+
+describe("signals", () => {
+  it("maps exit states to signal numbers (bwrap reports 128 + N)", () => {
+    expect(signalNumber(null, "SIGKILL")).toBe(9);
+    expect(signalNumber(139, null)).toBe(11);
+    expect(signalNumber(1, null)).toBeNull();
+    expect(signalNumber(null, null)).toBeNull();
+  });
+
+  it("tolerates processes that are already gone", () => {
+    expect(signal(2 ** 22 + 12345)).toBe(false);
+    expect(childPids(2 ** 22 + 12345)).toEqual([]);
+  });
+});
