@@ -24,6 +24,7 @@ import type { Sandbox } from "./execution/sandbox/sandbox.js";
 import { type AsyncExecution, buildAsyncExecution } from "./jobs/async-execution.js";
 import type { Settings } from "./platform/config.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
+import { registerCors } from "./platform/http/cors.js";
 import { registerErrorHandler } from "./platform/http/error-handler.js";
 import { type HealthChecks, registerHealthRoutes } from "./platform/http/health-routes.js";
 import { registerOpenApi } from "./platform/http/openapi.js";
@@ -134,6 +135,7 @@ export async function buildApp(
   });
   let spaFallback: SpaFallback | undefined;
   registerErrorHandler(app, () => spaFallback);
+  await registerCors(app, settings.corsOrigins);
 
   const database =
     overrides.database ??

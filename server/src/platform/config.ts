@@ -17,6 +17,20 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+const ORIGIN_MESSAGE =
+  "each entry must be an origin such as https://app.example.com (scheme, host, optional port; no path), or *";
+
+/** An origin exactly as a browser sends it in the Origin header, or the wildcard. */
+function isOriginOrStar(value: string): boolean {
+  if (value === "*") return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** Placeholder secrets that must never reach production. */
 const KNOWN_DEFAULT_SECRETS = new Set([
   "",
@@ -39,6 +53,7 @@ const envSchema = z.object({
   AUTO_MIGRATE: bool.optional(),
   SERVE_WEB: bool.default(true),
   WEB_DIST_DIR: z.string().default("./web/dist"),
+  CORS_ORIGINS: list.pipe(z.array(z.string().refine(isOriginOrStar, ORIGIN_MESSAGE))).default([]),
 
   AUTH_MODE: z.enum(["local", "cognito", "disabled"]).default("local"),
   JWT_SECRET: optional,
@@ -100,6 +115,8 @@ export interface Settings {
   autoMigrate: boolean;
   serveWeb: boolean;
   webDistDir: string;
+  /** Origins a separately hosted client may call from; [] = same-origin only; ["*"] = any. */
+  corsOrigins: string[];
   auth: {
     mode: Parsed["AUTH_MODE"];
     jwtSecret: string | undefined;
@@ -169,6 +186,7 @@ function toSettings(e: Parsed): Settings {
     autoMigrate: e.AUTO_MIGRATE ?? e.DATABASE_URL === undefined,
     serveWeb: e.SERVE_WEB,
     webDistDir: e.WEB_DIST_DIR,
+    corsOrigins: e.CORS_ORIGINS,
     auth: {
       mode: e.AUTH_MODE,
       jwtSecret: e.JWT_SECRET,
@@ -246,7 +264,13 @@ function checkCombinations(s: Settings): string[] {
       "SANDBOX=process: refused without ALLOW_PROCESS_SANDBOX=true (it relies on the host, e.g. a Lambda microVM, for isolation)",
     );
   }
+  if (s.corsOrigins.includes("*") && s.corsOrigins.length > 1) {
+    problems.push("CORS_ORIGINS: * stands alone; list origins or use *, not both");
+  }
   if (s.environment === "production") {
+    if (s.corsOrigins.includes("*")) {
+      problems.push("CORS_ORIGINS=*: not allowed in production; list the client's origins");
+    }
     if (auth.mode === "disabled") problems.push("AUTH_MODE=disabled: not allowed in production");
     if (auth.mode === "local" && (!auth.jwtSecret || auth.jwtSecret.length < 32)) {
       problems.push(
