@@ -10,6 +10,7 @@ const benches = [
   "analyzer-bench",
   "search-bench",
   "web-bench",
+  "start-bench",
 ];
 let failed = 0;
 for (const name of benches) {

@@ -161,10 +161,14 @@ export class RemoteSandbox implements Sandbox {
   async close(): Promise<void> {
     this.closing = true;
     const host = await this.host?.catch(() => undefined);
-    if (!host || host.child.exitCode !== null) return;
+    // Ctrl-C in a terminal signals the whole process group: the host may already be gone
+    // (exitCode stays null after a signal), and a send on its closed channel would throw.
+    if (!host || !host.child.connected) return;
     await new Promise<void>((resolve) => {
       host.child.once("exit", () => resolve());
-      host.child.send({ t: "close" } satisfies HostRequest);
+      host.child.send({ t: "close" } satisfies HostRequest, (err) => {
+        if (err) resolve(); // it went away between the check and the send
+      });
     });
   }
 }
