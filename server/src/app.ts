@@ -24,6 +24,7 @@ import type { Sandbox } from "./execution/sandbox/sandbox.js";
 import { type AsyncExecution, buildAsyncExecution } from "./jobs/async-execution.js";
 import type { Settings } from "./platform/config.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
+import { StartupError } from "./platform/errors.js";
 import { registerCors } from "./platform/http/cors.js";
 import { registerErrorHandler } from "./platform/http/error-handler.js";
 import { type HealthChecks, registerHealthRoutes } from "./platform/http/health-routes.js";
@@ -93,7 +94,7 @@ function buildAuthenticator(settings: Settings): {
   return { authenticator: local, local };
 }
 
-function startSandbox(settings: Settings, logger: Logger): Promise<Sandbox> {
+async function startSandbox(settings: Settings, logger: Logger): Promise<Sandbox> {
   const e = settings.execution;
   return createSandbox({
     kind: e.sandbox,
@@ -107,6 +108,11 @@ function startSandbox(settings: Settings, logger: Logger): Promise<Sandbox> {
     uidBase: e.uidBase,
     uidCount: e.uidCount,
     logger,
+  }).catch((err: unknown) => {
+    throw new StartupError(
+      `The sandbox could not start: ${err instanceof Error ? err.message : String(err)}\n` +
+        "`node scripts/setup.mjs` checks the system packages it needs (and installs them as root).",
+    );
   });
 }
 

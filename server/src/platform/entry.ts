@@ -1,6 +1,7 @@
 // Shared by the process entry points (server, workers, migrate, resync): settings that fail
 // validation end the process with the list of bad variables and exit code 2, not a trace.
 import { ConfigError, loadSettings, type Settings } from "./config.js";
+import { StartupError } from "./errors.js";
 
 export function settingsOrExit(): Settings {
   try {
@@ -14,10 +15,10 @@ export function settingsOrExit(): Settings {
   }
 }
 
-/** Runs an entry point's main; an unexpected failure is printed and exits with code 1. */
+/** Runs an entry point's main; a failure is printed and exits with code 1. */
 export function runEntry(main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    console.error(err);
+    console.error(err instanceof StartupError ? `\n${err.message}\n` : err);
     process.exit(1);
   });
 }

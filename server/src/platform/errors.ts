@@ -70,3 +70,7 @@ export class UnavailableError extends AppError {
   readonly statusCode = 503;
   readonly code = "service_unavailable";
 }
+
+/** Not an HTTP error: a problem of the machine a person must fix at start (a missing
+ * package…); entry points print its message without a stack trace. */
+export class StartupError extends Error {}
