@@ -163,7 +163,7 @@ export class RemoteSandbox implements Sandbox {
     const host = await this.host?.catch(() => undefined);
     // Ctrl-C in a terminal signals the whole process group: the host may already be gone
     // (exitCode stays null after a signal), and a send on its closed channel would throw.
-    if (!host || !host.child.connected) return;
+    if (!host?.child.connected) return;
     await new Promise<void>((resolve) => {
       host.child.once("exit", () => resolve());
       host.child.send({ t: "close" } satisfies HostRequest, (err) => {
