@@ -47,6 +47,16 @@ function isStale() {
   return !existsSync(stamp) || mtime(stamp) < newestInput();
 }
 
+/** Removes output directories whose source directory is gone (moved or deleted folders). */
+function pruneDirs(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === "__pycache__") continue;
+    const p = join(dir, entry.name);
+    if (existsSync(join(src, relative(out, p)))) pruneDirs(p);
+    else rmSync(p, { recursive: true, force: true });
+  }
+}
+
 /** Source file (relative to src) that an output file (relative to out) came from. */
 function sourceOf(rel) {
   if (rel.endsWith(".js.map")) return rel.replace(/\.js\.map$/, ".ts");
@@ -85,6 +95,7 @@ function compile() {
     copyFileSync(file, target);
   }
   // Outputs whose source was moved or deleted would otherwise linger and could be imported.
+  pruneDirs(out);
   for (const file of walk(out)) {
     const rel = relative(out, file);
     if (rel.startsWith(".")) continue;
