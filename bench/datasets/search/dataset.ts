@@ -1,10 +1,16 @@
-// Loads the labelled search set: snippets-*.txt (one "### id | family | title | time | space
-// [| language]" header per snippet, code below it) and queries.json (query → relevant ids).
+// Loads a labelled search set. Two parts: `dev` (this folder; tuned on) and `holdout`
+// (holdout/; written before any tuning and never tuned on — it measures what a change does
+// to search people actually run). Each part has snippets-*.txt (one
+// "### id | family | title | time | space [| language]" header per snippet, code below it),
+// queries.json (query → family and relevant ids) and similar.json (near-duplicate pairs).
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const DIR = dirname(fileURLToPath(import.meta.url));
+
+export type Part = "dev" | "holdout";
+const dirOf = (part: Part) => (part === "dev" ? DIR : join(DIR, "holdout"));
 
 export interface LabelledSnippet {
   id: string;
@@ -16,17 +22,31 @@ export interface LabelledSnippet {
   code: string;
 }
 
+export const QUERY_FAMILIES = [
+  "topic",
+  "paraphrase",
+  "code",
+  "complexity",
+  "misspelling",
+  "short",
+  "no-match",
+] as const;
+export type QueryFamily = (typeof QUERY_FAMILIES)[number];
+
 export interface LabelledQuery {
+  family: QueryFamily;
   q: string;
+  /** Empty for a no-match query: any result is a false positive. */
   relevant: string[];
 }
 
-export function loadSnippets(): LabelledSnippet[] {
+export function loadSnippets(part: Part = "dev"): LabelledSnippet[] {
+  const dir = dirOf(part);
   const out: LabelledSnippet[] = [];
-  for (const file of readdirSync(DIR)
+  for (const file of readdirSync(dir)
     .filter((f) => /^snippets-\d+\.txt$/.test(f))
     .sort()) {
-    const text = readFileSync(join(DIR, file), "utf8");
+    const text = readFileSync(join(dir, file), "utf8");
     for (const block of text.split(/^### /m).slice(1)) {
       const newline = block.indexOf("\n");
       const [id, family, title, time, space, language] = block
@@ -47,6 +67,12 @@ export function loadSnippets(): LabelledSnippet[] {
   return out;
 }
 
-export function loadQueries(): LabelledQuery[] {
-  return JSON.parse(readFileSync(join(DIR, "queries.json"), "utf8")) as LabelledQuery[];
+export function loadQueries(part: Part = "dev"): LabelledQuery[] {
+  return JSON.parse(readFileSync(join(dirOf(part), "queries.json"), "utf8")) as LabelledQuery[];
+}
+
+/** Pairs of near-duplicates (same algorithm, other shape or names): each should find the
+ * other among its top 3 similar snippets. */
+export function loadSimilarPairs(part: Part = "dev"): [string, string][] {
+  return JSON.parse(readFileSync(join(dirOf(part), "similar.json"), "utf8")) as [string, string][];
 }
