@@ -94,7 +94,10 @@ const envSchema = z.object({
   RUN_WORKERS_IN_PROCESS: bool.optional(),
 
   SEARCH_INDEX: z.enum(["postgres", "neo4j"]).default("postgres"),
-  EMBEDDER: z.enum(["auto", "offline", "gemini"]).default("auto"),
+  EMBEDDER: z.enum(["auto", "model", "offline", "gemini"]).default("auto"),
+  /** A name from server/src/search/model/models.json; its files come from `npm install`. */
+  EMBEDDING_MODEL: optional,
+  EMBEDDING_MODEL_DIR: optional,
   NEO4J_URI: optional,
   NEO4J_USER: z.string().default("neo4j"),
   NEO4J_PASSWORD: optional,
@@ -164,6 +167,7 @@ export interface Settings {
   search: {
     index: Parsed["SEARCH_INDEX"];
     embedder: Parsed["EMBEDDER"];
+    model: { name: string | undefined; dir: string | undefined };
     neo4j: { uri: string | undefined; user: string; password: string | undefined };
   };
 }
@@ -235,6 +239,7 @@ function toSettings(e: Parsed): Settings {
     search: {
       index: e.SEARCH_INDEX,
       embedder: e.EMBEDDER,
+      model: { name: e.EMBEDDING_MODEL, dir: e.EMBEDDING_MODEL_DIR },
       neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
     },
   };

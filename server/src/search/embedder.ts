@@ -1,7 +1,16 @@
 // The Embedder port: text in, a unit-length vector out. Documents and queries are embedded
 // separately because models (Gemini) encode them for retrieval differently.
 
+/** Gemini's and the offline embedder's size; a model's own size otherwise. */
 export const EMBEDDING_DIMENSIONS = 768;
+
+/** How an embedder's cosines read as relevance: at `unrelated` and below a text shares no
+ * meaning with the query, at `same` and above it is about the same thing. Scores map
+ * linearly in between, so a score means the same for every query (not "best of this page"). */
+export interface ScoreCalibration {
+  unrelated: number;
+  same: number;
+}
 
 export interface EmbeddableSnippet {
   title: string | null;
@@ -16,6 +25,9 @@ export interface Embedder {
   readonly dimensions: number;
   embedDocuments(docs: EmbeddableSnippet[]): Promise<number[][]>;
   embedQuery(text: string): Promise<number[]>;
+  readonly calibration: ScoreCalibration;
+  /** Frees what the embedder holds (the model's worker thread). */
+  close?(): Promise<void>;
 }
 
 export function normalize(v: number[]): number[] {

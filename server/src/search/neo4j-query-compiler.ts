@@ -56,8 +56,3 @@ export function filterOrder(q: StructuredQuery): string {
       return "s.isStarred DESC, s.updatedAt DESC, s.id";
   }
 }
-
-/** A Lucene query of the words OR-ed: letters and digits only, so no Lucene syntax. */
-export function luceneQuery(words: string[]): string {
-  return words.join(" OR ");
-}

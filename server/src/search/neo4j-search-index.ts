@@ -1,25 +1,28 @@
 // SearchIndex on Neo4j: the original's graph — (:Snippet)-[:OWNED_BY]->(:User),
 // -[:WRITTEN_IN]->(:Language), -[:HAS_TIME_COMPLEXITY|HAS_SPACE_COMPLEXITY]->(:Complexity
 // {notation, rank}) — with a full-text index and the `snippet_embedding` vector index.
-// Every query starts from the caller's (:User) or checks OWNED_BY to it.
+// Every query starts from the caller's (:User) or checks OWNED_BY to it. Words are matched by
+// the shared in-process lexical index (IDF, typo tolerance) and scored with the vector
+// cosines on one calibrated scale (hybrid.ts), as in the PostgreSQL index.
 import neo4j, { type Driver } from "neo4j-driver";
 import { complexityRank, normalizeComplexity } from "./complexity.js";
-import { isZeroVector } from "./embedder.js";
+import { CorpusCache, type CorpusSource } from "./corpus-cache.js";
+import { EMBEDDING_DIMENSIONS, isZeroVector } from "./embedder.js";
+import { CANDIDATES, hybridRank, SIMILAR_BLEND } from "./hybrid.js";
 import { runNeo4jMigrations } from "./neo4j-migrations/runner.js";
-import { compileFilter, filterOrder, luceneQuery } from "./neo4j-query-compiler.js";
+import { compileFilter, filterOrder } from "./neo4j-query-compiler.js";
 import { candidatePool, orderHits } from "./ordering.js";
-import {
-  type ComplexityType,
-  fuse,
-  type IndexedSnippet,
-  type IndexSearch,
-  type IndexSearchResult,
-  queryWords,
-  type SearchHit,
-  type SearchIndex,
+import type {
+  ComplexityType,
+  IndexedSnippet,
+  IndexSearch,
+  IndexSearchResult,
+  SearchHit,
+  SearchIndex,
 } from "./search-index.js";
 
-const CANDIDATES = 50;
+/** Neo4j reports cosine similarity as (1 + cos) / 2; the rest of search speaks cosine. */
+const toCosine = (neo4jScore: number) => 2 * neo4jScore - 1;
 
 const HIT_FIELDS = `s.id AS id, s.title AS title, s.language AS language,
   s.description AS description, s.timeComplexity AS timeComplexity,
@@ -44,6 +47,7 @@ UNWIND $docs AS d
 MERGE (u:User {id: d.userId})
 MERGE (s:Snippet {id: d.snippetId})
 SET s.title = d.title, s.description = d.description, s.terms = d.terms,
+    s.lexical = d.lexical, s.structure = d.structure, s.version = timestamp(),
     s.language = d.language, s.isStarred = d.isStarred,
     s.timeComplexity = d.timeComplexity, s.spaceComplexity = d.spaceComplexity,
     s.timeRank = d.timeRank, s.spaceRank = d.spaceRank,
@@ -69,6 +73,8 @@ const toParams = (doc: IndexedSnippet) => ({
   title: doc.title,
   description: doc.description,
   terms: doc.terms,
+  lexical: doc.lexical,
+  structure: isZeroVector(doc.structure) ? null : doc.structure,
   language: doc.language,
   isStarred: doc.isStarred,
   timeComplexity: doc.timeComplexity,
@@ -92,15 +98,55 @@ export interface Neo4jConfig {
   password: string | undefined;
 }
 
+export interface Neo4jIndexOptions {
+  /** The embedder's size: the vector index is made (or re-made) to match it. */
+  dimensions?: number;
+  exactVectorLimit?: number;
+}
+
 export class Neo4jSearchIndex implements SearchIndex {
   readonly kind = "neo4j" as const;
+  private readonly corpus: CorpusCache;
+  private readonly dimensions: number;
+  private readonly exactVectorLimit: number;
 
   constructor(
     private readonly driver: Driver,
-    private readonly exactVectorLimit = EXACT_VECTOR_LIMIT,
-  ) {}
+    opts: Neo4jIndexOptions = {},
+  ) {
+    this.dimensions = opts.dimensions ?? EMBEDDING_DIMENSIONS;
+    this.exactVectorLimit = opts.exactVectorLimit ?? EXACT_VECTOR_LIMIT;
+    this.corpus = new CorpusCache(this.corpusSource());
+  }
 
-  static connect(cfg: Neo4jConfig, exactVectorLimit = EXACT_VECTOR_LIMIT): Neo4jSearchIndex {
+  private corpusSource(): CorpusSource {
+    return {
+      state: async (userId) => {
+        const [r] = await this.run(
+          `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
+           RETURN count(s) AS n, coalesce(max(s.version), 0) AS v`,
+          { userId },
+        );
+        return { count: Number(r?.get("n") ?? 0), version: Number(r?.get("v") ?? 0) };
+      },
+      rows: async (userId, since) => {
+        const records = await this.run(
+          `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
+           WHERE $since IS NULL OR s.version >= $since
+           RETURN s.id AS id, s.lexical AS lexical, s.structure AS structure, s.version AS version`,
+          { userId, since: since ?? null },
+        );
+        return records.map((r) => ({
+          id: r.get("id") as string,
+          lexical: (r.get("lexical") as string | null) ?? "",
+          structure: (r.get("structure") as number[] | null) ?? null,
+          version: Number(r.get("version") ?? 0),
+        }));
+      },
+    };
+  }
+
+  static connect(cfg: Neo4jConfig, opts: Neo4jIndexOptions = {}): Neo4jSearchIndex {
     const driver = neo4j.driver(cfg.uri, neo4j.auth.basic(cfg.user, cfg.password ?? ""), {
       disableLosslessIntegers: true,
       // Fail fast when the server is down: the sync keeps events pending and retries.
@@ -108,7 +154,7 @@ export class Neo4jSearchIndex implements SearchIndex {
       connectionAcquisitionTimeout: 5_000,
       maxTransactionRetryTime: 2_000,
     });
-    return new Neo4jSearchIndex(driver, exactVectorLimit);
+    return new Neo4jSearchIndex(driver, opts);
   }
 
   /** Set once the graph's migrations have run: a Neo4j that was down when the app started
@@ -131,7 +177,25 @@ export class Neo4jSearchIndex implements SearchIndex {
 
   async init(): Promise<void> {
     await runNeo4jMigrations(this.driver);
+    await this.sizeVectorIndex();
     this.migrated = true;
+  }
+
+  /** The vector index follows the embedder's size: one of another size (the embedder
+   * changed) is dropped and made again; the sync's re-embed then fills it. */
+  private async sizeVectorIndex(): Promise<void> {
+    const [found] = await this.runRaw(
+      `SHOW VECTOR INDEXES YIELD name, options WHERE name = 'snippet_embedding'
+       RETURN options.indexConfig['vector.dimensions'] AS d`,
+      {},
+    );
+    if (found && Number(found.get("d")) === this.dimensions) return;
+    if (found) await this.runRaw("DROP INDEX snippet_embedding IF EXISTS", {});
+    await this.runRaw(
+      `CREATE VECTOR INDEX snippet_embedding IF NOT EXISTS FOR (s:Snippet) ON (s.embedding)
+       OPTIONS { indexConfig: { \`vector.dimensions\`: ${Math.trunc(this.dimensions)}, \`vector.similarity_function\`: 'cosine' } }`,
+      {},
+    );
   }
 
   async upsert(doc: IndexedSnippet): Promise<void> {
@@ -155,8 +219,7 @@ export class Neo4jSearchIndex implements SearchIndex {
     const { query, limit } = req;
     const filter = compileFilter(query);
     const params = { ...filter.params, userId };
-    const words = queryWords(query.text);
-    if (words.length === 0 && !req.embedding) {
+    if (!query.text.trim() && !req.embedding) {
       const records = await this.run(
         `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet) WHERE ${filter.where}
          RETURN ${HIT_FIELDS} ORDER BY ${filterOrder(query)} LIMIT $limit`,
@@ -164,26 +227,46 @@ export class Neo4jSearchIndex implements SearchIndex {
       );
       return { hits: records.map((r) => toHit(r, 1)), strategy: "filter" };
     }
-    const [textIds, vectorIds] = await Promise.all([
-      words.length > 0
-        ? this.run(
-            `CALL db.index.fulltext.queryNodes('snippet_text', $lucene) YIELD node AS s, score
-             WHERE EXISTS { MATCH (s)-[:OWNED_BY]->(:User {id: $userId}) } AND ${filter.where}
-             RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
-            { ...params, lucene: luceneQuery(words), k: neo4j.int(CANDIDATES) },
-          ).then((rs) => rs.map((r) => r.get("id") as string))
-        : Promise.resolve([] as string[]),
-      req.embedding
-        ? this.vectorCandidates(req.embedding, req.embeddingModel, filter.where, params)
-        : Promise.resolve([] as string[]),
+    let allowed: Set<string> | undefined;
+    if (filter.where !== "true") {
+      const records = await this.run(
+        `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet) WHERE ${filter.where} RETURN s.id AS id`,
+        params,
+      );
+      allowed = new Set(records.map((r) => r.get("id") as string));
+    }
+    const embedding = req.embedding;
+    const [corpus, vectors] = await Promise.all([
+      this.corpus.load(userId),
+      embedding
+        ? this.vectorCandidates(embedding, req.embeddingModel, filter.where, params)
+        : Promise.resolve([]),
     ]);
-    const fused = [...fuse([textIds, vectorIds].filter((l) => l.length > 0))].sort(
-      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
-    );
+    const ranked = await hybridRank({
+      corpus,
+      text: query.text,
+      allowed,
+      vectors,
+      cosines: (ids) => this.cosines(userId, req, ids),
+      calibration: embedding ? req.calibration : undefined,
+    });
     const pool =
       query.order === "fastest" || query.order === "slowest" ? candidatePool(limit) : limit;
-    const hits = await this.fetchHits(userId, fused.slice(0, pool));
+    const hits = await this.fetchHits(
+      userId,
+      ranked.slice(0, pool).map((r): [string, number] => [r.id, r.score]),
+    );
     return { hits: orderHits(hits, query.order).slice(0, limit), strategy: "hybrid" };
+  }
+
+  private async cosines(userId: string, req: IndexSearch, ids: string[]) {
+    const records = await this.run(
+      `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
+       WHERE s.id IN $ids AND s.embeddingModel = $model AND s.embedding IS NOT NULL
+       RETURN s.id AS id, vector.similarity.cosine(s.embedding, $embedding) AS score`,
+      { userId, ids, model: req.embeddingModel, embedding: req.embedding },
+    );
+    return new Map(records.map((r) => [r.get("id") as string, toCosine(r.get("score") as number)]));
   }
 
   private async vectorCandidates(
@@ -191,24 +274,26 @@ export class Neo4jSearchIndex implements SearchIndex {
     model: string,
     where: string,
     params: Record<string, unknown>,
-  ): Promise<string[]> {
+  ): Promise<{ id: string; cosine: number }[]> {
     const args = { ...params, model, embedding, k: neo4j.int(CANDIDATES) };
     const [sized] = await this.run(
       "MATCH (u:User {id: $userId}) RETURN COUNT { (u)<-[:OWNED_BY]-(:Snippet) } AS n",
       params,
     );
     const owned = Number(sized?.get("n") ?? 0);
+    const read = (rs: { get(k: string): unknown }[]) =>
+      rs.map((r) => ({ id: r.get("id") as string, cosine: toCosine(r.get("score") as number) }));
     if (owned > this.exactVectorLimit) {
       const ann = await this.run(
         `CALL db.index.vector.queryNodes('snippet_embedding', $ann, $embedding) YIELD node AS s, score
          WHERE EXISTS { MATCH (s)-[:OWNED_BY]->(:User {id: $userId}) }
            AND s.embeddingModel = $model AND ${where}
-         RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
+         RETURN s.id AS id, score ORDER BY score DESC, id LIMIT $k`,
         { ...args, ann: neo4j.int(Math.min(owned, CANDIDATES * ANN_OVERSAMPLE)) },
       );
       // Enough neighbours survived the owner and query filters: done. Otherwise the
       // filters are selective, and the exact scan below is the right tool anyway.
-      if (ann.length >= CANDIDATES) return ann.map((r) => r.get("id") as string);
+      if (ann.length >= CANDIDATES) return read(ann);
     }
     // Exact cosine over the user's own snippets: a global ANN index would return other
     // users' neighbours first and lose recall after the owner filter.
@@ -216,11 +301,10 @@ export class Neo4jSearchIndex implements SearchIndex {
       `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)
        WHERE s.embeddingModel = $model AND s.embedding IS NOT NULL AND ${where}
        WITH s, vector.similarity.cosine(s.embedding, $embedding) AS score
-       WHERE score > 0.5
-       RETURN s.id AS id ORDER BY score DESC, id LIMIT $k`,
+       RETURN s.id AS id, score ORDER BY score DESC, id LIMIT $k`,
       args,
     );
-    return exact.map((r) => r.get("id") as string);
+    return read(exact);
   }
 
   private async fetchHits(userId: string, scored: [string, number][]): Promise<SearchHit[]> {
@@ -260,17 +344,39 @@ export class Neo4jSearchIndex implements SearchIndex {
       { userId, snippetId },
     );
     if (source.length === 0) return null;
+    // The same blend as hybrid.ts similarScore, computed where the vectors are.
     const records = await this.run(
       `MATCH (u:User {id: $userId})<-[:OWNED_BY]-(src:Snippet {id: $snippetId})
        MATCH (u)<-[:OWNED_BY]-(s:Snippet)
        WHERE s <> src AND s.embeddingModel = src.embeddingModel
          AND s.embedding IS NOT NULL AND src.embedding IS NOT NULL
-       WITH s, vector.similarity.cosine(s.embedding, src.embedding) AS score
+       WITH s, 2 * vector.similarity.cosine(s.embedding, src.embedding) - 1 AS meaning,
+            CASE WHEN s.structure IS NULL OR src.structure IS NULL THEN null
+                 ELSE 2 * vector.similarity.cosine(s.structure, src.structure) - 1 END AS shape
+       WITH s, $meaningWeight * meaning + $shapeWeight * coalesce(shape, meaning) AS score
        RETURN ${HIT_FIELDS}, score ORDER BY score DESC, s.id LIMIT $limit`,
-      { userId, snippetId, limit: neo4j.int(limit) },
+      {
+        userId,
+        snippetId,
+        limit: neo4j.int(limit),
+        meaningWeight: SIMILAR_BLEND.meaning,
+        shapeWeight: SIMILAR_BLEND.structure,
+      },
     );
-    // Neo4j reports cosine as (1 + cos) / 2; give back the cosine itself, as PostgreSQL does.
-    return records.map((r) => toHit(r, Math.max(0, 2 * (r.get("score") as number) - 1)));
+    return records.map((r) => toHit(r, Math.max(0, Math.min(1, r.get("score") as number))));
+  }
+
+  async staleEmbeddings(model: string, limit: number, after?: string) {
+    const records = await this.run(
+      `MATCH (s:Snippet)-[:OWNED_BY]->(u:User)
+       WHERE s.embeddingModel <> $model AND ($after IS NULL OR s.id > $after)
+       RETURN s.id AS snippetId, u.id AS userId ORDER BY s.id LIMIT $limit`,
+      { model, limit: neo4j.int(limit), after: after ?? null },
+    );
+    return records.map((r) => ({
+      snippetId: r.get("snippetId") as string,
+      userId: r.get("userId") as string,
+    }));
   }
 
   async clear(): Promise<void> {

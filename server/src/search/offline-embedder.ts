@@ -55,6 +55,8 @@ class Features {
 export class OfflineEmbedder implements Embedder {
   readonly model = "offline-hash-v1";
   readonly dimensions: number;
+  /** Hashed word overlap: a few shared words already give 0.2, an unrelated text ~0. */
+  readonly calibration = { unrelated: 0.05, same: 0.5 };
 
   constructor(dimensions = EMBEDDING_DIMENSIONS) {
     this.dimensions = dimensions;

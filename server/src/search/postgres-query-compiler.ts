@@ -2,7 +2,6 @@
 // travels as a bind parameter; only fixed SQL text is written here.
 import { type SQL, sql } from "drizzle-orm";
 import { rankOf } from "./complexity.js";
-import { queryWords } from "./search-index.js";
 import type { ComplexityRange, StructuredQuery } from "./structured-query.js";
 
 function rangeSql(column: SQL, range: ComplexityRange | undefined): SQL[] {
@@ -24,14 +23,6 @@ export function filterSql(userId: string, q: StructuredQuery): SQL {
 
 export const hasFilters = (q: StructuredQuery) =>
   q.language !== undefined || q.starred !== undefined || !!q.time || !!q.space;
-
-/** An OR of the query's words as a tsquery, or null when no word is left. The words are
- * reduced to letters and digits first, so to_tsquery can never see its own operators. */
-export function tsQuerySql(text: string): SQL | null {
-  const words = queryWords(text);
-  if (words.length === 0) return null;
-  return sql`to_tsquery('english', ${words.join(" | ")})`;
-}
 
 /** ORDER BY for a query without free text. */
 export function filterOrderSql(q: StructuredQuery): SQL {

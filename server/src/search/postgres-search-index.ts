@@ -1,27 +1,26 @@
-// SearchIndex on PostgreSQL (PGlite or a server): full text (tsvector over title,
-// description and identifier words) fused by reciprocal rank with vector similarity —
-// pgvector where the extension exists, exact cosine over the stored float32 vectors where it
-// does not (see postgres-vector-cache.ts). Both give the same exact ranking.
+// SearchIndex on PostgreSQL (PGlite or a server). Vector neighbours come from pgvector where
+// the extension exists and from exact cosine over the stored float32 vectors where it does
+// not (postgres-vector-cache.ts) — the same exact ranking either way; words are matched by
+// the shared in-process lexical index (IDF, typo tolerance) and both are scored on one
+// calibrated scale (hybrid.ts, ranking.ts).
 import { sql } from "drizzle-orm";
 import type { Db } from "../platform/db/database.js";
 import { searchDocuments } from "../platform/db/schema/index.js";
 import { complexityRank, normalizeComplexity } from "./complexity.js";
+import { CorpusCache, type CorpusSource } from "./corpus-cache.js";
+import { CANDIDATES, cosineF32, hybridRank, similarScore } from "./hybrid.js";
 import { candidatePool, orderHits } from "./ordering.js";
-import { filterOrderSql, filterSql, hasFilters, tsQuerySql } from "./postgres-query-compiler.js";
+import { filterOrderSql, filterSql, hasFilters } from "./postgres-query-compiler.js";
 import { rows, VectorCache } from "./postgres-vector-cache.js";
-import {
-  type ComplexityType,
-  fuse,
-  type IndexedSnippet,
-  type IndexSearch,
-  type IndexSearchResult,
-  type SearchHit,
-  type SearchIndex,
+import type {
+  ComplexityType,
+  IndexedSnippet,
+  IndexSearch,
+  IndexSearchResult,
+  SearchHit,
+  SearchIndex,
 } from "./search-index.js";
 import { decodeVector, encodeVector } from "./vector-codec.js";
-
-/** Candidates each ranked list contributes to the fusion. */
-const CANDIDATES = 50;
 
 interface HitRow {
   snippet_id: string;
@@ -49,21 +48,51 @@ const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
 export class PostgresSearchIndex implements SearchIndex {
   readonly kind = "postgres" as const;
   private readonly cache: VectorCache;
+  private readonly corpus: CorpusCache;
   /** Set by init(): whether the pgvector column exists and is used. */
   pgvector = false;
 
+  /** `dimensions` follow the embedder: the pgvector column is sized to it. */
   constructor(
     private readonly db: Db,
     private readonly dimensions: number,
-    private readonly opts: { usePgvector?: boolean } = {},
   ) {
     this.cache = new VectorCache(db, dimensions);
+    this.corpus = new CorpusCache(this.corpusSource());
+  }
+
+  private corpusSource(): CorpusSource {
+    return {
+      state: async (userId) => {
+        const [r] = await rows<{ n: number; v: number }>(
+          this.db,
+          sql`select count(*)::int as n, coalesce(max(version), 0)::float8 as v
+              from search_documents where user_id = ${userId}`,
+        );
+        return { count: r?.n ?? 0, version: r?.v ?? 0 };
+      },
+      rows: async (userId, since) => {
+        const found = await rows<{ id: string; lexical: string; s: Uint8Array | null; v: number }>(
+          this.db,
+          sql`select snippet_id as id, lexical, structure as s, version::float8 as v
+              from search_documents where user_id = ${userId}
+              ${since === undefined ? sql`` : sql`and version >= ${since}`}`,
+        );
+        return found.map((r) => ({
+          id: r.id,
+          lexical: r.lexical,
+          structure: r.s ? decodeVector(r.s) : null,
+          version: r.v,
+        }));
+      },
+    };
   }
 
   /** pgvector is optional: its column is added here, outside the Drizzle migrations, so
-   * migrations run the same on a server without the extension. */
+   * migrations run the same on a server without the extension. Its size follows the
+   * embedder; a column of another size (the embedder changed) is dropped and re-made, and
+   * the sync's re-embed fills it again. */
   async init(): Promise<void> {
-    if (this.opts.usePgvector === false) return;
     const [available] = await rows<{ ok: boolean }>(
       this.db,
       sql`select exists(select 1 from pg_available_extensions where name = 'vector') as ok`,
@@ -71,6 +100,15 @@ export class PostgresSearchIndex implements SearchIndex {
     if (!available?.ok) return;
     try {
       await this.db.execute(sql`create extension if not exists vector`);
+      const [col] = await rows<{ t: string }>(
+        this.db,
+        sql`select format_type(atttypid, atttypmod) as t from pg_attribute
+            where attrelid = 'search_documents'::regclass and attname = 'embedding_vector'
+              and not attisdropped`,
+      );
+      if (col && col.t !== `vector(${this.dimensions})`) {
+        await this.db.execute(sql`alter table search_documents drop column embedding_vector`);
+      }
       await this.db.execute(
         sql.raw(
           `alter table search_documents add column if not exists embedding_vector vector(${this.dimensions})`,
@@ -96,6 +134,8 @@ export class PostgresSearchIndex implements SearchIndex {
       spaceRank: complexityRank(doc.spaceComplexity) ?? null,
       isStarred: doc.isStarred,
       terms: doc.terms,
+      lexical: doc.lexical,
+      structure: encodeVector(doc.structure),
       document: sql`setweight(to_tsvector('english', coalesce(${doc.title}::text, '')), 'A')
         || setweight(to_tsvector('english', coalesce(${doc.description}::text, '')), 'B')
         || setweight(to_tsvector('english', ${doc.terms}::text), 'C')`,
@@ -115,7 +155,7 @@ export class PostgresSearchIndex implements SearchIndex {
           indexedAt: sql`now()`,
         },
       });
-    if (this.pgvector) {
+    if (this.pgvector && doc.embedding.length === this.dimensions) {
       await this.db.execute(
         sql`update search_documents set embedding_vector = ${vectorLiteral(doc.embedding)}::vector
             where snippet_id = ${doc.snippetId}`,
@@ -137,8 +177,7 @@ export class PostgresSearchIndex implements SearchIndex {
   async search(userId: string, req: IndexSearch): Promise<IndexSearchResult> {
     const { query, limit } = req;
     const where = filterSql(userId, query);
-    const tsq = tsQuerySql(query.text);
-    if (!tsq && !req.embedding) {
+    if (!query.text.trim() && !req.embedding) {
       const found = await rows<HitRow>(
         this.db,
         sql`select ${HIT_COLUMNS} from search_documents where ${where}
@@ -146,54 +185,54 @@ export class PostgresSearchIndex implements SearchIndex {
       );
       return { hits: found.map((r) => toHit(r, 1)), strategy: "filter" };
     }
-    const [textIds, vectorIds] = await Promise.all([
-      tsq ? this.textCandidates(where, tsq) : Promise.resolve([]),
-      req.embedding ? this.vectorCandidates(userId, req, where) : Promise.resolve([] as string[]),
+    let allowed: Set<string> | undefined;
+    if (hasFilters(query)) {
+      const ids = await rows<{ id: string }>(
+        this.db,
+        sql`select snippet_id as id from search_documents where ${where}`,
+      );
+      allowed = new Set(ids.map((r) => r.id));
+    }
+    const embedding = req.embedding;
+    const [corpus, vectors] = await Promise.all([
+      this.corpus.load(userId),
+      embedding ? this.vectorCandidates(userId, req, where, allowed) : Promise.resolve([]),
     ]);
-    const lists = [textIds, vectorIds].filter((l) => l.length > 0);
-    const fused = [...fuse(lists)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const ranked = await hybridRank({
+      corpus,
+      text: query.text,
+      allowed,
+      vectors,
+      cosines: (ids) => this.cosines(userId, req, ids),
+      calibration: embedding ? req.calibration : undefined,
+    });
     const pool =
       query.order === "relevance" || query.order === "newest" ? limit : candidatePool(limit);
-    const chosen = fused.slice(0, pool);
-    const hits = await this.fetchHits(userId, chosen);
-    return { hits: orderHits(hits, query.order).slice(0, limit), strategy: "hybrid" };
-  }
-
-  private async textCandidates(where: ReturnType<typeof sql>, tsq: ReturnType<typeof sql>) {
-    const found = await rows<{ id: string }>(
-      this.db,
-      sql`select snippet_id as id from search_documents
-          where ${where} and document @@ ${tsq}
-          order by ts_rank_cd(document, ${tsq}) desc, snippet_id limit ${CANDIDATES}`,
+    const hits = await this.fetchHits(
+      userId,
+      ranked.slice(0, pool).map((r): [string, number] => [r.id, r.score]),
     );
-    return found.map((r) => r.id);
+    return { hits: orderHits(hits, query.order).slice(0, limit), strategy: "hybrid" };
   }
 
   private async vectorCandidates(
     userId: string,
     req: IndexSearch,
     where: ReturnType<typeof sql>,
-  ): Promise<string[]> {
+    allowed: Set<string> | undefined,
+  ): Promise<{ id: string; cosine: number }[]> {
     const embedding = req.embedding as number[];
-    if (this.pgvector) {
+    if (this.pgvector && embedding.length === this.dimensions) {
       const q = vectorLiteral(embedding);
-      const found = await rows<{ id: string }>(
+      const found = await rows<{ id: string; c: number }>(
         this.db,
-        sql`select snippet_id as id from search_documents
+        sql`select snippet_id as id, 1 - (embedding_vector <=> ${q}::vector) as c
+            from search_documents
             where ${where} and embedding_model = ${req.embeddingModel}
-              and embedding_vector <=> ${q}::vector < 1
+              and embedding_vector is not null
             order by embedding_vector <=> ${q}::vector, snippet_id limit ${CANDIDATES}`,
       );
-      // Same candidates as the in-process path: cosine > 0, ties by id.
-      return found.map((r) => r.id);
-    }
-    let allowed: Set<string> | undefined;
-    if (hasFilters(req.query)) {
-      const ids = await rows<{ id: string }>(
-        this.db,
-        sql`select snippet_id as id from search_documents where ${where}`,
-      );
-      allowed = new Set(ids.map((r) => r.id));
+      return found.map((r) => ({ id: r.id, cosine: Number(r.c) }));
     }
     const near = await this.cache.nearest(
       userId,
@@ -202,7 +241,22 @@ export class PostgresSearchIndex implements SearchIndex {
       CANDIDATES,
       allowed,
     );
-    return near.filter((n) => n.score > 0).map((n) => n.id);
+    return near.map((n) => ({ id: n.id, cosine: n.score }));
+  }
+
+  /** Cosines of the query with given snippets (those only full text proposed). */
+  private async cosines(userId: string, req: IndexSearch, ids: string[]) {
+    const found = await rows<{ id: string; e: Uint8Array }>(
+      this.db,
+      sql`select snippet_id as id, embedding as e from search_documents
+          where user_id = ${userId} and embedding_model = ${req.embeddingModel}
+            and snippet_id in (${sql.join(
+              ids.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`,
+    );
+    const q = req.embedding as number[];
+    return new Map(found.map((r) => [r.id, cosineF32(q, decodeVector(r.e))]));
   }
 
   private async fetchHits(userId: string, scored: [string, number][]): Promise<SearchHit[]> {
@@ -245,19 +299,39 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async similar(userId: string, snippetId: string, limit: number): Promise<SearchHit[] | null> {
-    const [source] = await rows<{ e: Uint8Array; model: string }>(
+    const [source] = await rows<{ e: Uint8Array; model: string; s: Uint8Array | null }>(
       this.db,
-      sql`select embedding as e, embedding_model as model from search_documents
+      sql`select embedding as e, embedding_model as model, structure as s from search_documents
           where snippet_id = ${snippetId} and user_id = ${userId}`,
     );
     if (!source) return null;
     const embedding = Array.from(decodeVector(source.e));
-    const near = await this.cache.nearest(userId, source.model, embedding, limit + 1);
+    const shape = source.s ? decodeVector(source.s) : undefined;
+    const [near, corpus] = await Promise.all([
+      this.cache.nearest(userId, source.model, embedding, Number.MAX_SAFE_INTEGER),
+      this.corpus.load(userId),
+    ]);
     const scored = near
       .filter((n) => n.id !== snippetId)
-      .slice(0, limit)
-      .map((n): [string, number] => [n.id, Math.max(0, Math.min(1, n.score))]);
+      .map((n): [string, number] => {
+        const pos = corpus.position.get(n.id);
+        const other = pos === undefined ? undefined : corpus.structure[pos];
+        return [n.id, similarScore(n.score, shape && other ? cosineF32(shape, other) : undefined)];
+      })
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, limit);
     return this.fetchHits(userId, scored);
+  }
+
+  async staleEmbeddings(model: string, limit: number, after?: string) {
+    const found = await rows<{ snippet_id: string; user_id: string }>(
+      this.db,
+      sql`select snippet_id, user_id from search_documents
+          where embedding_model <> ${model}
+            ${after === undefined ? sql`` : sql`and snippet_id > ${after}::uuid`}
+          order by snippet_id limit ${limit}`,
+    );
+    return found.map((r) => ({ snippetId: r.snippet_id, userId: r.user_id }));
   }
 
   async clear(): Promise<void> {

@@ -1,5 +1,6 @@
 // The SearchIndex port: a per-user searchable copy of snippets, kept by the sync processor.
 // Every read takes the caller's user id and adapters filter by it inside the query itself.
+import type { ScoreCalibration } from "./embedder.js";
 import type { StructuredQuery } from "./structured-query.js";
 
 /** What the sync writes: the snippet's searchable fields, its words and its embedding. */
@@ -14,6 +15,10 @@ export interface IndexedSnippet {
   isStarred: boolean;
   /** Title, description and identifier words (see text-features.ts searchTerms). */
   terms: string;
+  /** Stems with field weights (lexical.ts lexicalTerms). */
+  lexical: string;
+  /** Name-blind code fingerprint (structure.ts). */
+  structure: number[];
   embedding: number[];
   embeddingModel: string;
   updatedAt: Date;
@@ -26,7 +31,7 @@ export interface SearchHit {
   description: string | null;
   timeComplexity: string | null;
   spaceComplexity: string | null;
-  /** 0..1, higher is better; 1 for pure filter matches. */
+  /** 0..1 on one scale for every query (ranking.ts); 1 for pure filter matches. */
   score: number;
 }
 
@@ -36,10 +41,13 @@ export interface IndexSearch {
   /** The query text's embedding (null when the query has no free text). */
   embedding: number[] | null;
   embeddingModel: string;
+  /** How that embedder's cosines read as relevance. */
+  calibration?: ScoreCalibration;
   limit: number;
 }
 
 export interface IndexSearchResult {
+  /** Ordered, each at least MIN_SCORE (ranking.ts). */
   hits: SearchHit[];
   /** "hybrid" = full text fused with vectors; "filter" = structured filters only. */
   strategy: "hybrid" | "filter";
@@ -63,28 +71,20 @@ export interface SearchIndex {
     value: string,
     limit: number,
   ): Promise<{ hits: SearchHit[]; total: number }>;
-  /** Nearest neighbours of one of the user's snippets; null when it is not indexed. */
+  /** Nearest neighbours of one of the user's snippets by meaning and code structure
+   * (similarity.ts); null when it is not indexed. */
   similar(userId: string, snippetId: string, limit: number): Promise<SearchHit[] | null>;
+  /** Snippets whose stored vectors come from another embedder than `model`: they must be
+   * embedded again (the sync re-embeds them through the outbox). */
+  staleEmbeddings(
+    model: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ snippetId: string; userId: string }[]>;
   /** Drop every document (resync rebuilds from PostgreSQL afterwards). */
   clear(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Reciprocal-rank fusion: robust to the different scales of text rank and cosine. */
-export const RRF_K = 60;
-
-export function fuse(lists: string[][]): Map<string, number> {
-  const scores = new Map<string, number>();
-  for (const list of lists) {
-    list.forEach((id, i) => {
-      scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + i + 1));
-    });
-  }
-  // Scale so a document first in every list scores 1.
-  const best = lists.length / (RRF_K + 1);
-  for (const [id, s] of scores) scores.set(id, s / best);
-  return scores;
 }
 
 /** Free-text words safe to hand any query parser: letters and digits only. */

@@ -26,7 +26,9 @@ export const searchHitSchema = z
     description: z.string().nullable(),
     time_complexity: z.string().nullable(),
     space_complexity: z.string().nullable(),
-    score: z.number(),
+    score: z.number().meta({
+      description: "0..1 on one calibrated scale for every query (not relative to the best hit)",
+    }),
   })
   .meta({ id: "SearchHit" });
 
@@ -35,6 +37,12 @@ export const searchResponse = z.object({
   results: z.array(searchHitSchema),
   method: z.string(),
   total: z.number().int(),
+  weak: z.boolean().meta({
+    description:
+      "True when no result is a strong match: the best score is under 0.5 (or nothing " +
+      "reached the 0.3 floor and results is empty). Scores share one scale across queries: " +
+      "0.3 loosely related, 0.5 clearly related, 0.8+ the same thing; 1 for filter-only matches.",
+  }),
 });
 
 export const complexityResponse = z.object({

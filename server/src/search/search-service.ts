@@ -4,6 +4,7 @@
 import { NotFoundError, UnavailableError } from "../platform/errors.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { type Embedder, isZeroVector } from "./embedder.js";
+import { STRONG_SCORE } from "./ranking.js";
 import type { ComplexityType, SearchHit, SearchIndex } from "./search-index.js";
 import type { QueryUnderstander } from "./structured-query.js";
 
@@ -12,6 +13,8 @@ export interface SearchResult {
   results: SearchHit[];
   method: string;
   total: number;
+  /** True when no result is a strong match (best score under STRONG_SCORE, or none). */
+  weak: boolean;
 }
 
 export interface SearchService {
@@ -64,7 +67,13 @@ export function createSearchService(deps: SearchDeps): SearchService {
         }
       }
       const found = await fromIndex(() =>
-        index.search(userId, { query, embedding, embeddingModel: embedder.model, limit: pageSize }),
+        index.search(userId, {
+          query,
+          embedding,
+          embeddingModel: embedder.model,
+          calibration: embedder.calibration,
+          limit: pageSize,
+        }),
       );
       const strategy = vectorsFailed && found.strategy === "hybrid" ? "text" : found.strategy;
       return {
@@ -72,6 +81,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
         results: found.hits,
         method: `${understood.by}+${strategy}:${index.kind}`,
         total: found.hits.length,
+        weak: !found.hits.some((h) => h.score >= STRONG_SCORE),
       };
     },
 

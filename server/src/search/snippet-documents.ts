@@ -5,7 +5,9 @@ import type { Db } from "../platform/db/database.js";
 import { type SnippetRow, snippets } from "../platform/db/schema/index.js";
 import { normalizeComplexity } from "./complexity.js";
 import type { Embedder } from "./embedder.js";
+import { lexicalTerms } from "./lexical.js";
 import type { IndexedSnippet } from "./search-index.js";
+import { structureVector } from "./structure.js";
 import { searchTerms } from "./text-features.js";
 
 /** Estimates complexity for snippets that have none (the static analyser in practice). */
@@ -63,6 +65,8 @@ export async function toDocuments(
     spaceComplexity: complexities[i]?.space ?? null,
     isStarred: row.isStarred,
     terms: searchTerms(row),
+    lexical: lexicalTerms(row),
+    structure: structureVector(row.code),
     embedding: vectors[i] as number[],
     embeddingModel: deps.embedder.model,
     updatedAt: new Date(row.updatedAt),

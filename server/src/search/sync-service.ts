@@ -3,7 +3,7 @@
 // coalesced events are harmless and order per snippet always holds. A failure keeps the
 // snippet's events pending with a growing `available_at`; while the index is down nothing is
 // ever marked failed, so nothing is lost — it all applies when the index returns.
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/database.js";
 import { snippets, syncEvents } from "../platform/db/schema/index.js";
 import type { DrainLock } from "./drain-lock.js";
@@ -51,6 +51,10 @@ export interface SyncService {
    * guarantees one call per snippet at a time (a FIFO message group does). */
   drainSnippet(snippetId: string): Promise<SnippetOutcome>;
   pendingCount(): Promise<number>;
+  /** Queues an upsert in the outbox for every indexed snippet whose vector comes from
+   * another embedder (after a model change), so the drain embeds it again: vectors of two
+   * models are never compared, and none is silently left behind. Returns how many. */
+  reembedStale(): Promise<number>;
   /** Clears the index and indexes every snippet from PostgreSQL; returns how many. */
   resync(opts?: { batchSize?: number }): Promise<number>;
   /** Embedded mode: drain every `intervalMs` (and at once after `kick`). */
@@ -236,6 +240,43 @@ export function createSyncService(deps: SyncDeps): SyncService {
         .from(syncEvents)
         .where(eq(syncEvents.status, "pending"));
       return r?.n ?? 0;
+    },
+
+    async reembedStale() {
+      let queued = 0;
+      let after: string | undefined;
+      for (;;) {
+        const stale = await index.staleEmbeddings(deps.embedder.model, 500, after);
+        if (stale.length === 0) break;
+        after = stale[stale.length - 1]?.snippetId;
+        // Skip snippets that already wait in the outbox: their drain re-embeds them anyway.
+        const waiting = new Set(
+          (
+            await db
+              .select({ id: syncEvents.snippetId })
+              .from(syncEvents)
+              .where(
+                and(
+                  eq(syncEvents.status, "pending"),
+                  inArray(
+                    syncEvents.snippetId,
+                    stale.map((s) => s.snippetId),
+                  ),
+                ),
+              )
+          ).map((r) => r.id),
+        );
+        const fresh = stale.filter((s) => !waiting.has(s.snippetId));
+        if (fresh.length > 0) {
+          await db
+            .insert(syncEvents)
+            .values(
+              fresh.map((s) => ({ snippetId: s.snippetId, userId: s.userId, operation: "upsert" })),
+            );
+        }
+        queued += fresh.length;
+      }
+      return queued;
     },
 
     async resync(opts = {}) {

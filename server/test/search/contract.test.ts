@@ -143,7 +143,10 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
       const { Neo4jSearchIndex } = await import("../../src/search/neo4j-search-index.js");
       const { createSearchService } = await import("../../src/search/search-service.js");
       const { rulesUnderstander } = await import("../../src/search/query-rules.js");
-      const ann = Neo4jSearchIndex.connect(h.neo4j as NonNullable<Harness["neo4j"]>, 0);
+      const ann = Neo4jSearchIndex.connect(h.neo4j as NonNullable<Harness["neo4j"]>, {
+        dimensions: h.embedder.dimensions,
+        exactVectorLimit: 0,
+      });
       try {
         const viaAnn = createSearchService({
           index: ann,

@@ -4,8 +4,8 @@ import { randomUUID } from "node:crypto";
 import { users } from "../../src/platform/db/schema/index.js";
 import { processLock } from "../../src/search/drain-lock.js";
 import type { Embedder } from "../../src/search/embedder.js";
+import { ModelEmbedder } from "../../src/search/model/model-embedder.js";
 import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
-import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
 import { PostgresSearchIndex } from "../../src/search/postgres-search-index.js";
 import { rulesUnderstander } from "../../src/search/query-rules.js";
 import type { SearchIndex } from "../../src/search/search-index.js";
@@ -35,6 +35,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The embedded default: the sentence-embedding model `npm install` fetches. Its absence is
+ * a broken install, not a reason to test something else, so it fails loudly. One instance
+ * (one worker thread) serves every harness in a test file. */
+let shared: ModelEmbedder | undefined;
+export function defaultEmbedder(): Embedder {
+  shared ??= ModelEmbedder.load();
+  if (!shared) {
+    throw new Error("the embedding model is not installed (.models/): run `npm install`");
+  }
+  return shared;
+}
+
 export async function createHarness(
   target: IndexTarget,
   opts: {
@@ -54,13 +66,17 @@ export async function createHarness(
     const server = await neo4jForTests();
     stopNeo4j = server.release;
     neo4jServer = { uri: server.uri, user: server.user, password: server.password };
-    base = Neo4jSearchIndex.connect(server);
+  }
+  const embedder = opts.embedder ?? defaultEmbedder();
+  if (target === "neo4j") {
+    base = Neo4jSearchIndex.connect(neo4jServer as NonNullable<typeof neo4jServer>, {
+      dimensions: embedder.dimensions,
+    });
   } else {
-    base = new PostgresSearchIndex(db, 768);
+    base = new PostgresSearchIndex(db, embedder.dimensions);
   }
   await base.init();
   const index = opts.wrapIndex ? opts.wrapIndex(base) : base;
-  const embedder = opts.embedder ?? new OfflineEmbedder();
   const snippets = createSnippetService({ db });
   const sync = createSyncService({
     db,
@@ -118,6 +134,7 @@ export class SwitchableIndex {
       search: (u, r) => guard(() => inner.search(u, r)),
       byComplexity: (u, t, v, l) => guard(() => inner.byComplexity(u, t, v, l)),
       similar: (u, s, l) => guard(() => inner.similar(u, s, l)),
+      staleEmbeddings: (m, l, a) => guard(() => inner.staleEmbeddings(m, l, a)),
       clear: () => guard(() => inner.clear()),
       ping: () => guard(() => inner.ping()),
       close: () => inner.close(),

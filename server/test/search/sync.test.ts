@@ -111,6 +111,7 @@ describe("sync edge cases", () => {
       embedder: {
         model: offline.model,
         dimensions: offline.dimensions,
+        calibration: offline.calibration,
         embedQuery: async (t) => {
           if (failQuery) throw new Error("quota exceeded");
           return offline.embedQuery(t);

@@ -44,6 +44,10 @@ export const searchDocuments = pgTable(
     /** Title, description and code identifiers split into words: what full text matches. */
     terms: text("terms").notNull().default(""),
     document: tsvector("document").notNull(),
+    /** "stem:weight …" (search/lexical.ts): what IDF-weighted, typo-tolerant matching reads. */
+    lexical: text("lexical").notNull().default(""),
+    /** A name-blind fingerprint of the code (search/structure.ts), float32, for /similar. */
+    structure: bytea("structure"),
     embedding: bytea("embedding").notNull(),
     embeddingModel: varchar("embedding_model", { length: 100 }).notNull(),
     /** Bumped from a sequence on every write: (count, max(version)) identifies a user's index state. */

@@ -1,0 +1,99 @@
+// One user's words (lexical.ts) and code fingerprints (structure.ts), kept in process by
+// both index adapters. Revalidated on every search by one cheap query for the user's
+// (count, newest version): only documents written since the last look are read again, so a
+// write costs one row, not a reload; a count that does not add up (a delete) reloads all.
+import { LexicalIndex, parseLexicalTerms } from "./lexical.js";
+import { STRUCTURE_DIMENSIONS } from "./structure.js";
+
+export interface CorpusRow {
+  id: string;
+  lexical: string;
+  structure: ArrayLike<number> | null;
+  /** Monotonic per write (a sequence in PostgreSQL, a timestamp in Neo4j). */
+  version: number;
+}
+
+export interface CorpusSource {
+  state(userId: string): Promise<{ count: number; version: number }>;
+  /** The user's documents written at or after `sinceVersion` (all when undefined). */
+  rows(userId: string, sinceVersion?: number): Promise<CorpusRow[]>;
+}
+
+export interface UserCorpus {
+  ids: string[];
+  position: Map<string, number>;
+  lexical: LexicalIndex;
+  structure: (Float32Array | undefined)[];
+  count: number;
+  version: number;
+}
+
+/** Bounds memory across users (documents summed). */
+const MAX_CACHED_DOCUMENTS = 200_000;
+
+export class CorpusCache {
+  private readonly users = new Map<string, UserCorpus>();
+
+  constructor(private readonly source: CorpusSource) {}
+
+  async load(userId: string): Promise<UserCorpus> {
+    const state = await this.source.state(userId);
+    let corpus = this.users.get(userId);
+    if (corpus && corpus.version === state.version && corpus.count === state.count) {
+      this.users.delete(userId);
+      this.users.set(userId, corpus);
+      return corpus;
+    }
+    if (corpus && state.version >= corpus.version) {
+      for (const row of await this.source.rows(userId, corpus.version)) this.apply(corpus, row);
+      corpus.version = Math.max(corpus.version, state.version);
+      if (corpus.count !== state.count) corpus = undefined;
+    } else corpus = undefined;
+    if (!corpus) {
+      corpus = this.empty();
+      for (const row of await this.source.rows(userId)) this.apply(corpus, row);
+      corpus.version = state.version;
+    }
+    this.users.delete(userId);
+    this.users.set(userId, corpus);
+    this.evict();
+    return corpus;
+  }
+
+  private empty(): UserCorpus {
+    return {
+      ids: [],
+      position: new Map(),
+      lexical: new LexicalIndex(),
+      structure: [],
+      count: 0,
+      version: 0,
+    };
+  }
+
+  private apply(c: UserCorpus, row: CorpusRow): void {
+    let pos = c.position.get(row.id);
+    if (pos === undefined) {
+      pos = c.ids.length;
+      c.ids.push(row.id);
+      c.position.set(row.id, pos);
+      c.count++;
+    }
+    c.lexical.set(pos, parseLexicalTerms(row.lexical));
+    c.structure[pos] =
+      row.structure && row.structure.length === STRUCTURE_DIMENSIONS
+        ? Float32Array.from(row.structure)
+        : undefined;
+    c.version = Math.max(c.version, row.version);
+  }
+
+  private evict(): void {
+    let total = 0;
+    for (const u of this.users.values()) total += u.count;
+    for (const [key, u] of this.users) {
+      if (total <= MAX_CACHED_DOCUMENTS || this.users.size <= 1) break;
+      this.users.delete(key);
+      total -= u.count;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// The ranking both index adapters share once they have a user's corpus and the store's
+// nearest vectors: IDF-weighted, typo-tolerant word matching over the whole corpus, joined
+// with the vector candidates, every candidate scored on one calibrated scale (ranking.ts),
+// and /similar's blend of meaning and code structure.
+
+import type { UserCorpus } from "./corpus-cache.js";
+import type { ScoreCalibration } from "./embedder.js";
+import { queryStems } from "./lexical.js";
+import { rank, type Scored } from "./ranking.js";
+
+/** Candidates each signal contributes before scoring. */
+export const CANDIDATES = 50;
+
+export interface HybridInput {
+  corpus: UserCorpus;
+  text: string;
+  /** Ids the query's filters allow (undefined: all of the user's). */
+  allowed: Set<string> | undefined;
+  /** The store's nearest vectors, already filtered, with their cosines. */
+  vectors: { id: string; cosine: number }[];
+  /** Cosines for candidates the vector list did not bring. */
+  cosines(ids: string[]): Promise<Map<string, number>>;
+  calibration: ScoreCalibration | undefined;
+}
+
+export async function hybridRank(input: HybridInput): Promise<Scored[]> {
+  const { corpus, allowed } = input;
+  const terms = corpus.lexical.understand(queryStems(input.text));
+  const lexical = corpus.lexical.score(
+    terms,
+    allowed ? (pos) => allowed.has(corpus.ids[pos] as string) : undefined,
+  );
+  const byLexical = [...lexical]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, CANDIDATES)
+    .map(([pos]) => corpus.ids[pos] as string);
+  const cos = new Map(input.vectors.map((v) => [v.id, v.cosine]));
+  const missing = byLexical.filter((id) => !cos.has(id));
+  if (missing.length > 0 && input.calibration) {
+    for (const [id, c] of await input.cosines(missing)) cos.set(id, c);
+  }
+  const ids = new Set([...cos.keys(), ...byLexical]);
+  return rank(
+    ids,
+    (id) => cos.get(id),
+    (id) => {
+      const pos = corpus.position.get(id);
+      return pos === undefined ? 0 : (lexical.get(pos) ?? 0);
+    },
+    input.calibration,
+  );
+}
+
+/** /similar: how alike two snippets are, from their embeddings' cosine and their code
+ * fingerprints' cosine (structure.ts). The fingerprint catches the same algorithm under
+ * other names; the embedding catches the same purpose written differently. */
+export const SIMILAR_BLEND = { meaning: 0.5, structure: 0.5 };
+
+export function similarScore(meaning: number, structure: number | undefined): number {
+  const s = structure ?? meaning;
+  return Math.max(0, Math.min(1, SIMILAR_BLEND.meaning * meaning + SIMILAR_BLEND.structure * s));
+}
+
+export function cosineF32(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) dot += (a[i] as number) * (b[i] as number);
+  return dot;
+}

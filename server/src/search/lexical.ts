@@ -1,0 +1,225 @@
+// Word matching that knows which words matter and forgives typos, over one user's snippets:
+//  - each document is a bag of stems with a field weight (title 1, description 0.9, code
+//    words 0.6, keywords 0.3), computed at sync time (`lexicalTerms`) and stored beside it;
+//  - a query word counts by its inverse document frequency, so in "topological sort" the
+//    rare "topological" outweighs "sort", which half the snippets contain;
+//  - a query word that no snippet has is matched to the user's words within a small edit
+//    distance ("knapsak" → knapsack, "bredth" → breadth), credited less than an exact match;
+//  - the score is the share of the query's IDF weight a document covers: 0..1, the same
+//    meaning for every query, never rescaled to the best hit.
+// The index lives in process (see corpus-cache.ts): the same code serves both stores, and a
+// user's vocabulary is small enough that a scan of it for a near word takes microseconds.
+import { aliasOf, conceptsOf } from "./concepts.js";
+import { codeParts, proseWords, splitIdentifier, stem } from "./text-features.js";
+
+export const FIELD_WEIGHTS = {
+  title: 1,
+  description: 0.9,
+  code: 0.6,
+  family: 0.4,
+  keyword: 0.3,
+} as const;
+
+/** Families (concepts.ts) as the stems a person would type: "sorting" → sort. */
+const FAMILY_STEMS: Record<string, string> = {
+  sorting: "sort",
+  searching: "search",
+  strings: "string",
+  hashing: "hash",
+  linked: "link",
+  backtracking: "backtrack",
+  intervals: "interval",
+  bits: "bit",
+  queue: "queu",
+};
+
+const normal = (w: string) => stem(aliasOf(w.toLowerCase()));
+
+/** Words of a query or of prose, identifiers split ("bisect_left" → bisect, left), stemmed. */
+export function queryStems(text: string): string[] {
+  const out: string[] = [];
+  for (const w of proseWords(text)) {
+    const parts = splitIdentifier(w);
+    for (const p of parts.length > 1 ? parts : [w]) {
+      const s = normal(p);
+      if (s.length > 1 && !out.includes(s)) out.push(s);
+    }
+  }
+  return out.slice(0, 32);
+}
+
+/** "stem:weight stem:weight …" — the document's side, stored by the sync. */
+export function lexicalTerms(doc: {
+  title: string | null;
+  description: string | null;
+  code: string;
+}): string {
+  const weights = new Map<string, number>();
+  const add = (words: string[], w: number) => {
+    for (const word of words) {
+      const s = normal(word);
+      if (s.length < 2 || s.includes(":")) continue;
+      weights.set(s, Math.max(weights.get(s) ?? 0, w));
+    }
+  };
+  const parts = codeParts(doc.code);
+  add(queryStems(doc.title ?? ""), FIELD_WEIGHTS.title);
+  add(queryStems(doc.description ?? ""), FIELD_WEIGHTS.description);
+  add(parts.identifiers, FIELD_WEIGHTS.code);
+  add(parts.prose, FIELD_WEIGHTS.code);
+  add(
+    parts.structure.filter((s) => !s.includes("-")),
+    FIELD_WEIGHTS.keyword,
+  );
+  // The families the code's own words belong to, so "sorting" finds a bubble sort titled
+  // "test2" whose code only says swap.
+  const families = new Set<string>();
+  for (const w of [...parts.identifiers, ...parts.prose])
+    for (const f of conceptsOf(normal(w))) families.add(f);
+  add(
+    [...families].map((f) => FAMILY_STEMS[f] ?? f),
+    FIELD_WEIGHTS.family,
+  );
+  return [...weights]
+    .slice(0, 2_000)
+    .map(([s, w]) => `${s}:${w}`)
+    .join(" ");
+}
+
+export function parseLexicalTerms(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pair of text.split(" ")) {
+    const i = pair.lastIndexOf(":");
+    if (i > 0) out.set(pair.slice(0, i), Number(pair.slice(i + 1)) || 0);
+  }
+  return out;
+}
+
+/** Optimal-string-alignment distance (edits and adjacent swaps), giving up above `max`. Both
+ * words are at most 40 characters (text-features.ts), so this is bounded work. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const prev2 = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1).fill(0);
+    cur[0] = i;
+    let best = cur[0];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, (prev2[j - 2] as number) + 1);
+      cur[j] = v;
+      best = Math.min(best, v);
+    }
+    if (best > max) return max + 1;
+    for (let j = 0; j <= b.length; j++) prev2[j] = prev[j] as number;
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/** Credit for a near word instead of the exact one. */
+const FUZZY_CREDIT = [1, 0.8, 0.55];
+
+export interface QueryTerm {
+  stem: string;
+  idf: number;
+  /** Words of the user's that stand for it, with the credit each gets (1 = exact). */
+  matches: { stem: string; credit: number }[];
+}
+
+/** One user's documents, by position; postings per stem. */
+export class LexicalIndex {
+  private readonly postings = new Map<string, Map<number, number>>();
+  private readonly docs: (Map<string, number> | undefined)[] = [];
+  private size = 0;
+
+  get documentCount(): number {
+    return this.size;
+  }
+
+  set(position: number, terms: Map<string, number>): void {
+    this.remove(position);
+    this.docs[position] = terms;
+    this.size++;
+    for (const [s, w] of terms) {
+      let p = this.postings.get(s);
+      if (!p) {
+        p = new Map();
+        this.postings.set(s, p);
+      }
+      p.set(position, w);
+    }
+  }
+
+  remove(position: number): void {
+    const old = this.docs[position];
+    if (!old) return;
+    for (const s of old.keys()) {
+      const p = this.postings.get(s);
+      p?.delete(position);
+      if (p && p.size === 0) this.postings.delete(s);
+    }
+    this.docs[position] = undefined;
+    this.size--;
+  }
+
+  private idf(df: number): number {
+    const n = Math.max(1, this.size);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** The query's words with their weights and the user's words that match each. A word
+   * nobody has keeps its (high) weight and matches nothing: a query about things the user
+   * never wrote scores low everywhere. */
+  understand(stems: string[]): QueryTerm[] {
+    return stems.map((s) => {
+      if (this.postings.has(s)) {
+        const df = this.postings.get(s)?.size ?? 0;
+        return { stem: s, idf: this.idf(df), matches: [{ stem: s, credit: 1 }] };
+      }
+      const matches: QueryTerm["matches"] = [];
+      const max = s.length >= 7 ? 2 : s.length >= 4 ? 1 : 0;
+      if (max > 0) {
+        let best = max + 1;
+        for (const v of this.postings.keys()) {
+          // A typo rarely changes the first letter; requiring it keeps "cat" from "bat".
+          if (v[0] !== s[0] || Math.abs(v.length - s.length) > max) continue;
+          const d = editDistance(s, v, max);
+          if (d < best) {
+            best = d;
+            matches.length = 0;
+          }
+          if (d === best && d <= max) matches.push({ stem: v, credit: FUZZY_CREDIT[d] ?? 0 });
+        }
+      }
+      const df = Math.max(0, ...matches.map((m) => this.postings.get(m.stem)?.size ?? 0));
+      return { stem: s, idf: this.idf(df), matches };
+    });
+  }
+
+  /** Share of the query's weight each matching document covers, 0..1. */
+  score(terms: QueryTerm[], allowed?: (position: number) => boolean): Map<number, number> {
+    const total = terms.reduce((s, t) => s + t.idf, 0);
+    const scores = new Map<number, number>();
+    if (total === 0) return scores;
+    for (const t of terms) {
+      const best = new Map<number, number>();
+      for (const m of t.matches) {
+        for (const [pos, w] of this.postings.get(m.stem) ?? []) {
+          if (allowed && !allowed(pos)) continue;
+          const v = w * m.credit;
+          if (v > (best.get(pos) ?? 0)) best.set(pos, v);
+        }
+      }
+      for (const [pos, v] of best) scores.set(pos, (scores.get(pos) ?? 0) + (t.idf * v) / total);
+    }
+    return scores;
+  }
+}

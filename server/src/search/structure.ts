@@ -1,0 +1,100 @@
+// A fingerprint of how code is built, blind to names: the same algorithm with other names,
+// or written recursively instead of with a loop, keeps most of its operations (mid = (lo +
+// hi) // 2, comparisons, popleft/append, x % y). Tokens are normalised (names → v, numbers
+// kept small, strings → s), cut into 1- to 3-token shingles and hashed into a small
+// unit vector; /search/similar blends its cosine with the embeddings' (see ranking.ts).
+// One linear pass; no regular expressions (the input is user text of up to 100 KB).
+
+export const STRUCTURE_DIMENSIONS = 256;
+
+/** Names that mean an operation, kept as themselves; every other name becomes "v". */
+const KEPT = new Set(
+  `def return if elif else for while in not and or is lambda yield class try except with
+  import from break continue pass none true false len range append pop popleft appendleft
+  heappush heappop heapify sorted sort min max sum abs enumerate zip set dict list tuple
+  get keys values items add remove extend insert index count join split reversed map filter
+  any all str int float print bisect_left bisect_right deque counter defaultdict self`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const OPERATORS = ["**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "//=", "->"];
+
+function tokens(code: string): string[] {
+  const out: string[] = [];
+  const n = Math.min(code.length, 100_000);
+  let i = 0;
+  while (i < n && out.length < 20_000) {
+    const c = code[i] as string;
+    const k = code.charCodeAt(i);
+    if (c === "#") {
+      const end = code.indexOf("\n", i);
+      i = end < 0 ? n : end;
+    } else if (c === '"' || c === "'") {
+      const triple = code.startsWith(c + c + c, i);
+      let j = i + (triple ? 3 : 1);
+      while (j < n) {
+        if (code[j] === "\\") j += 2;
+        else if (!triple && code[j] === "\n") break;
+        else if (code[j] === c && (!triple || code.startsWith(c + c + c, j))) {
+          j += triple ? 3 : 1;
+          break;
+        } else j++;
+      }
+      out.push("s");
+      i = j;
+    } else if ((k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95) {
+      let j = i;
+      while (j < n && /\w/.test(code[j] as string)) j++;
+      const word = code.slice(i, j).toLowerCase();
+      out.push(KEPT.has(word) ? word : "v");
+      i = j;
+    } else if (k >= 48 && k <= 57) {
+      let j = i;
+      while (j < n && /[\w.]/.test(code[j] as string)) j++;
+      const num = code.slice(i, j);
+      out.push(num.length <= 2 ? num : "9");
+      i = j;
+    } else if (c.trim() === "") {
+      i++;
+    } else {
+      const op = OPERATORS.find((o) => code.startsWith(o, i));
+      out.push(op ?? c);
+      i += op ? op.length : 1;
+    }
+  }
+  return out;
+}
+
+/** FNV-1a, as the offline embedder: stable across runs. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function structureVector(code: string): number[] {
+  const t = tokens(code);
+  const counts = new Map<number, number>();
+  const bump = (feature: string, w: number) => {
+    const b = hash(feature) % STRUCTURE_DIMENSIONS;
+    counts.set(b, (counts.get(b) ?? 0) + w);
+  };
+  for (let i = 0; i < t.length; i++) {
+    const a = t[i] as string;
+    if (a !== "v" && a !== "(" && a !== ")" && a !== "," && a !== ":") bump(a, 0.5);
+    if (i + 1 < t.length) bump(`${a} ${t[i + 1]}`, 1);
+    if (i + 2 < t.length) bump(`${a} ${t[i + 1]} ${t[i + 2]}`, 1);
+  }
+  const v = new Array<number>(STRUCTURE_DIMENSIONS).fill(0);
+  let norm = 0;
+  for (const [b, c] of counts) {
+    v[b] = Math.log1p(c);
+    norm += (v[b] as number) ** 2;
+  }
+  norm = Math.sqrt(norm);
+  return norm === 0 ? v : v.map((x) => x / norm);
+}
