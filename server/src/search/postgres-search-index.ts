@@ -136,9 +136,10 @@ export class PostgresSearchIndex implements SearchIndex {
       terms: doc.terms,
       lexical: doc.lexical,
       structure: encodeVector(doc.structure),
-      document: sql`setweight(to_tsvector('english', coalesce(${doc.title}::text, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(${doc.description}::text, '')), 'B')
-        || setweight(to_tsvector('english', ${doc.terms}::text), 'C')`,
+      // Kept for readers of the table (psql, a later full-text use); search itself ranks
+      // words with `lexical`. Title only: a tsvector of 18 KB of words held PGlite's
+      // in-process WASM (and so the event loop) for over 100 ms per write.
+      document: sql`setweight(to_tsvector('english', coalesce(${doc.title}::text, '')), 'A')`,
       embedding: encodeVector(doc.embedding),
       embeddingModel: doc.embeddingModel,
       snippetUpdatedAt: doc.updatedAt,

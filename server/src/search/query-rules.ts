@@ -58,6 +58,18 @@ const ORDER_RULES: [RegExp, SearchOrder][] = [
   [/\b(?:newest|latest|most recent|recently)\b/, "newest"],
 ];
 
+/** A speed word that names the problem rather than ranks the user's code: "the quickest
+ * route between cities" is a shortest-path question, "quick sort" and "fast power" are
+ * algorithms, "slow and fast pointers" a technique. Only without such a follower does
+ * "fastest" order results or "efficient" filter them. */
+const SPEED_AS_MEANING =
+  /\b(?:fast|faster|fastest|quick|quicker|quickest|slow|slower|slowest|shortest|cheapest)\s+(?:(?:and|or)\s+(?:fast|slow)\s+)?(route|routes|way|ways|path|paths|road|roads|trip|trips|journey|connection|connections|travel|exit|escape|sort|select|selection|power|pointer|pointers|exponentiation|fourier|inverse|lookup)\b/;
+const TRAVEL = new Set(
+  "route routes way ways path paths road roads trip trips journey connection connections travel exit escape".split(
+    " ",
+  ),
+);
+
 const BIG_O = /\bo\s*\(([^()]{1,24}(?:\([^()]{0,12}\))?[^()]{0,12})\)/gi;
 const SPACE_NEAR = /^\s*(?:space|memory|extra space|auxiliary)\b/;
 const SPACE_BEFORE = /\b(?:space|memory)\s*(?:complexity)?\s*(?:of|is|=|:)?\s*$/;
@@ -119,7 +131,10 @@ export function parseQueryRules(raw: string): StructuredQuery {
   for (const [a, b] of cut) q = q.slice(0, a) + " ".repeat(b - a) + q.slice(b);
 
   let order: SearchOrder = "relevance";
-  for (const [re, o] of ORDER_RULES) {
+  const meaning = SPEED_AS_MEANING.exec(q);
+  // "quickest route" means a shortest path: say so, so words and meaning both find it.
+  const expansion = meaning && TRAVEL.has(meaning[1] ?? "") ? " shortest path" : "";
+  for (const [re, o] of meaning ? [] : ORDER_RULES) {
     if (re.test(q)) {
       order = o;
       q = q.replace(re, " ");
@@ -127,16 +142,25 @@ export function parseQueryRules(raw: string): StructuredQuery {
     }
   }
   if (
+    !meaning &&
     !time &&
     /\b(?:efficient|fast|quick|performant|scalable)\b/.test(q) &&
     order === "relevance"
   ) {
     time = { max: "O(n log n)" };
   }
-  if (!time && /\b(?:inefficient|slow|brute[- ]?force|naive)\b/.test(q) && order === "relevance") {
+  if (
+    !meaning &&
+    !time &&
+    /\b(?:inefficient|slow|brute[- ]?force|naive)\b/.test(q) &&
+    order === "relevance"
+  ) {
     time = { min: "O(n^2)" };
   }
-  q = q.replace(/\b(?:efficient|inefficient|fast|quick|slow|performant|scalable)\b/g, " ");
+  if (!meaning) {
+    q = q.replace(/\b(?:efficient|inefficient|fast|quick|slow|performant|scalable)\b/g, " ");
+  }
+  q += expansion;
 
   let limit: number | undefined;
   const top = /\b(?:top|first|best)\s+(\d{1,2})\b/.exec(q);

@@ -45,6 +45,10 @@ async function complexityOf(row: SnippetRow, deps: DocumentDeps) {
   };
 }
 
+/** Lets other work run between CPU steps: each step on a large snippet takes tens of
+ * milliseconds, and no request may wait behind several of them in a row (issue 10). */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function toDocuments(
   rows: SnippetRow[],
   deps: DocumentDeps,
@@ -55,20 +59,30 @@ export async function toDocuments(
   const vectors = await deps.embedder.embedDocuments(rows);
   if (vectors.length !== rows.length)
     throw new Error("embedder returned a wrong number of vectors");
-  return rows.map((row, i) => ({
-    snippetId: row.id,
-    userId: row.userId,
-    title: row.title,
-    description: row.description,
-    language: row.language,
-    timeComplexity: complexities[i]?.time ?? null,
-    spaceComplexity: complexities[i]?.space ?? null,
-    isStarred: row.isStarred,
-    terms: searchTerms(row),
-    lexical: lexicalTerms(row),
-    structure: structureVector(row.code),
-    embedding: vectors[i] as number[],
-    embeddingModel: deps.embedder.model,
-    updatedAt: new Date(row.updatedAt),
-  }));
+  const docs: IndexedSnippet[] = [];
+  for (const [i, row] of rows.entries()) {
+    await yieldToLoop();
+    const terms = searchTerms(row);
+    await yieldToLoop();
+    const lexical = lexicalTerms(row);
+    await yieldToLoop();
+    const structure = structureVector(row.code);
+    docs.push({
+      snippetId: row.id,
+      userId: row.userId,
+      title: row.title,
+      description: row.description,
+      language: row.language,
+      timeComplexity: complexities[i]?.time ?? null,
+      spaceComplexity: complexities[i]?.space ?? null,
+      isStarred: row.isStarred,
+      terms,
+      lexical,
+      structure,
+      embedding: vectors[i] as number[],
+      embeddingModel: deps.embedder.model,
+      updatedAt: new Date(row.updatedAt),
+    });
+  }
+  return docs;
 }

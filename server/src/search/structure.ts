@@ -5,6 +5,8 @@
 // unit vector; /search/similar blends its cosine with the embeddings' (see ranking.ts).
 // One linear pass; no regular expressions (the input is user text of up to 100 KB).
 
+import { FEATURE_CODE_CHARS } from "./text-features.js";
+
 export const STRUCTURE_DIMENSIONS = 256;
 
 /** Names that mean an operation, kept as themselves; every other name becomes "v". */
@@ -20,9 +22,12 @@ const KEPT = new Set(
 
 const OPERATORS = ["**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "//=", "->"];
 
+const isWordChar = (k: number) =>
+  (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95;
+
 function tokens(code: string): string[] {
   const out: string[] = [];
-  const n = Math.min(code.length, 100_000);
+  const n = Math.min(code.length, FEATURE_CODE_CHARS);
   let i = 0;
   while (i < n && out.length < 20_000) {
     const c = code[i] as string;
@@ -45,13 +50,13 @@ function tokens(code: string): string[] {
       i = j;
     } else if ((k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95) {
       let j = i;
-      while (j < n && /\w/.test(code[j] as string)) j++;
+      while (j < n && isWordChar(code.charCodeAt(j))) j++;
       const word = code.slice(i, j).toLowerCase();
       out.push(KEPT.has(word) ? word : "v");
       i = j;
     } else if (k >= 48 && k <= 57) {
       let j = i;
-      while (j < n && /[\w.]/.test(code[j] as string)) j++;
+      while (j < n && (isWordChar(code.charCodeAt(j)) || code.charCodeAt(j) === 46)) j++;
       const num = code.slice(i, j);
       out.push(num.length <= 2 ? num : "9");
       i = j;

@@ -266,7 +266,23 @@ export function createSyncService(deps: SyncDeps): SyncService {
               )
           ).map((r) => r.id),
         );
-        const fresh = stale.filter((s) => !waiting.has(s.snippetId));
+        // Only snippets this database holds: an index shared with another source (tests
+        // share one Neo4j) must not have its documents queued here, where the drain would
+        // find no row and remove them.
+        const held = new Set(
+          (
+            await db
+              .select({ id: snippets.id })
+              .from(snippets)
+              .where(
+                inArray(
+                  snippets.id,
+                  stale.map((s) => s.snippetId),
+                ),
+              )
+          ).map((r) => r.id),
+        );
+        const fresh = stale.filter((s) => held.has(s.snippetId) && !waiting.has(s.snippetId));
         if (fresh.length > 0) {
           await db
             .insert(syncEvents)

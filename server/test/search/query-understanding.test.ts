@@ -37,6 +37,15 @@ describe("query rules", () => {
     ["naive fibonacci", { text: "naive fibonacci", time: { min: "O(n^2)" } }],
     ["exponential recursion", { text: "recursion", time: { min: "O(2^n)", max: "O(2^n)" } }],
     ["binary search?", { text: "binary search" }],
+    // A speed word orders or filters only when it describes the user's code.
+    ["fastest sorting code", { text: "sorting", order: "fastest" }],
+    [
+      "find the quickest route between cities",
+      { text: "quickest route between cities shortest path", order: "relevance" },
+    ],
+    ["fastest way between two nodes", { text: "fastest way between two nodes shortest path" }],
+    ["quick sort", { text: "quick sort", order: "relevance" }],
+    ["slow and fast pointers", { text: "slow fast pointers", order: "relevance" }],
   ];
   it.each(table)("%s", (q, expected) => {
     expect(parseQueryRules(q)).toMatchObject(expected);

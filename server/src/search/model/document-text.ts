@@ -37,7 +37,7 @@ function distinct(words: string[], max: number): string[] {
 }
 
 export function modelDocumentText(d: EmbeddableSnippet): string {
-  const parts = codeParts(d.code.slice(0, 20_000));
+  const parts = codeParts(d.code);
   const shape = parts.structure.flatMap((s) => {
     if (SHAPES[s]) return [SHAPES[s]];
     return s.startsWith("lib-") ? [`uses ${s.slice(4)}`] : [];

@@ -133,8 +133,14 @@ export class ModelEmbedder implements Embedder {
     return vectors.map((v) => Array.from(v));
   }
 
-  embedDocuments(docs: EmbeddableSnippet[]): Promise<number[][]> {
-    return this.run(docs.map((d) => this.spec.documentPrefix + modelDocumentText(d)));
+  async embedDocuments(docs: EmbeddableSnippet[]): Promise<number[][]> {
+    const texts: string[] = [];
+    for (const d of docs) {
+      texts.push(this.spec.documentPrefix + modelDocumentText(d));
+      // Reading a large snippet takes tens of milliseconds: let requests in between.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return this.run(texts);
   }
 
   async embedQuery(text: string): Promise<number[]> {
