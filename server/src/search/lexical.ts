@@ -185,7 +185,7 @@ export class LexicalIndex {
         return { stem: s, idf: this.idf(df), matches: [{ stem: s, credit: 1 }] };
       }
       const matches: QueryTerm["matches"] = [];
-      const max = s.length >= 7 ? 2 : s.length >= 4 ? 1 : 0;
+      const max = s.length >= 7 ? 2 : s.length >= 5 ? 1 : 0;
       if (max > 0) {
         let best = max + 1;
         for (const v of this.postings.keys()) {

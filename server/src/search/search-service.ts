@@ -6,6 +6,7 @@ import type { SnippetService } from "../snippets/snippet-service.js";
 import { type Embedder, isZeroVector } from "./embedder.js";
 import { STRONG_SCORE } from "./ranking.js";
 import type { ComplexityType, SearchHit, SearchIndex } from "./search-index.js";
+import { correctSpelling } from "./spelling.js";
 import type { QueryUnderstander } from "./structured-query.js";
 
 export interface SearchResult {
@@ -52,7 +53,9 @@ export function createSearchService(deps: SearchDeps): SearchService {
   return {
     async search(userId, q, limit) {
       const understood = await deps.understander.understand(q);
-      const query = understood.query;
+      // Typos fixed before the model reads the text ("bredth first serch"); the lexical
+      // index also matches the user's own words within a small edit distance.
+      const query = { ...understood.query, text: correctSpelling(understood.query.text) };
       const pageSize = Math.min(limit, query.limit ?? limit);
       let embedding: number[] | null = null;
       let vectorsFailed = false;
