@@ -2,7 +2,8 @@
 //   semantic = the embedding cosine placed on the embedder's calibrated scale
 //              (0 at "unrelated", 1 at "about the same thing", see embedder.ts);
 //   lexical  = the share of the query's IDF weight the snippet's words cover (lexical.ts);
-//   score    = a blend that rewards agreement, 0..1.
+//   score    = 1 − (1 − 0.9·semantic)(1 − 0.8·lexical): either can carry a match, both
+//              agreeing make a stronger one, 0..1.
 // Nothing is rescaled to the best hit, so a page of weak matches reads as weak: results under
 // MIN_SCORE are dropped, and a reply whose best score is under STRONG_SCORE says `weak`.
 import type { ScoreCalibration } from "./embedder.js";
@@ -12,18 +13,20 @@ export const MIN_SCORE = 0.3;
 /** A reply whose best result scores under this is flagged weak. */
 export const STRONG_SCORE = 0.5;
 
-export const BLEND = { semantic: 0.6, lexical: 0.4, agreement: 0.3 };
+/** How far each signal alone can carry a score. Chosen on the dev part of the labelled set
+ * (a sweep of linear and noisy-OR blends, weights and floors): noisy-OR 0.9/0.8 gave the
+ * best recall@5 (0.90) with no no-match query answered; the linear blend it replaced 0.88. */
+export const BLEND = { semantic: 0.9, lexical: 0.8 };
 
 export function calibrate(cos: number, c: ScoreCalibration): number {
   return Math.max(0, Math.min(1, (cos - c.unrelated) / (c.same - c.unrelated)));
 }
 
+/** Noisy-OR: either signal alone can make a match, both together make a stronger one, and
+ * the result stays within 0..1 without rescaling. */
 export function blend(semantic: number | undefined, lexical: number): number {
   if (semantic === undefined) return lexical;
-  const base = BLEND.semantic * semantic + BLEND.lexical * lexical;
-  // Both signals agreeing is stronger evidence than either alone.
-  const bonus = BLEND.agreement * Math.min(semantic, lexical);
-  return Math.min(1, base + bonus * (1 - base));
+  return 1 - (1 - BLEND.semantic * semantic) * (1 - BLEND.lexical * lexical);
 }
 
 export interface Scored {
