@@ -3,7 +3,7 @@ import { buildApp } from "./app.js";
 import { runEntry, settingsOrExit } from "./platform/entry.js";
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = await settingsOrExit();
   const app = await buildApp(settings);
   const close = async (signal: string) => {
     app.log.info({ signal }, "shutting down");

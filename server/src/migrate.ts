@@ -3,7 +3,7 @@ import { openDatabase } from "./platform/db/database.js";
 import { runEntry, settingsOrExit } from "./platform/entry.js";
 
 runEntry(async () => {
-  const settings = settingsOrExit();
+  const settings = await settingsOrExit();
   const database = await openDatabase({
     databaseUrl: settings.databaseUrl,
     dataDir: settings.dataDir,

@@ -8,7 +8,7 @@ import { buildSearch } from "./search/search-wiring.js";
 import { createSnippetService } from "./snippets/snippet-service.js";
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = await settingsOrExit();
   const database = await openDatabase({
     databaseUrl: settings.databaseUrl,
     dataDir: settings.dataDir,

@@ -18,7 +18,7 @@ import { createSnippetService } from "./snippets/snippet-service.js";
 const INTERVAL_MS = 500;
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = await settingsOrExit();
   if (!settings.databaseUrl) {
     console.error(
       "No DATABASE_URL: in embedded mode (PGlite) the API process syncs in-process; a separate sync worker needs PostgreSQL",

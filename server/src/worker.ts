@@ -6,7 +6,7 @@ import { buildApp } from "./app.js";
 import { runEntry, settingsOrExit } from "./platform/entry.js";
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = await settingsOrExit();
   if (settings.queue.kind === "memory") {
     console.error(
       "JOB_QUEUE=memory: jobs live inside the API process; a worker needs JOB_QUEUE=sqs",

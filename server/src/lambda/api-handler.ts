@@ -3,7 +3,7 @@
 import awsLambdaFastify, { type PromiseHandler } from "@fastify/aws-lambda";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { type AppOverrides, buildApp } from "../app.js";
-import { loadSettings, type Settings } from "../platform/config.js";
+import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
 
 export interface ApiHandler {
   handler: PromiseHandler<APIGatewayProxyEventV2>;
@@ -28,6 +28,12 @@ export async function createApiHandler(
 let cached: Promise<ApiHandler> | undefined;
 
 export const handler: PromiseHandler<APIGatewayProxyEventV2> = async (event, context) => {
-  cached ??= createApiHandler(loadSettings());
+  // A failed cold start (a secret not readable yet…) is retried on the next invocation.
+  cached ??= loadSettingsWithSecrets()
+    .then((settings) => createApiHandler(settings))
+    .catch((err: unknown) => {
+      cached = undefined;
+      throw err;
+    });
   return (await cached).handler(event, context);
 };

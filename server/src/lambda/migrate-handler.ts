@@ -1,5 +1,5 @@
 // AWS Lambda entry that applies the committed migrations (invoked by the deployment).
-import { loadSettings, type Settings } from "../platform/config.js";
+import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
 import { openDatabase } from "../platform/db/database.js";
 
 export async function runMigrations(settings: Settings): Promise<{ status: "ok"; driver: string }> {
@@ -16,4 +16,4 @@ export async function runMigrations(settings: Settings): Promise<{ status: "ok";
 }
 
 export const handler = async (): Promise<{ status: "ok"; driver: string }> =>
-  runMigrations(loadSettings());
+  runMigrations(await loadSettingsWithSecrets());

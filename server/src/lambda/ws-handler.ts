@@ -13,7 +13,7 @@ import { ApiGatewayNotifier } from "../jobs/realtime/apigateway-notifier.js";
 import { DbConnectionRegistry } from "../jobs/realtime/db-connection-registry.js";
 import type { ServerMessage } from "../jobs/realtime/notifier.js";
 import { MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../jobs/ws-routes.js";
-import { loadSettings, type Settings } from "../platform/config.js";
+import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
 import { AppError } from "../platform/errors.js";
 
 export type WsEvent = APIGatewayProxyWebsocketEventV2;
@@ -137,9 +137,11 @@ let cached: Promise<WsHandler> | undefined;
 
 export const handler = async (event: WsEvent): Promise<WsResult> => {
   // A failed cold start is retried on the next invocation instead of being cached.
-  cached ??= createWsHandler(loadSettings()).catch((err: unknown) => {
-    cached = undefined;
-    throw err;
-  });
+  cached ??= loadSettingsWithSecrets()
+    .then((settings) => createWsHandler(settings))
+    .catch((err: unknown) => {
+      cached = undefined;
+      throw err;
+    });
   return (await cached).handler(event);
 };

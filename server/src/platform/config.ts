@@ -1,6 +1,7 @@
 // The only module that reads the environment. Every setting is validated once, at start;
 // a bad value stops the process with a message naming each offending variable.
 import { z } from "zod";
+import { defaultSecretSource, needsSecrets, resolveSecrets, type SecretSource } from "./secrets.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -50,6 +51,12 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(8000),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  // Secrets Manager ids (ARN or name) read once at start instead of the plain value (secrets.ts).
+  DATABASE_SECRET_ARN: optional,
+  GEMINI_API_KEY_SECRET_ARN: optional,
+  NEO4J_PASSWORD_SECRET_ARN: optional,
+  JWT_SECRET_SECRET_ARN: optional,
+  SECRETS_MANAGER_ENDPOINT: optional.pipe(z.url().optional()),
   AUTO_MIGRATE: bool.optional(),
   SERVE_WEB: bool.default(true),
   WEB_DIST_DIR: z.string().default("./web/dist"),
@@ -309,4 +316,18 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   const problems = checkCombinations(settings);
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
+}
+
+/**
+ * loadSettings after replacing each `*_SECRET_ARN` with its value from AWS Secrets Manager
+ * (secrets.ts). Without such a variable it reads nothing and loads no AWS client.
+ */
+export async function loadSettingsWithSecrets(
+  env: Record<string, string | undefined> = process.env,
+  source?: SecretSource,
+): Promise<Settings> {
+  if (!needsSecrets(env)) return loadSettings(env);
+  const resolved = await resolveSecrets(env, source ?? (await defaultSecretSource(env)));
+  if (resolved.problems.length > 0) throw new ConfigError(resolved.problems);
+  return loadSettings(resolved.env);
 }

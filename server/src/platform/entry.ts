@@ -1,11 +1,11 @@
 // Shared by the process entry points (server, workers, migrate, resync): settings that fail
 // validation end the process with the list of bad variables and exit code 2, not a trace.
-import { ConfigError, loadSettings, type Settings } from "./config.js";
+import { ConfigError, loadSettingsWithSecrets, type Settings } from "./config.js";
 import { StartupError } from "./errors.js";
 
-export function settingsOrExit(): Settings {
+export async function settingsOrExit(): Promise<Settings> {
   try {
-    return loadSettings();
+    return await loadSettingsWithSecrets();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
