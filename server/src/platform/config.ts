@@ -98,6 +98,9 @@ const envSchema = z.object({
   SYNC_QUEUE_URL: optional.pipe(z.url().optional()),
   NOTIFIER: z.enum(["local", "postgres", "apigateway"]).default("local"),
   APIGATEWAY_ENDPOINT: optional.pipe(z.url().optional()),
+  // The worker's way to the Management API from subnets without internet (connection-poster.ts).
+  APIGATEWAY_RELAY_FUNCTION: optional,
+  LAMBDA_ENDPOINT: optional.pipe(z.url().optional()),
   RUN_WORKERS_IN_PROCESS: bool.optional(),
 
   SEARCH_INDEX: z.enum(["postgres", "neo4j"]).default("postgres"),
@@ -170,7 +173,13 @@ export interface Settings {
     syncQueueUrl: string | undefined;
     runWorkersInProcess: boolean;
   };
-  notifier: { kind: Parsed["NOTIFIER"]; apiGatewayEndpoint: string | undefined };
+  notifier: {
+    kind: Parsed["NOTIFIER"];
+    apiGatewayEndpoint: string | undefined;
+    /** Post through this Lambda function (the relay) instead of the Management API. */
+    relayFunction: string | undefined;
+    lambdaEndpoint: string | undefined;
+  };
   search: {
     index: Parsed["SEARCH_INDEX"];
     embedder: Parsed["EMBEDDER"];
@@ -242,7 +251,12 @@ function toSettings(e: Parsed): Settings {
       // Embedded mode runs jobs in the API process; with SQS, `npm run worker` does.
       runWorkersInProcess: e.RUN_WORKERS_IN_PROCESS ?? e.JOB_QUEUE === "memory",
     },
-    notifier: { kind: e.NOTIFIER, apiGatewayEndpoint: e.APIGATEWAY_ENDPOINT },
+    notifier: {
+      kind: e.NOTIFIER,
+      apiGatewayEndpoint: e.APIGATEWAY_ENDPOINT,
+      relayFunction: e.APIGATEWAY_RELAY_FUNCTION,
+      lambdaEndpoint: e.LAMBDA_ENDPOINT,
+    },
     search: {
       index: e.SEARCH_INDEX,
       embedder: e.EMBEDDER,

@@ -6,6 +6,7 @@ import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiGatewayNotifier } from "../../src/jobs/realtime/apigateway-notifier.js";
+import { ManagementApiPoster } from "../../src/jobs/realtime/connection-poster.js";
 import { MemoryConnectionRegistry } from "../../src/jobs/realtime/connection-registry.js";
 import { PostgresNotifier } from "../../src/jobs/realtime/postgres-notifier.js";
 import { type HubSocket, WsHub } from "../../src/jobs/realtime/ws-hub.js";
@@ -154,7 +155,10 @@ describe("ApiGatewayNotifier", () => {
       region: "us-east-1",
       credentials: { accessKeyId: "test", secretAccessKey: "test" },
     });
-    const notifier = new ApiGatewayNotifier({ client, registry, logger, ownsClient: true });
+    const notifier = new ApiGatewayNotifier({
+      poster: new ManagementApiPoster(client, logger),
+      registry,
+    });
 
     await notifier.publish(
       "alice",

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Settings } from "../../platform/config.js";
 import type { Database } from "../../platform/db/database.js";
 import { ApiGatewayNotifier, createApiGatewayClient } from "./apigateway-notifier.js";
+import { type ConnectionPoster, ManagementApiPoster, RelayPoster } from "./connection-poster.js";
 import { DbConnectionRegistry } from "./db-connection-registry.js";
 import type { Notifier } from "./notifier.js";
 import { PostgresNotifier } from "./postgres-notifier.js";
@@ -17,12 +18,33 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/** Straight to the Management API, or through the relay function when one is named. */
+async function createPoster(
+  settings: Pick<Settings, "notifier" | "awsRegion">,
+  logger: Logger,
+): Promise<ConnectionPoster> {
+  const { relayFunction, apiGatewayEndpoint } = settings.notifier;
+  if (relayFunction) {
+    const { LambdaClient } = await import("@aws-sdk/client-lambda");
+    const client = new LambdaClient({
+      region: settings.awsRegion,
+      ...(settings.notifier.lambdaEndpoint ? { endpoint: settings.notifier.lambdaEndpoint } : {}),
+    });
+    return new RelayPoster(client, relayFunction, logger);
+  }
+  const client = createApiGatewayClient({
+    endpoint: apiGatewayEndpoint ?? "",
+    region: settings.awsRegion,
+  });
+  return new ManagementApiPoster(client, logger);
+}
+
 export async function createRealtime(
   settings: Pick<Settings, "notifier" | "awsRegion">,
   deps: { database: Pick<Database, "pool" | "db">; logger: Logger },
 ): Promise<Realtime> {
   const hub = new WsHub();
-  const { kind, apiGatewayEndpoint } = settings.notifier;
+  const { kind } = settings.notifier;
   let notifier: Notifier = hub;
   if (kind === "postgres") {
     if (!deps.database.pool) throw new Error("NOTIFIER=postgres needs a PostgreSQL database");
@@ -31,13 +53,8 @@ export async function createRealtime(
     notifier = pg;
   } else if (kind === "apigateway") {
     notifier = new ApiGatewayNotifier({
-      client: createApiGatewayClient({
-        endpoint: apiGatewayEndpoint ?? "",
-        region: settings.awsRegion,
-      }),
+      poster: await createPoster(settings, deps.logger),
       registry: new DbConnectionRegistry(deps.database.db),
-      logger: deps.logger,
-      ownsClient: true,
     });
   }
   return {
