@@ -155,8 +155,26 @@ describe("the migrate Lambda with its database secret", () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDLAMBDA");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "lambda-secret");
     vi.stubEnv("LOG_LEVEL", "silent");
-    await expect(migrateHandler()).resolves.toEqual({ status: "ok", driver: "postgres" });
+    // As the deployment's custom resource invokes it.
+    await expect(
+      migrateHandler({ RequestType: "Update", PhysicalResourceId: "x" }),
+    ).resolves.toEqual({
+      PhysicalResourceId: "code-remote-migrations",
+      Data: { status: "ok", driver: "postgres" },
+    });
     expect(sm.calls.map((c) => c.secretId)).toEqual(["code-remote/test-db"]);
     expect(sm.calls[0]?.authorization).toContain("Credential=AKIDLAMBDA/");
+  });
+
+  it("leaves the data alone when the stack deletes the migrations resource", async () => {
+    vi.stubEnv("DATABASE_SECRET_ARN", "code-remote/test-db");
+    vi.stubEnv("SECRETS_MANAGER_ENDPOINT", sm.endpoint);
+    await expect(
+      migrateHandler({ RequestType: "Delete", PhysicalResourceId: "code-remote-migrations" }),
+    ).resolves.toEqual({
+      PhysicalResourceId: "code-remote-migrations",
+      Data: { status: "skipped" },
+    });
+    expect(sm.calls).toHaveLength(0);
   });
 });
