@@ -1,8 +1,10 @@
 // One user's words (lexical.ts) and code fingerprints (structure.ts), kept in process by
-// both index adapters. Revalidated on every search by one cheap query for the user's
-// (count, newest version): only documents written since the last look are read again, so a
-// write costs one row, not a reload; a count that does not add up (a delete) reloads all.
+// both index adapters. Revalidated by one cheap query for the user's (count, newest
+// version) — at once after this process wrote, else at most every REVALIDATE_MS: only
+// documents written since the last look are read again, so a write costs one row, not a
+// reload; a count that does not add up (a delete) reloads all.
 import { LexicalIndex, parseLexicalTerms } from "./lexical.js";
+import { REVALIDATE_MS } from "./postgres-vector-cache.js";
 import { STRUCTURE_DIMENSIONS } from "./structure.js";
 
 export interface CorpusRow {
@@ -33,12 +35,29 @@ const MAX_CACHED_DOCUMENTS = 200_000;
 
 export class CorpusCache {
   private readonly users = new Map<string, UserCorpus>();
+  private readonly checkedAt = new Map<string, number>();
 
   constructor(private readonly source: CorpusSource) {}
 
+  /** This process wrote the user's documents: check their state on the next load. */
+  invalidate(userId: string): void {
+    this.checkedAt.delete(userId);
+  }
+
+  /** Every user's state is checked again on its next load (the index was cleared). */
+  invalidateAll(): void {
+    this.checkedAt.clear();
+  }
+
   async load(userId: string): Promise<UserCorpus> {
-    const state = await this.source.state(userId);
     let corpus = this.users.get(userId);
+    const checked = this.checkedAt.get(userId);
+    // Trusted for a moment after a check (see REVALIDATE_MS); own writes invalidate.
+    if (corpus && checked !== undefined && performance.now() - checked < REVALIDATE_MS) {
+      return corpus;
+    }
+    const state = await this.source.state(userId);
+    this.checkedAt.set(userId, performance.now());
     if (corpus && corpus.version === state.version && corpus.count === state.count) {
       this.users.delete(userId);
       this.users.set(userId, corpus);
@@ -93,6 +112,7 @@ export class CorpusCache {
     for (const [key, u] of this.users) {
       if (total <= MAX_CACHED_DOCUMENTS || this.users.size <= 1) break;
       this.users.delete(key);
+      this.checkedAt.delete(key);
       total -= u.count;
     }
   }

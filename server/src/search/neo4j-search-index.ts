@@ -199,16 +199,19 @@ export class Neo4jSearchIndex implements SearchIndex {
   }
 
   async upsert(doc: IndexedSnippet): Promise<void> {
+    this.corpus.invalidate(doc.userId);
     await this.run(UPSERT, { docs: [toParams(doc)] });
   }
 
   async upsertMany(docs: IndexedSnippet[]): Promise<void> {
+    for (const d of docs) this.corpus.invalidate(d.userId);
     for (let i = 0; i < docs.length; i += 500) {
       await this.run(UPSERT, { docs: docs.slice(i, i + 500).map(toParams) });
     }
   }
 
   async remove(userId: string, snippetId: string): Promise<void> {
+    this.corpus.invalidate(userId);
     await this.run(
       "MATCH (s:Snippet {id: $snippetId})-[:OWNED_BY]->(:User {id: $userId}) DETACH DELETE s",
       { userId, snippetId },
@@ -257,6 +260,11 @@ export class Neo4jSearchIndex implements SearchIndex {
       ranked.slice(0, pool).map((r): [string, number] => [r.id, r.score]),
     );
     return { hits: orderHits(hits, query.order).slice(0, limit), strategy: "hybrid" };
+  }
+
+  /** Loads the user's words while the query is being embedded. */
+  async prepare(userId: string): Promise<void> {
+    await this.corpus.load(userId);
   }
 
   private async cosines(userId: string, req: IndexSearch, ids: string[]) {
@@ -380,6 +388,7 @@ export class Neo4jSearchIndex implements SearchIndex {
   }
 
   async clear(): Promise<void> {
+    this.corpus.invalidateAll();
     await this.run(
       "MATCH (s:Snippet) CALL { WITH s DETACH DELETE s } IN TRANSACTIONS OF 1000 ROWS",
     );

@@ -122,6 +122,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async upsert(doc: IndexedSnippet): Promise<void> {
+    this.invalidate(doc.userId);
     const values = {
       snippetId: doc.snippetId,
       userId: doc.userId,
@@ -169,7 +170,13 @@ export class PostgresSearchIndex implements SearchIndex {
     for (const doc of docs) await this.upsert(doc);
   }
 
+  private invalidate(userId: string): void {
+    this.cache.invalidate(userId);
+    this.corpus.invalidate(userId);
+  }
+
   async remove(userId: string, snippetId: string): Promise<void> {
+    this.invalidate(userId);
     await this.db.execute(
       sql`delete from search_documents where snippet_id = ${snippetId} and user_id = ${userId}`,
     );
@@ -245,8 +252,11 @@ export class PostgresSearchIndex implements SearchIndex {
     return near.map((n) => ({ id: n.id, cosine: n.score }));
   }
 
-  /** Cosines of the query with given snippets (those only full text proposed). */
+  /** Cosines of the query with given snippets (those only the words proposed): from the
+   * in-process vectors, which the exact path has loaded anyway; one query on pgvector. */
   private async cosines(userId: string, req: IndexSearch, ids: string[]) {
+    const q = req.embedding as number[];
+    if (!this.pgvector) return this.cache.cosines(userId, req.embeddingModel, q, ids);
     const found = await rows<{ id: string; e: Uint8Array }>(
       this.db,
       sql`select snippet_id as id, embedding as e from search_documents
@@ -256,8 +266,16 @@ export class PostgresSearchIndex implements SearchIndex {
               sql`, `,
             )})`,
     );
-    const q = req.embedding as number[];
     return new Map(found.map((r) => [r.id, cosineF32(q, decodeVector(r.e))]));
+  }
+
+  /** Loads the user's caches (words, and vectors on the exact path) while the query is
+   * being embedded, so the search itself finds them fresh. */
+  async prepare(userId: string, model: string): Promise<void> {
+    await Promise.all([
+      this.corpus.load(userId),
+      this.pgvector ? Promise.resolve() : this.cache.load(userId, model),
+    ]);
   }
 
   private async fetchHits(userId: string, scored: [string, number][]): Promise<SearchHit[]> {
@@ -336,6 +354,8 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async clear(): Promise<void> {
+    this.cache.invalidateAll();
+    this.corpus.invalidateAll();
     await this.db.execute(sql`delete from search_documents`);
   }
 

@@ -20,8 +20,24 @@ export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[
   return res.rows;
 }
 
+/** How long a user's cached state is trusted before it is checked again. This process's own
+ * writes invalidate at once (`invalidate`); another replica's show within this much after
+ * they are indexed — shorter than the sync's own 250 ms cadence. Checking on every search
+ * cost a count over the user's rows per query (~20 ms at 10,000 snippets on a busy host). */
+export const REVALIDATE_MS = 200;
+
 export class VectorCache {
   private readonly users = new Map<string, UserVectors>();
+  private readonly checkedAt = new Map<string, number>();
+
+  invalidate(userId: string): void {
+    this.checkedAt.delete(userId);
+  }
+
+  /** Every user's state is checked again on its next load (the index was cleared). */
+  invalidateAll(): void {
+    this.checkedAt.clear();
+  }
 
   constructor(
     private readonly db: Db,
@@ -29,13 +45,23 @@ export class VectorCache {
   ) {}
 
   async load(userId: string, model: string): Promise<UserVectors> {
+    const cached = this.users.get(userId);
+    const checked = this.checkedAt.get(userId);
+    if (
+      cached?.state.startsWith(`${model}:`) &&
+      checked !== undefined &&
+      performance.now() - checked < REVALIDATE_MS
+    ) {
+      return cached;
+    }
+    // Index-only on (user_id, version): no model filter here, so no heap visits.
     const [s] = await rows<{ n: number; v: string }>(
       this.db,
       sql`select count(*)::int as n, coalesce(max(version), 0)::text as v
-          from search_documents where user_id = ${userId} and embedding_model = ${model}`,
+          from search_documents where user_id = ${userId}`,
     );
+    this.checkedAt.set(userId, performance.now());
     const state = `${model}:${s?.n ?? 0}:${s?.v ?? "0"}`;
-    const cached = this.users.get(userId);
     if (cached && cached.state === state) {
       // Refresh recency for the LRU.
       this.users.delete(userId);
@@ -55,6 +81,28 @@ export class VectorCache {
     this.users.set(userId, entry);
     this.evict();
     return entry;
+  }
+
+  /** Cosines of the query with the given snippets, from the cached vectors (those of
+   * another model, or not cached, are left out). */
+  async cosines(
+    userId: string,
+    model: string,
+    query: number[],
+    wanted: string[],
+  ): Promise<Map<string, number>> {
+    const { ids, matrix } = await this.load(userId, model);
+    const d = this.dimensions;
+    const want = new Set(wanted);
+    const out = new Map<string, number>();
+    for (let i = 0; i < ids.length && out.size < want.size; i++) {
+      const id = ids[i] as string;
+      if (!want.has(id)) continue;
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += (matrix[i * d + j] as number) * (query[j] as number);
+      out.set(id, dot);
+    }
+    return out;
   }
 
   /** Top `k` by cosine among `allowed` ids (all of the user's when undefined). */
@@ -115,6 +163,7 @@ export class VectorCache {
     for (const [key, u] of this.users) {
       if (total <= MAX_CACHED_VECTORS || this.users.size <= 1) break;
       this.users.delete(key);
+      this.checkedAt.delete(key);
       total -= u.ids.length;
     }
   }

@@ -65,6 +65,8 @@ export interface SearchIndex {
   /** Idempotent: removing what is not there succeeds. */
   remove(userId: string, snippetId: string): Promise<void>;
   search(userId: string, req: IndexSearch): Promise<IndexSearchResult>;
+  /** Optional warm-up the service runs while it embeds the query (cache revalidation). */
+  prepare?(userId: string, embeddingModel: string): Promise<void>;
   byComplexity(
     userId: string,
     type: ComplexityType,

@@ -59,6 +59,8 @@ export function createSearchService(deps: SearchDeps): SearchService {
       const pageSize = Math.min(limit, query.limit ?? limit);
       let embedding: number[] | null = null;
       let vectorsFailed = false;
+      // The index revalidates its caches while the model embeds the query.
+      const prepared = index.prepare?.(userId, embedder.model).catch(() => {});
       if (query.text.trim()) {
         try {
           const v = await embedder.embedQuery(query.text);
@@ -69,6 +71,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
           deps.logger?.warn({ err: String(err) }, "query embedding failed; text search only");
         }
       }
+      await prepared;
       const found = await fromIndex(() =>
         index.search(userId, {
           query,
