@@ -246,7 +246,10 @@ const targets: Target[] = [
     async open() {
       const database = await openDatabase({ dataDir: "memory://" });
       await database.migrate();
-      const index = new PostgresSearchIndex(database.db, embedder.dimensions);
+      // As the app builds it (search-wiring.ts): pgvector kept, neighbours in process.
+      const index = new PostgresSearchIndex(database.db, embedder.dimensions, {
+        rankWithPgvector: false,
+      });
       await index.init();
       return { database, index, cleanup: () => database.close() };
     },

@@ -78,7 +78,9 @@ export function buildIndex(
     if (!uri) throw new Error("NEO4J_URI is required when SEARCH_INDEX=neo4j");
     return Neo4jSearchIndex.connect({ uri, user, password }, { dimensions });
   }
-  return new PostgresSearchIndex(database.db, dimensions);
+  return new PostgresSearchIndex(database.db, dimensions, {
+    rankWithPgvector: database.driver === "postgres",
+  });
 }
 
 export async function buildSearch(
