@@ -1,0 +1,6 @@
+def divisor_counts(n):
+    counts = [0] * (n + 1)
+    for d in range(1, n + 1):
+        for m in range(d, n + 1, d):
+            counts[m] += 1
+    return counts

@@ -1,0 +1,2 @@
+total = n * (n + 1) // 2
+print(total)

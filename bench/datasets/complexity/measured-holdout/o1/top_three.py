@@ -1,0 +1,3 @@
+def top_three(values):
+    head = values[:3]
+    return head
