@@ -1,6 +1,6 @@
 // The realtime building blocks on their own: output batching, NOTIFY fragments, the hub's
 // per-user delivery, backpressure and heartbeat.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   FragmentAssembler,
   splitUtf8,
@@ -38,23 +38,32 @@ class FakeSocket implements HubSocket {
 
 describe("OutputBatcher", () => {
   it("sends a lone print at once and coalesces a burst, in order, never per byte", async () => {
-    const out: OutputPiece[] = [];
-    const b = new OutputBatcher({ emit: async (p) => void out.push(p), flushMs: 30 });
-    b.push({ stream: "stdout", data: "first\n" });
-    await sleep(0);
-    expect(out).toEqual([{ stream: "stdout", data: "first\n" }]);
-    for (const ch of "hello\n") b.push({ stream: "stdout", data: ch });
-    b.push({ stream: "stderr", data: "oops\n" });
-    b.push({ stream: "stdout", data: "more\n" });
-    await sleep(60);
-    expect(out.slice(1)).toEqual([
-      { stream: "stdout", data: "hello\n" },
-      { stream: "stderr", data: "oops\n" },
-      { stream: "stdout", data: "more\n" },
-    ]);
-    b.push({ stream: "stdout", data: "" });
-    await b.finish();
-    expect(out).toHaveLength(4);
+    // A fake clock: on a loaded machine real time between two pushes can exceed the window,
+    // which would (correctly) flush early and make the grouping depend on the machine.
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const out: OutputPiece[] = [];
+      const b = new OutputBatcher({ emit: async (p) => void out.push(p), flushMs: 30 });
+      b.push({ stream: "stdout", data: "first\n" });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(out).toEqual([{ stream: "stdout", data: "first\n" }]);
+      for (const ch of "hello\n") b.push({ stream: "stdout", data: ch });
+      b.push({ stream: "stderr", data: "oops\n" });
+      b.push({ stream: "stdout", data: "more\n" });
+      await vi.advanceTimersByTimeAsync(29);
+      expect(out).toHaveLength(1); // still inside the window: nothing sent per byte
+      await vi.advanceTimersByTimeAsync(1);
+      expect(out.slice(1)).toEqual([
+        { stream: "stdout", data: "hello\n" },
+        { stream: "stderr", data: "oops\n" },
+        { stream: "stdout", data: "more\n" },
+      ]);
+      b.push({ stream: "stdout", data: "" });
+      await b.finish();
+      expect(out).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("flushes at the size bound and cuts big output into bounded messages", async () => {
