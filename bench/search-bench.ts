@@ -246,7 +246,7 @@ const targets: Target[] = [
     async open() {
       const database = await openDatabase({ dataDir: "memory://" });
       await database.migrate();
-      // As the app builds it (search-wiring.ts): pgvector kept, neighbours in process.
+      // As the app builds it (search-module.ts): pgvector kept, neighbours in process.
       const index = new PostgresSearchIndex(database.db, embedder.dimensions, {
         rankWithPgvector: false,
       });

@@ -1,30 +1,21 @@
-// The composition root: builds the Fastify app from validated settings and adapters.
-// main.ts, the Lambda handlers, the workers and the tests all call buildApp; tests pass
-// `overrides` to swap an adapter (a JWKS URL, an in-memory database…), never flags in src/.
+// The composition root of the HTTP API: the Fastify app (request ids, JSON only, zod
+// validation and serialisation, one error handler, CORS, OpenAPI) plus every area, each
+// composed by its own module (`<area>/<area>-module.ts`) and registering its own routes.
+// main.ts and the API Lambda call buildApp; tests call composeApp for the areas too and pass
+// `overrides` to swap an adapter (a database, an authenticator, a sandbox…), never flags.
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { validatorCompiler } from "fastify-type-provider-zod";
 import { type Logger, pino } from "pino";
-import { registerAnalysisRoutes } from "./analysis/analysis-routes.js";
-import { createAnalyzerService } from "./analysis/analyzer-service.js";
-import { createLlmProvider, createOfflineEstimator } from "./analysis/create-provider.js";
-import { type AuthGuard, createAuthGuard } from "./auth/auth-guard.js";
-import { registerAuthRoutes } from "./auth/auth-routes.js";
+import { type AnalysisArea, composeAnalysis } from "./analysis/analysis-module.js";
+import { type AuthArea, composeAuth } from "./auth/auth-module.js";
 import type { Authenticator } from "./auth/authenticator.js";
-import { CachingAuthenticator } from "./auth/caching-authenticator.js";
-import { CognitoAuthenticator } from "./auth/cognito-authenticator.js";
-import { DisabledAuthenticator } from "./auth/disabled-authenticator.js";
-import { LocalAuthenticator, loadOrCreateSecret } from "./auth/local-authenticator.js";
-import { createUserService, type UserService } from "./auth/user-service.js";
-import { registerExecutionRoutes } from "./execution/execution-routes.js";
-import { createExecutorService } from "./execution/executor-service.js";
-import { createRunService } from "./execution/run-service.js";
-import { autoPoolSize, createSandbox } from "./execution/sandbox/create-sandbox.js";
+import { composeExecution, type ExecutionArea } from "./execution/execution-module.js";
 import type { Sandbox } from "./execution/sandbox/sandbox.js";
-import { type AsyncExecution, buildAsyncExecution } from "./jobs/async-execution.js";
+import { type AsyncExecutionArea, composeAsyncExecution } from "./jobs/jobs-module.js";
+import type { Platform } from "./platform/area.js";
 import type { Settings } from "./platform/config.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
-import { StartupError } from "./platform/errors.js";
 import { registerCors } from "./platform/http/cors.js";
 import { registerErrorHandler } from "./platform/http/error-handler.js";
 import { type HealthChecks, registerHealthRoutes } from "./platform/http/health-routes.js";
@@ -32,9 +23,8 @@ import { registerOpenApi } from "./platform/http/openapi.js";
 import { zodFastSerializerCompiler } from "./platform/http/serializer.js";
 import { loggerOptions } from "./platform/logger.js";
 import { VERSION } from "./platform/version.js";
-import { registerSearchArea } from "./search/search-wiring.js"; // issue 6
-import { registerSnippetRoutes } from "./snippets/snippet-routes.js";
-import { createSnippetService, type SnippetService } from "./snippets/snippet-service.js";
+import { composeSearch, type SearchArea } from "./search/search-module.js";
+import { composeSnippets, type SnippetsArea } from "./snippets/snippets-module.js";
 import { registerWebRoutes, type SpaFallback } from "./web/web-routes.js";
 
 export interface AppOverrides {
@@ -46,83 +36,22 @@ export interface AppOverrides {
   sandbox?: Sandbox;
 }
 
-/** What the app built, for entry points (workers, Lambda) that need the same services. */
-export interface AppContext {
-  settings: Settings;
-  database: Database;
-  users: UserService;
-  snippets: SnippetService;
-  guard: AuthGuard;
-  healthChecks: HealthChecks;
-  sandbox: Sandbox;
-  executor: ExecutorService;
-  /** Sends messages to a user's WebSocket connections, from any process (issue 4). */
-  notifier: AsyncExecution["notifier"];
+/** Every area the API process composed, for tests and tools that drive one directly. */
+export interface AppAreas {
+  platform: Platform;
+  auth: AuthArea;
+  snippets: SnippetsArea;
+  execution: ExecutionArea;
+  asyncExecution: AsyncExecutionArea;
+  analysis: AnalysisArea;
+  search: SearchArea;
 }
-
-declare module "fastify" {
-  interface FastifyInstance {
-    ctx: AppContext;
-  }
-}
-
-export type ExecutorService = ReturnType<typeof createExecutorService>;
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function buildAuthenticator(settings: Settings): {
-  authenticator: Authenticator;
-  local?: LocalAuthenticator;
-} {
-  const { auth } = settings;
-  if (auth.mode === "disabled") return { authenticator: new DisabledAuthenticator() };
-  if (auth.mode === "cognito") {
-    return {
-      authenticator: new CognitoAuthenticator({
-        region: auth.cognito.region,
-        userPoolId: auth.cognito.userPoolId ?? "",
-        clientId: auth.cognito.clientId ?? "",
-        issuer: auth.cognito.issuer,
-        jwksUrl: auth.cognito.jwksUrl,
-      }),
-    };
-  }
-  const local = new LocalAuthenticator({
-    secret: loadOrCreateSecret(auth.jwtSecret, settings.dataDir),
-    ttlSeconds: auth.accessTokenTtlSeconds,
-  });
-  return { authenticator: local, local };
-}
-
-async function startSandbox(settings: Settings, logger: Logger): Promise<Sandbox> {
-  const e = settings.execution;
-  return createSandbox({
-    kind: e.sandbox,
-    allowProcess: e.allowProcessSandbox,
-    pythonPath: e.pythonPath,
-    poolSize: e.poolSize,
-    maxConcurrent: e.maxConcurrent > 0 ? e.maxConcurrent : autoPoolSize(),
-    memoryLimitMb: e.memoryLimitMb,
-    maxOutputBytes: e.maxOutputBytes,
-    extraAllowedModules: e.extraAllowedModules,
-    uidBase: e.uidBase,
-    uidCount: e.uidCount,
-    logger,
-  }).catch((err: unknown) => {
-    throw new StartupError(
-      `The sandbox could not start: ${err instanceof Error ? err.message : String(err)}\n` +
-        "`node scripts/setup.mjs` checks the system packages it needs (and installs them as root).",
-    );
-  });
-}
-
-export async function buildApp(
-  settings: Settings,
-  overrides: AppOverrides = {},
-): Promise<FastifyInstance> {
+function createFastify(settings: Settings, logger: Logger | undefined): FastifyInstance {
   const app = Fastify({
-    loggerInstance: (overrides.logger ??
-      pino(loggerOptions(settings.logLevel))) as FastifyBaseLogger,
+    loggerInstance: (logger ?? pino(loggerOptions(settings.logLevel))) as FastifyBaseLogger,
     // Honour a caller's request id when it is well-formed, so traces join up across hops.
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
@@ -139,6 +68,16 @@ export async function buildApp(
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  app.decorateRequest("user", null);
+  return app;
+}
+
+/** Builds the app and returns it with the areas it composed. */
+export async function composeApp(
+  settings: Settings,
+  overrides: AppOverrides = {},
+): Promise<{ app: FastifyInstance; areas: AppAreas }> {
+  const app = createFastify(settings, overrides.logger);
   let spaFallback: SpaFallback | undefined;
   registerErrorHandler(app, () => spaFallback);
   await registerCors(app, settings.corsOrigins);
@@ -148,107 +87,70 @@ export async function buildApp(
     (await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir }));
   if (!overrides.database) app.addHook("onClose", () => database.close());
   if (settings.autoMigrate) await database.migrate();
+  const platform: Platform = { settings, database, logger: app.log as unknown as Logger };
 
-  const { authenticator, local } = overrides.authenticator
-    ? {
-        authenticator: overrides.authenticator,
-        local:
-          overrides.authenticator instanceof LocalAuthenticator
-            ? overrides.authenticator
-            : undefined,
-      }
-    : buildAuthenticator(settings);
-  const users = createUserService({ db: database.db });
-  const snippets = createSnippetService({ db: database.db });
-  const guard = createAuthGuard(new CachingAuthenticator(authenticator), users);
-  const healthChecks: HealthChecks = {
+  const auth = composeAuth(platform, { authenticator: overrides.authenticator });
+  const snippets = composeSnippets(platform);
+  const execution = await composeExecution(platform, {
+    snippets: snippets.snippets,
+    sandbox: overrides.sandbox,
+  });
+  app.addHook("onClose", () => execution.close());
+  const runJobs = settings.queue.runWorkersInProcess;
+  const asyncExecution = await composeAsyncExecution(platform, {
+    snippets: snippets.snippets,
+    sandbox: execution.sandbox,
+    runJobs,
+  });
+  // preClose: stop taking jobs and let running ones finish while the database is still open.
+  app.addHook("preClose", () => asyncExecution.close());
+  const analysis = composeAnalysis(platform, {
+    snippets: snippets.snippets,
+    notifier: asyncExecution.notifier,
+    runTool: execution.sandbox.runTool.bind(execution.sandbox),
+  });
+  const search = await composeSearch(platform, {
+    snippets: snippets.snippets,
+    estimateComplexity: analysis.estimateComplexity,
+  });
+  app.addHook("onClose", () => search.close());
+
+  // The processors this process runs; `npm run worker` and `npm run sync-worker` run them
+  // elsewhere.
+  if (runJobs) {
+    asyncExecution.processor?.start();
+    search.processor.start();
+  }
+
+  const health: HealthChecks = {
     database: async () => {
       await database.ping();
       return { status: "ok", driver: database.driver };
     },
+    ...execution.health,
+    ...search.health,
   };
-
-  // --- execution (issue 3) ---
-  const sandbox = overrides.sandbox ?? (await startSandbox(settings, app.log as unknown as Logger));
-  if (!overrides.sandbox) app.addHook("onClose", () => sandbox.close());
-  const executor = createExecutorService({
-    sandbox,
-    logger: app.log as unknown as Logger,
-    rateLimitPerMinute: settings.execution.rateLimitPerMinute,
-  });
-  const runs = createRunService({
-    executor,
-    snippets,
-    maxCodeBytes: settings.execution.maxCodeBytes,
-    defaultTimeoutSeconds: settings.execution.timeoutSeconds,
-  });
-  healthChecks.sandbox = async () => ({
-    status: "ok",
-    isolation: sandbox.isolation,
-    ...sandbox.stats(),
-  });
-  // --- end execution ---
-
-  // --- async execution + realtime (issue 4) ---
-  const asyncExecution = await buildAsyncExecution(app, {
-    settings,
-    database,
-    snippets,
-    guard,
-    sandbox,
-  });
-  // --- end async execution + realtime (issue 4) ---
-
-  app.decorate("ctx", {
-    settings,
-    database,
-    users,
-    snippets,
-    guard,
-    healthChecks,
-    sandbox,
-    executor,
-    notifier: asyncExecution.notifier, // issue 4
-  });
-  app.decorateRequest("user", null);
-
+  const { guard } = auth;
   await registerOpenApi(app, VERSION);
   await app.register(async (scope) =>
-    registerHealthRoutes(scope, { version: VERSION, checks: healthChecks, critical: ["database"] }),
+    registerHealthRoutes(scope, { version: VERSION, checks: health, critical: ["database"] }),
   );
-  await app.register(async (scope) =>
-    registerAuthRoutes(scope, { users, guard, localAuth: local, auth: settings.auth }),
-  );
-  await app.register(async (scope) => registerSnippetRoutes(scope, { snippets, guard }));
-  await app.register(async (scope) => registerExecutionRoutes(scope, { runs, guard }));
+  await auth.routes(app);
+  await snippets.routes(app, guard);
+  await execution.routes(app, guard);
   if (settings.serveWeb) spaFallback = await registerWebRoutes(app, settings.webDistDir);
-  // --- async execution + realtime (issue 4) ---
-  await asyncExecution.registerRoutes(app);
-  // --- end async execution + realtime (issue 4) ---
-  // --- analysis (issue 5) ---
-  const runTool = sandbox.runTool.bind(sandbox);
-  const analyzer = createAnalyzerService({
-    provider: createLlmProvider(settings, runTool),
-    rateLimitPerMinute: settings.analysis.rateLimitPerMinute,
-    maxCodeBytes: settings.execution.maxCodeBytes,
-    snippetComplexityWriter: async (userId, snippetId, time, space) => {
-      await snippets.setComplexity(userId, snippetId, time, space);
-    },
-    onBackgroundError: (err, context) => app.log.warn({ err, ...context }, "analysis stream"),
-  });
-  await app.register(async (scope) =>
-    registerAnalysisRoutes(scope, { analyzer, snippets, notifier: asyncExecution.notifier, guard }),
-  );
-  // --- end analysis (issue 5) ---
-  // --- search + sync (issue 6) ---
-  await registerSearchArea(app, {
-    settings,
-    database,
-    snippets,
-    guard,
-    healthChecks,
-    estimateComplexity: createOfflineEstimator(runTool),
-  });
-  // --- end search + sync (issue 6) ---
-  return app;
+  await asyncExecution.routes(app, guard);
+  await analysis.routes(app, guard);
+  await search.routes(app, guard);
+  return {
+    app,
+    areas: { platform, auth, snippets, execution, asyncExecution, analysis, search },
+  };
+}
+
+export async function buildApp(
+  settings: Settings,
+  overrides: AppOverrides = {},
+): Promise<FastifyInstance> {
+  return (await composeApp(settings, overrides)).app;
 }

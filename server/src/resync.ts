@@ -4,7 +4,7 @@
 
 import { openDatabase } from "./platform/db/database.js";
 import { runEntry, settingsOrExit } from "./platform/entry.js";
-import { buildSearch } from "./search/search-wiring.js";
+import { buildSearch } from "./search/search-module.js";
 import { createSnippetService } from "./snippets/snippet-service.js";
 
 async function main(): Promise<void> {

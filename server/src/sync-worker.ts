@@ -11,7 +11,7 @@ import { createSqsClient, SqsQueue } from "./jobs/queue/sqs-queue.js";
 import { openDatabase } from "./platform/db/database.js";
 import { runEntry, settingsOrExit } from "./platform/entry.js";
 import { loggerOptions } from "./platform/logger.js";
-import { buildSearch } from "./search/search-wiring.js";
+import { buildSearch } from "./search/search-module.js";
 import { publishReady, type SyncMessage, startSyncConsumer } from "./search/sync-queue.js";
 import { createSnippetService } from "./snippets/snippet-service.js";
 

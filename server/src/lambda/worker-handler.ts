@@ -8,8 +8,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
-import { createExecutorService } from "../execution/executor-service.js";
-import { createSandbox } from "../execution/sandbox/create-sandbox.js";
+import { createJobExecutor, sandboxOptions, startSandbox } from "../execution/execution-module.js";
 import type { Sandbox } from "../execution/sandbox/sandbox.js";
 import {
   createExecutionJobProcessor,
@@ -21,10 +20,8 @@ import { createRealtime } from "../jobs/realtime/create-notifier.js";
 import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
 import { type Database, openDatabase } from "../platform/db/database.js";
 import { loggerOptions } from "../platform/logger.js";
-import { createSnippetService } from "../snippets/snippet-service.js";
+import { composeSnippets } from "../snippets/snippets-module.js";
 
-/** Admission (the per-user limit) happened at submit; the worker must not refuse a job. */
-const NO_RUN_TIME_LIMIT = 1_000_000_000;
 /** After an unexpected failure, the message comes back after this pause. */
 const RETRY_AFTER_ERROR_SECONDS = 5;
 
@@ -59,30 +56,23 @@ export async function createWorkerHandler(
     ownsClient: true,
   });
   const realtime = await createRealtime(settings, { database, logger });
-  const e = settings.execution;
   // The pool lives in this process: a Lambda runs one invocation at a time, so there is no
   // event loop to protect from the cost of spawning (see create-sandbox.ts).
+  const e = settings.execution;
   const sandbox =
     overrides.sandbox ??
-    (await createSandbox({
-      kind: e.sandbox,
-      allowProcess: e.allowProcessSandbox,
-      pythonPath: e.pythonPath,
-      poolSize: Math.max(1, e.poolSize),
-      maxConcurrent: Math.max(1, e.maxConcurrent),
-      memoryLimitMb: e.memoryLimitMb,
-      maxOutputBytes: e.maxOutputBytes,
-      extraAllowedModules: e.extraAllowedModules,
-      uidBase: e.uidBase,
-      uidCount: e.uidCount,
-      logger,
-      inProcess: true,
-    }));
+    (await startSandbox(
+      sandboxOptions(settings, logger, {
+        poolSize: Math.max(1, e.poolSize),
+        maxConcurrent: Math.max(1, e.maxConcurrent),
+        inProcess: true,
+      }),
+    ));
   const processor = createExecutionJobProcessor({
     db: database.db,
-    executor: createExecutorService({ sandbox, logger, rateLimitPerMinute: NO_RUN_TIME_LIMIT }),
+    executor: createJobExecutor({ sandbox, logger }),
     notifier: realtime.notifier,
-    snippets: createSnippetService({ db: database.db }),
+    snippets: composeSnippets({ database }).snippets,
     logger,
   });
 

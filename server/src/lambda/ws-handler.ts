@@ -2,48 +2,69 @@
 // $connect checks `?token=` with the app's guard (a non-200 answer refuses the connection)
 // and records connection → user in `ws_connections`; $disconnect forgets it; $default
 // answers the client messages of API.md exactly as the local /ws does (ws-routes.ts), every
-// reply posted back through the Management API. The app is built once per cold start.
+// reply posted back through the Management API. It composes the auth area and the notifier
+// only (no HTTP app, no sandbox), once per cold start.
 import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewayProxyWebsocketEventV2,
 } from "aws-lambda";
-import { type AppOverrides, buildApp } from "../app.js";
+import { type Logger, pino } from "pino";
+import { composeAuth } from "../auth/auth-module.js";
+import type { Authenticator } from "../auth/authenticator.js";
 import { findOwnedJob } from "../jobs/execution-job-repo.js";
 import { ApiGatewayNotifier } from "../jobs/realtime/apigateway-notifier.js";
+import { createRealtime } from "../jobs/realtime/create-notifier.js";
 import { DbConnectionRegistry } from "../jobs/realtime/db-connection-registry.js";
 import type { ServerMessage } from "../jobs/realtime/notifier.js";
 import { MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../jobs/ws-routes.js";
+import { Closer } from "../platform/area.js";
 import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
+import { type Database, openDatabase } from "../platform/db/database.js";
 import { AppError } from "../platform/errors.js";
+import { loggerOptions } from "../platform/logger.js";
 
 export type WsEvent = APIGatewayProxyWebsocketEventV2;
 export type WsResult = APIGatewayProxyStructuredResultV2;
 
 export interface WsHandler {
   handler(event: WsEvent): Promise<WsResult>;
-  /** Closes the app (database pool, sandbox pool); Lambda itself never needs to. */
+  /** Closes the notifier and the database pool; Lambda itself never needs to. */
   close(): Promise<void>;
 }
 
 const answer = (statusCode: number, body: string): WsResult => ({ statusCode, body });
 
+export interface WsOverrides {
+  database?: Database;
+  authenticator?: Authenticator;
+  logger?: Logger;
+}
+
+/** Composes only what the WebSocket routes need: the database, the auth guard and the API
+ * Gateway notifier — no HTTP app, no sandbox, no queue. */
 export async function createWsHandler(
   settings: Settings,
-  overrides: AppOverrides = {},
+  overrides: WsOverrides = {},
 ): Promise<WsHandler> {
   if (settings.notifier.kind !== "apigateway") {
     throw new Error("the WebSocket Lambda needs NOTIFIER=apigateway and APIGATEWAY_ENDPOINT");
   }
-  const app = await buildApp(settings, overrides);
-  await app.ready();
-  const { guard, database } = app.ctx;
-  if (!(app.ctx.notifier instanceof ApiGatewayNotifier)) {
-    await app.close();
+  const log = overrides.logger ?? pino(loggerOptions(settings.logLevel));
+  const database =
+    overrides.database ??
+    (await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir }));
+  const closer = new Closer();
+  if (!overrides.database) closer.add(() => database.close());
+  if (settings.autoMigrate) await database.migrate();
+  const { guard } = composeAuth({ settings, database }, { authenticator: overrides.authenticator });
+  const realtime = await createRealtime(settings, { database, logger: log });
+  closer.add(() => realtime.close());
+  if (!(realtime.notifier instanceof ApiGatewayNotifier)) {
+    await closer.close();
     throw new Error("NOTIFIER=apigateway did not yield the API Gateway notifier");
   }
-  const notifier: ApiGatewayNotifier = app.ctx.notifier;
+  const notifier: ApiGatewayNotifier = realtime.notifier;
   const registry = new DbConnectionRegistry(database.db);
-  const log = app.log;
 
   async function connect(connectionId: string, token: string | undefined): Promise<WsResult> {
     let userId: string;
@@ -125,7 +146,7 @@ export async function createWsHandler(
     }
   }
 
-  return { handler, close: () => app.close() };
+  return { handler, close: () => closer.close() };
 }
 
 function token(event: WsEvent): string | undefined {

@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { type AppOverrides, buildApp } from "../../src/app.js";
+import { type AppAreas, type AppOverrides, composeApp } from "../../src/app.js";
 import { loadSettings, type Settings } from "../../src/platform/config.js";
 import { createTestDatabase, type Driver, type TestDatabase } from "./databases.js";
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The areas the app composed (the sync service, the notifier…), to drive one directly. */
+  areas: AppAreas;
   settings: Settings;
   testDb: TestDatabase;
   dataDir: string;
@@ -48,7 +50,7 @@ export async function createTestApp(
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...env,
   });
-  const app = await buildApp(settings, {
+  const { app, areas } = await composeApp(settings, {
     database: testDb.database,
     logger: pino({ level: "silent" }),
     ...overrides,
@@ -56,6 +58,7 @@ export async function createTestApp(
   await app.ready();
   return {
     app,
+    areas,
     settings,
     testDb,
     dataDir,

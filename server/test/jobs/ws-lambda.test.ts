@@ -84,7 +84,7 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
       wsEvent("$default", id, { body: typeof body === "string" ? body : JSON.stringify(body) }),
     );
   const newJob = async (userId: string) =>
-    insertJob(t.app.ctx.database.db, {
+    insertJob(t.areas.platform.database.db, {
       userId,
       snippetId: null,
       codeSha256: "0".repeat(64),
@@ -107,9 +107,8 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     ws = await createWsHandler(t.settings, {
       database: t.testDb.database,
       logger: pino({ level: "silent" }),
-      sandbox: t.app.ctx.sandbox,
     });
-    registry = new DbConnectionRegistry(t.app.ctx.database.db);
+    registry = new DbConnectionRegistry(t.areas.platform.database.db);
     alice = await signUp("alice");
     bob = await signUp("bob");
   });
@@ -180,12 +179,12 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     expect(await registry.targets(alice.id, { jobId: own.jobId })).toContain(id);
     // Bob's job: neither Alice's subscription nor Bob's publications reach her.
     expect(await registry.targets(alice.id, { jobId: foreign.jobId })).toEqual([]);
-    await t.app.ctx.notifier.publish(
+    await t.areas.asyncExecution.notifier.publish(
       bob.id,
       { type: "execution_output", job_id: foreign.jobId },
       { jobId: foreign.jobId },
     );
-    await t.app.ctx.notifier.publish(
+    await t.areas.asyncExecution.notifier.publish(
       alice.id,
       { type: "execution_output", job_id: own.jobId, data: "1\n" },
       { jobId: own.jobId },
@@ -203,7 +202,7 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     const { id } = await connect(alice.token);
     const job = await newJob(alice.id);
     const result = { success: true, stdout: "done\n", stderr: "", timed_out: false };
-    await t.app.ctx.database.db
+    await t.areas.platform.database.db
       .update(executions)
       .set({ status: "completed", result, finishedAt: new Date() })
       .where(eq(executions.jobId, job.jobId));
@@ -218,15 +217,18 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     const a1 = await connect(alice.token);
     const a2 = await connect(alice.token);
     const b1 = await connect(bob.token);
-    await t.app.ctx.notifier.publish(alice.id, { type: "analysis_stream_start", job_id: "j1" });
+    await t.areas.asyncExecution.notifier.publish(alice.id, {
+      type: "analysis_stream_start",
+      job_id: "j1",
+    });
     expect(gateway.messagesTo(a1.id)).toEqual([{ type: "analysis_stream_start", job_id: "j1" }]);
     expect(gateway.messagesTo(a2.id)).toEqual([{ type: "analysis_stream_start", job_id: "j1" }]);
     expect(gateway.messagesTo(b1.id)).toEqual([]);
     // Bob's connection named in a message for Alice matches nothing.
-    await t.app.ctx.notifier.publish(alice.id, { type: "x" }, { connectionId: b1.id });
+    await t.areas.asyncExecution.notifier.publish(alice.id, { type: "x" }, { connectionId: b1.id });
     expect(gateway.messagesTo(b1.id)).toEqual([]);
     // Naming one of Alice's connections reaches only that one.
-    await t.app.ctx.notifier.publish(alice.id, { type: "y" }, { connectionId: a2.id });
+    await t.areas.asyncExecution.notifier.publish(alice.id, { type: "y" }, { connectionId: a2.id });
     expect(gateway.messagesTo(a1.id).map((m) => m.type)).toEqual(["analysis_stream_start"]);
     expect(gateway.messagesTo(a2.id).map((m) => m.type)).toEqual(["analysis_stream_start", "y"]);
   });
@@ -255,7 +257,7 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     const res = await ws.handler(wsEvent("$disconnect", id));
     expect(res.statusCode).toBe(200);
     expect(await registry.ownerOf(id)).toBeUndefined();
-    await t.app.ctx.notifier.publish(alice.id, { type: "after_disconnect" });
+    await t.areas.asyncExecution.notifier.publish(alice.id, { type: "after_disconnect" });
     expect(gateway.messagesTo(id)).toEqual([]);
     // A message from a connection the table does not know is answered, not crashed on.
     await sendMessage(id, { action: "ping" });
@@ -268,10 +270,10 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     const kept = await connect(alice.token);
     const lost = await connect(alice.token);
     gateway.gone.add(lost.id);
-    await t.app.ctx.notifier.publish(alice.id, { type: "z" });
+    await t.areas.asyncExecution.notifier.publish(alice.id, { type: "z" });
     expect(await registry.ownerOf(lost.id)).toBeUndefined();
     expect(await registry.ownerOf(kept.id)).toBe(alice.id);
-    const rows = await t.app.ctx.database.db
+    const rows = await t.areas.platform.database.db
       .select()
       .from(wsConnections)
       .where(eq(wsConnections.connectionId, lost.id));
@@ -291,7 +293,7 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
   it("drops a user's rows older than API Gateway's two-hour connection lifetime", async () => {
     const erin = await signUp("erin");
     const stale = newConnectionId();
-    await t.app.ctx.database.db.insert(wsConnections).values({
+    await t.areas.platform.database.db.insert(wsConnections).values({
       connectionId: stale,
       userId: erin.id,
       createdAt: new Date(Date.now() - 3 * 60 * 60 * 1000),
@@ -322,7 +324,7 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
   it("deleting the user deletes their connections", async () => {
     const dave = await signUp("dave");
     const { id } = await connect(dave.token);
-    await t.app.ctx.database.db.delete(users).where(eq(users.id, dave.id));
+    await t.areas.platform.database.db.delete(users).where(eq(users.id, dave.id));
     expect(await registry.ownerOf(id)).toBeUndefined();
   });
 });

@@ -35,7 +35,7 @@ describe.each(DRIVERS)("search end to end on %s (postgres index)", (driver) => {
       title: "Lookup",
       code: "def lookup(table, key):\n    return table.get(key)\n",
     });
-    await t.app.searchParts.sync.drain();
+    await t.areas.search.sync.drain();
 
     const first = await search(alice.headers, "sorting algorithms");
     expect(first.method).toBe("rules+hybrid:postgres");
@@ -52,7 +52,7 @@ describe.each(DRIVERS)("search end to end on %s (postgres index)", (driver) => {
       },
     });
     expect(put.statusCode).toBe(200);
-    await t.app.searchParts.sync.drain();
+    await t.areas.search.sync.drain();
     const second = await search(alice.headers, "binary search in a sorted list");
     expect(second.results[0]?.snippet_id).toBe(finder.id);
 
@@ -62,9 +62,9 @@ describe.each(DRIVERS)("search end to end on %s (postgres index)", (driver) => {
       headers: alice.headers,
     });
     expect(del.statusCode).toBe(200);
-    await t.app.searchParts.sync.drain();
+    await t.areas.search.sync.drain();
     const third = await search(alice.headers, "bubble sort");
     expect(third.results.map((r) => r.snippet_id)).not.toContain(sorter.id);
-    expect(await t.app.searchParts.sync.pendingCount()).toBe(0);
+    expect(await t.areas.search.sync.pendingCount()).toBe(0);
   });
 });

@@ -62,8 +62,8 @@ describe("event loop under hostile snippets", () => {
       }
     }
     // The in-process sync drains as it goes; this finishes whatever is left.
-    await t.app.searchParts.sync.drain();
-    expect(await t.app.searchParts.sync.pendingCount()).toBe(0);
+    await t.areas.search.sync.drain();
+    expect(await t.areas.search.sync.pendingCount()).toBe(0);
     for (const q of queries) {
       const r = await t.app.inject({
         method: "GET",

@@ -99,7 +99,7 @@ describe("search with Gemini keyed, through the app", () => {
   });
 
   it("embeds with Gemini, understands with the model and says so", async () => {
-    expect(t.app.searchParts.embedder.model).toBe("gemini-embedding-001");
+    expect(t.areas.search.embedder.model).toBe("gemini-embedding-001");
     const user = await t.signUp();
     const created = await t.app.inject({
       method: "POST",
@@ -108,7 +108,7 @@ describe("search with Gemini keyed, through the app", () => {
       payload: { title: "Heap sort", code: "import heapq\n\ndef heap_sort(xs):\n    return xs\n" },
     });
     expect(created.statusCode).toBe(201);
-    await t.app.searchParts.sync.drain();
+    await t.areas.search.sync.drain();
     gemini.enqueue({ kind: "text", text: JSON.stringify({ text: "heap sort" }) });
     const res = await t.app.inject({
       method: "GET",

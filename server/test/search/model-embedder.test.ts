@@ -9,7 +9,7 @@ import { loadSettings } from "../../src/platform/config.js";
 import { cosine } from "../../src/search/embedder.js";
 import { ModelEmbedder } from "../../src/search/model/model-embedder.js";
 import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
-import { buildEmbedder } from "../../src/search/search-wiring.js";
+import { buildEmbedder } from "../../src/search/search-module.js";
 import { defaultEmbedder } from "./harness.js";
 
 const dijkstra = {

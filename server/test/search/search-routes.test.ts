@@ -37,8 +37,8 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
     await create(auth, { title: "Insertion sort", code: SORT.replace(/selection/g, "insertion") });
     theirs = await create(other, { title: "Selection sort", code: SORT });
     // As an analysis would store it, with a model's "²".
-    await t.app.ctx.snippets.setComplexity(owner.id, mine, "O(n²)", "O(1)");
-    await t.app.searchParts.sync.drain();
+    await t.areas.snippets.snippets.setComplexity(owner.id, mine, "O(n²)", "O(1)");
+    await t.areas.search.sync.drain();
   });
   afterAll(async () => {
     await t?.close();
@@ -100,7 +100,7 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
         payload: { code: "x = 1" },
       })
     ).json().id;
-    await t.app.searchParts.sync.stop(); // keep the in-process loop from syncing it
+    await t.areas.search.sync.stop(); // keep the in-process loop from syncing it
     const res = await get(`/search/similar/${fresh}`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ source_snippet_id: fresh, similar: [], total: 0 });

@@ -1,8 +1,10 @@
-// Builds the search area from settings — embedder, index, understanding, sync and search
-// services — for the app, `npm run sync-worker` and `npm run resync` alike.
+// Composition of the search + sync area: embedder, index and query understanding chosen by
+// settings, the sync service (outbox → index) as a declared processor, the search service
+// and its routes — for the app, `npm run sync-worker` and `npm run resync` alike.
 import { GoogleGenAI } from "@google/genai";
 import type { FastifyInstance } from "fastify";
 import type { AuthGuard } from "../auth/auth-guard.js";
+import type { Platform, Processor } from "../platform/area.js";
 import type { Settings } from "../platform/config.js";
 import type { Database } from "../platform/db/database.js";
 import type { HealthChecks } from "../platform/http/health-routes.js";
@@ -147,52 +149,59 @@ export async function buildSearch(
   };
 }
 
-declare module "fastify" {
-  interface FastifyInstance {
-    /** The search area (issue 6): tests and entry points reach the sync through it. */
-    searchParts: SearchParts;
-  }
+/** How often the embedded in-process sync looks at the outbox. */
+export const IN_PROCESS_SYNC_INTERVAL_MS = 250;
+
+/** The search-sync processor: it drains the sync outbox into the search index. */
+export function searchSyncProcessor(sync: SyncService, intervalMs: number): Processor {
+  return {
+    name: "search-sync",
+    handles: "snippet changes from the sync_events outbox, applied to the search index",
+    start: () => sync.start(intervalMs),
+    stop: () => sync.stop(),
+  };
 }
 
-/** How often the embedded in-process sync looks at the outbox. */
-const IN_PROCESS_SYNC_INTERVAL_MS = 250;
+export interface SearchArea extends SearchParts {
+  health: HealthChecks;
+  /** Drains the outbox in this process (every IN_PROCESS_SYNC_INTERVAL_MS). */
+  processor: Processor;
+  routes(app: FastifyInstance, guard: AuthGuard): Promise<void>;
+}
 
-/** Wires search into the app: services, health check, in-process sync, routes. */
-export async function registerSearchArea(
-  app: FastifyInstance,
+/** The search area for the API process: services, health check, sync processor, routes. */
+export async function composeSearch(
+  platform: Platform,
   deps: {
-    settings: Settings;
-    database: Database;
-    snippets: SnippetService;
-    guard: AuthGuard;
-    healthChecks: HealthChecks;
+    snippets: Pick<SnippetService, "assertOwned">;
     /** Fills in a snippet's Big-O when it has none (the offline analyser in the app). */
-    estimateComplexity?: ComplexityEstimator;
+    estimateComplexity?: ComplexityEstimator | undefined;
   },
-): Promise<SearchParts> {
-  const parts = await buildSearch(deps.settings, {
-    database: deps.database,
+): Promise<SearchArea> {
+  const parts = await buildSearch(platform.settings, {
+    database: platform.database,
     snippets: deps.snippets,
-    logger: app.log,
+    logger: platform.logger,
     overrides: { estimateComplexity: deps.estimateComplexity },
   });
-  app.decorate("searchParts", parts);
-  app.addHook("onClose", () => parts.close());
-  deps.healthChecks.search = async () => {
-    await parts.index.ping();
-    return {
-      status: "ok",
-      index: parts.index.kind,
-      embedder: parts.embedder.model,
-      pending_sync_events: await parts.sync.pendingCount(),
-    };
+  return {
+    ...parts,
+    health: {
+      search: async () => {
+        await parts.index.ping();
+        return {
+          status: "ok",
+          index: parts.index.kind,
+          embedder: parts.embedder.model,
+          pending_sync_events: await parts.sync.pendingCount(),
+        };
+      },
+    },
+    processor: searchSyncProcessor(parts.sync, IN_PROCESS_SYNC_INTERVAL_MS),
+    routes: async (app, guard) => {
+      await app.register(async (scope) =>
+        registerSearchRoutes(scope, { search: parts.search, guard }),
+      );
+    },
   };
-  // Embedded mode drains in this process; otherwise `npm run sync-worker` does.
-  if (deps.settings.queue.runWorkersInProcess) {
-    parts.sync.start(IN_PROCESS_SYNC_INTERVAL_MS);
-  }
-  await app.register(async (scope) =>
-    registerSearchRoutes(scope, { search: parts.search, guard: deps.guard }),
-  );
-  return parts;
 }

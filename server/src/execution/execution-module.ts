@@ -1,0 +1,108 @@
+// Composition of the execution area: the Sandbox chosen by settings (bwrap or process
+// launcher behind a warm pool), the executor (rate limit, policy refusal, audit line), the
+// synchronous run service and POST /execute. Async execution (jobs/) reuses the sandbox.
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { AuthGuard } from "../auth/auth-guard.js";
+import type { Platform } from "../platform/area.js";
+import type { Settings } from "../platform/config.js";
+import { StartupError } from "../platform/errors.js";
+import type { HealthChecks } from "../platform/http/health-routes.js";
+import type { SnippetService } from "../snippets/snippet-service.js";
+import { registerExecutionRoutes } from "./execution-routes.js";
+import { createExecutorService, type ExecutorDeps } from "./executor-service.js";
+import { createRunService, type RunService } from "./run-service.js";
+import { autoPoolSize, createSandbox, type SandboxOptions } from "./sandbox/create-sandbox.js";
+import type { Sandbox } from "./sandbox/sandbox.js";
+
+export type ExecutorService = ReturnType<typeof createExecutorService>;
+
+export interface ExecutionArea {
+  sandbox: Sandbox;
+  executor: ExecutorService;
+  runs: RunService;
+  health: HealthChecks;
+  routes(app: FastifyInstance, guard: AuthGuard): Promise<void>;
+  /** Closes the sandbox pool when this area started it. */
+  close(): Promise<void>;
+}
+
+/** The sandbox options the settings describe; `adjust` lets an entry point change a few. */
+export function sandboxOptions(
+  settings: Settings,
+  logger: Logger,
+  adjust: Partial<SandboxOptions> = {},
+): SandboxOptions {
+  const e = settings.execution;
+  return {
+    kind: e.sandbox,
+    allowProcess: e.allowProcessSandbox,
+    pythonPath: e.pythonPath,
+    poolSize: e.poolSize,
+    maxConcurrent: e.maxConcurrent > 0 ? e.maxConcurrent : autoPoolSize(),
+    memoryLimitMb: e.memoryLimitMb,
+    maxOutputBytes: e.maxOutputBytes,
+    extraAllowedModules: e.extraAllowedModules,
+    uidBase: e.uidBase,
+    uidCount: e.uidCount,
+    logger,
+    ...adjust,
+  };
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  return createSandbox(options).catch((err: unknown) => {
+    throw new StartupError(
+      `The sandbox could not start: ${err instanceof Error ? err.message : String(err)}\n` +
+        "`node scripts/setup.mjs` checks the system packages it needs (and installs them as root).",
+    );
+  });
+}
+
+/**
+ * Admission (the per-user limit) happens at submit, shared by every process through the
+ * database; a second per-process limit in a worker would only fail jobs already accepted.
+ */
+const NO_RUN_TIME_LIMIT = 1_000_000_000;
+
+/** An executor for jobs already admitted at submit (the job processors). */
+export function createJobExecutor(deps: Omit<ExecutorDeps, "rateLimitPerMinute">) {
+  return createExecutorService({ ...deps, rateLimitPerMinute: NO_RUN_TIME_LIMIT });
+}
+
+export async function composeExecution(
+  platform: Platform,
+  deps: {
+    snippets: Pick<SnippetService, "assertOwned" | "recordExecution">;
+    /** A ready sandbox; the area then neither starts nor closes one. */
+    sandbox?: Sandbox | undefined;
+  },
+): Promise<ExecutionArea> {
+  const { settings, logger } = platform;
+  const sandbox = deps.sandbox ?? (await startSandbox(sandboxOptions(settings, logger)));
+  const executor = createExecutorService({
+    sandbox,
+    logger,
+    rateLimitPerMinute: settings.execution.rateLimitPerMinute,
+  });
+  const runs = createRunService({
+    executor,
+    snippets: deps.snippets,
+    maxCodeBytes: settings.execution.maxCodeBytes,
+    defaultTimeoutSeconds: settings.execution.timeoutSeconds,
+  });
+  return {
+    sandbox,
+    executor,
+    runs,
+    health: {
+      sandbox: async () => ({ status: "ok", isolation: sandbox.isolation, ...sandbox.stats() }),
+    },
+    routes: async (app, guard) => {
+      await app.register(async (scope) => registerExecutionRoutes(scope, { runs, guard }));
+    },
+    close: async () => {
+      if (!deps.sandbox) await sandbox.close();
+    },
+  };
+}
