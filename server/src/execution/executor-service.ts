@@ -57,7 +57,10 @@ export function createExecutorService(deps: ExecutorDeps) {
       });
       if (result.security_violations.length > 0) {
         audit(i, "violation", started);
-        throw new SecurityViolationError(result.security_violations);
+        throw new SecurityViolationError(
+          result.security_violations,
+          result.error ?? "Code violates the security policy",
+        );
       }
       audit(i, result.timed_out ? "timeout" : result.success ? "success" : "failure", started);
       return result;

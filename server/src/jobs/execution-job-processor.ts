@@ -44,7 +44,7 @@ const ACK: HandlerOutcome = { ack: true };
 
 function violationResult(err: SecurityViolationError): ExecutionResult {
   return {
-    ...failureResult(err.message, "SecurityViolation"),
+    ...failureResult(err.message, "SecurityError"),
     security_violations: err.violations,
   };
 }

@@ -35,7 +35,14 @@ export const searchHitSchema = z
 export const searchResponse = z.object({
   query: z.string(),
   results: z.array(searchHitSchema),
-  method: z.string(),
+  method: z.enum(["semantic", "cypher"]).meta({
+    description:
+      "The original's values: cypher when the graph index answered a structured query alone (no free text), else semantic",
+  }),
+  method_detail: z.string().meta({
+    description:
+      "Which path answered: <understanding>+<strategy>:<index>, e.g. rules+hybrid:postgres",
+  }),
   total: z.number().int(),
   weak: z.boolean().meta({
     description:

@@ -12,7 +12,10 @@ import type { QueryUnderstander } from "./structured-query.js";
 export interface SearchResult {
   query: string;
   results: SearchHit[];
-  method: string;
+  /** The original's values: `cypher` when the graph answered a structured query alone. */
+  method: "semantic" | "cypher";
+  /** Which path answered: `<understanding>+<strategy>:<index>` (docs/search.md). */
+  method_detail: string;
   total: number;
   /** True when no result is a strong match (best score under STRONG_SCORE, or none). */
   weak: boolean;
@@ -85,7 +88,8 @@ export function createSearchService(deps: SearchDeps): SearchService {
       return {
         query: q,
         results: found.hits,
-        method: `${understood.by}+${strategy}:${index.kind}`,
+        method: index.kind === "neo4j" && strategy === "filter" ? "cypher" : "semantic",
+        method_detail: `${understood.by}+${strategy}:${index.kind}`,
         total: found.hits.length,
         weak: !found.hits.some((h) => h.score >= STRONG_SCORE),
       };

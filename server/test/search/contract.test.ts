@@ -55,7 +55,8 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
 
   it("finds snippets by meaning, sorting ones first for 'sorting algorithms'", async () => {
     const r = await search("sorting algorithms");
-    expect(r.method).toBe(`rules+hybrid:${h.index.kind}`);
+    expect(r.method_detail).toBe(`rules+hybrid:${h.index.kind}`);
+    expect(r.method).toBe("semantic");
     expect(new Set(keysOf(r.results).slice(0, 3))).toEqual(
       new Set(["bubble", "insertion", "merge"]),
     );
@@ -64,7 +65,8 @@ describe.each(INDEX_TARGETS)("search contract on %s", (target) => {
 
   it("applies exact and ranged complexity filters", async () => {
     const quadratic = await search("my O(n^2) code", 10);
-    expect(quadratic.method).toBe(`rules+filter:${h.index.kind}`);
+    expect(quadratic.method_detail).toBe(`rules+filter:${h.index.kind}`);
+    expect(quadratic.method).toBe(h.index.kind === "neo4j" ? "cypher" : "semantic");
     expect(new Set(keysOf(quadratic.results))).toEqual(new Set(["bubble", "insertion"]));
     // Starred first among filter-only results.
     expect(keysOf(quadratic.results)[0]).toBe("insertion");

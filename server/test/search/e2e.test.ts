@@ -17,7 +17,11 @@ describe.each(DRIVERS)("search end to end on %s (postgres index)", (driver) => {
       headers,
     });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { results: { snippet_id: string; score: number }[]; method: string };
+    return res.json() as {
+      results: { snippet_id: string; score: number }[];
+      method: string;
+      method_detail: string;
+    };
   };
   const create = async (headers: Record<string, string>, payload: object) => {
     const res = await t.app.inject({ method: "POST", url: "/snippets", headers, payload });
@@ -38,7 +42,8 @@ describe.each(DRIVERS)("search end to end on %s (postgres index)", (driver) => {
     await t.areas.search.sync.drain();
 
     const first = await search(alice.headers, "sorting algorithms");
-    expect(first.method).toBe("rules+hybrid:postgres");
+    expect(first.method).toBe("semantic");
+    expect(first.method_detail).toBe("rules+hybrid:postgres");
     expect(first.results[0]?.snippet_id).toBe(sorter.id);
 
     // The lookup becomes a binary search: it now leads for "binary search".

@@ -117,7 +117,8 @@ describe("search with Gemini keyed, through the app", () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
-      method: "llm+hybrid:postgres",
+      method: "semantic",
+      method_detail: "llm+hybrid:postgres",
       results: [{ snippet_id: created.json().id, title: "Heap sort" }],
     });
   });

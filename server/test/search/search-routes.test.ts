@@ -52,7 +52,11 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
     const res = await get("/search?q=selection%20sort&limit=5");
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ query: "selection sort", method: `rules+hybrid:${kind}` });
+    expect(body).toMatchObject({
+      query: "selection sort",
+      method: "semantic",
+      method_detail: `rules+hybrid:${kind}`,
+    });
     expect(body.total).toBe(body.results.length);
     expect(body.results[0]).toEqual({
       snippet_id: mine,

@@ -180,7 +180,7 @@ describe("sync edge cases", () => {
     failQuery = true;
     try {
       const r = await h.search.search(user, "sum total", 5);
-      expect(r.method).toBe("rules+text:postgres");
+      expect(r.method_detail).toBe("rules+text:postgres");
       expect(r.results.length).toBeGreaterThan(0);
     } finally {
       failQuery = false;

@@ -116,6 +116,7 @@ export interface SearchResponse {
   query: string;
   results: SearchHit[];
   method: string;
+  method_detail?: string;
   total: number;
 }
 

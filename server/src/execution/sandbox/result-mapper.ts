@@ -43,7 +43,9 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
   const m = parsed.data;
   if ("violations" in m) {
     return {
-      ...failure("SecurityViolation", "Code violates the security policy"),
+      // The original's wording: error_type SecurityError; a program that does not parse says
+      // so first ("Syntax error at line …"), as its client shows `error` to the person.
+      ...failure("SecurityError", refusalMessage(m.violations)),
       security_violations: m.violations,
       execution_time_ms: 0, // nothing of the user's code ran
     };
@@ -76,4 +78,10 @@ function crashed(
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** The `error` of a refused program: the syntax error itself, else the policy's verdict. */
+export function refusalMessage(violations: readonly { type: string; message: string }[]): string {
+  const syntax = violations.find((v) => v.type === "syntax_error");
+  return syntax ? syntax.message : "Code violates the security policy";
 }

@@ -156,10 +156,10 @@ def parse(source):
     except SyntaxError as e:
         col = (e.offset - 1) if e.offset and e.offset > 0 else 0
         return None, [{"type": "syntax_error", "line": e.lineno or 1, "column": col,
-                       "message": f"SyntaxError: {e.msg}"}]
+                       "message": f"Syntax error at line {e.lineno or 1}: {e.msg}"}]
     except (ValueError, RecursionError, MemoryError) as e:  # NUL bytes, absurd nesting
         return None, [{"type": "syntax_error", "line": 1, "column": 0,
-                       "message": f"SyntaxError: {e}"}]
+                       "message": f"Syntax error: {e}"}]
 
 
 def check(tree, source, allowed):
