@@ -13,6 +13,7 @@ import type { Authenticator } from "./auth/authenticator.js";
 import { composeExecution, type ExecutionArea } from "./execution/execution-module.js";
 import type { Sandbox } from "./execution/sandbox/sandbox.js";
 import { type AsyncExecutionArea, composeAsyncExecution } from "./jobs/jobs-module.js";
+import { createQueuedExecutor } from "./jobs/queued-runs.js";
 import type { Platform } from "./platform/area.js";
 import type { Settings } from "./platform/config.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
@@ -91,9 +92,23 @@ export async function composeApp(
 
   const auth = composeAuth(platform, { authenticator: overrides.authenticator });
   const snippets = composeSnippets(platform);
+  // SANDBOX=none: synchronous runs become jobs for the workers; the job service they wait
+  // on is composed just below, with the async execution area.
+  let jobs: AsyncExecutionArea["jobs"] | undefined;
+  const jobService = () => {
+    if (!jobs) throw new Error("the job service is not composed yet");
+    return jobs;
+  };
   const execution = await composeExecution(platform, {
     snippets: snippets.snippets,
     sandbox: overrides.sandbox,
+    queuedRuns:
+      settings.execution.sandbox === "none"
+        ? createQueuedExecutor({
+            jobs: jobService,
+            waitBeyondTimeoutMs: settings.execution.queueWaitSeconds * 1000,
+          })
+        : undefined,
   });
   app.addHook("onClose", () => execution.close());
   const runJobs = settings.queue.runWorkersInProcess;
@@ -102,6 +117,7 @@ export async function composeApp(
     sandbox: execution.sandbox,
     runJobs,
   });
+  jobs = asyncExecution.jobs;
   // preClose: stop taking jobs and let running ones finish while the database is still open.
   app.addHook("preClose", () => asyncExecution.close());
   const analysis = composeAnalysis(platform, {

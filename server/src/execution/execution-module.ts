@@ -11,8 +11,9 @@ import type { HealthChecks } from "../platform/http/health-routes.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { registerExecutionRoutes } from "./execution-routes.js";
 import { createExecutorService, type ExecutorDeps } from "./executor-service.js";
-import { createRunService, type RunService } from "./run-service.js";
+import { createRunService, type RunService, type RunServiceDeps } from "./run-service.js";
 import { autoPoolSize, createSandbox, type SandboxOptions } from "./sandbox/create-sandbox.js";
+import { NoSandbox } from "./sandbox/no-sandbox.js";
 import type { Sandbox } from "./sandbox/sandbox.js";
 
 export type ExecutorService = ReturnType<typeof createExecutorService>;
@@ -34,6 +35,11 @@ export function sandboxOptions(
   adjust: Partial<SandboxOptions> = {},
 ): SandboxOptions {
   const e = settings.execution;
+  if (e.sandbox === "none") {
+    throw new StartupError(
+      "SANDBOX=none: this process runs no code, yet it was asked to start a sandbox",
+    );
+  }
   return {
     kind: e.sandbox,
     allowProcess: e.allowProcessSandbox,
@@ -76,17 +82,28 @@ export async function composeExecution(
     snippets: Pick<SnippetService, "assertOwned" | "recordExecution">;
     /** A ready sandbox; the area then neither starts nor closes one. */
     sandbox?: Sandbox | undefined;
+    /**
+     * Where synchronous runs go when this process has no sandbox (SANDBOX=none): the job
+     * queue, composed by the composition root (jobs/queued-runs.ts).
+     */
+    queuedRuns?: RunServiceDeps["executor"] | undefined;
   },
 ): Promise<ExecutionArea> {
   const { settings, logger } = platform;
-  const sandbox = deps.sandbox ?? (await startSandbox(sandboxOptions(settings, logger)));
+  const sandboxless = settings.execution.sandbox === "none";
+  if (sandboxless && !deps.queuedRuns) {
+    throw new StartupError("SANDBOX=none: synchronous runs need the job queue");
+  }
+  const sandbox =
+    deps.sandbox ??
+    (sandboxless ? new NoSandbox() : await startSandbox(sandboxOptions(settings, logger)));
   const executor = createExecutorService({
     sandbox,
     logger,
     rateLimitPerMinute: settings.execution.rateLimitPerMinute,
   });
   const runs = createRunService({
-    executor,
+    executor: sandboxless ? (deps.queuedRuns as RunServiceDeps["executor"]) : executor,
     snippets: deps.snippets,
     maxCodeBytes: settings.execution.maxCodeBytes,
     defaultTimeoutSeconds: settings.execution.timeoutSeconds,
@@ -97,6 +114,13 @@ export async function composeExecution(
     runs,
     health: {
       sandbox: async () => ({ status: "ok", isolation: sandbox.isolation, ...sandbox.stats() }),
+      // Where runs go: this process's sandbox, or the job queue to workers elsewhere.
+      execution: async () => ({
+        status: "ok",
+        runs: sandboxless ? "queue" : "in-process",
+        async_runs: settings.queue.runWorkersInProcess ? "in-process" : "queue",
+        queue: settings.queue.kind,
+      }),
     },
     routes: async (app, guard) => {
       await app.register(async (scope) => registerExecutionRoutes(scope, { runs, guard }));

@@ -75,13 +75,16 @@ const envSchema = z.object({
   EXECUTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(30).default(30),
   MAX_CODE_BYTES: int(1, 1_000_000).default(10_240),
   MAX_OUTPUT_BYTES: int(1024, 64 * 1024 * 1024).default(1_048_576),
-  SANDBOX: z.enum(["bwrap", "process"]).default("bwrap"),
+  /** none: this process runs no code; synchronous runs go through the job queue. */
+  SANDBOX: z.enum(["bwrap", "process", "none"]).default("bwrap"),
   ALLOW_PROCESS_SANDBOX: bool.default(false),
   SANDBOX_POOL_SIZE: int(0, 256).default(0),
   SANDBOX_MAX_CONCURRENT: int(0, 1024).default(0),
   SANDBOX_MEMORY_MB: int(32, 8192).default(256),
   SANDBOX_UID_BASE: int(1000, 2_000_000_000).default(61_000),
   SANDBOX_UID_COUNT: int(1, 4096).default(64),
+  /** With SANDBOX=none: how long POST /execute waits for the execution tier beyond the run's timeout. */
+  EXECUTION_QUEUE_WAIT_SECONDS: int(1, 600).default(10),
   PYTHON_PATH: z.string().default("/usr/bin/python3"),
   EXTRA_ALLOWED_MODULES: list.default([]),
   EXECUTION_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
@@ -154,6 +157,8 @@ export interface Settings {
     memoryLimitMb: number;
     uidBase: number;
     uidCount: number;
+    /** SANDBOX=none: seconds a synchronous run waits for the queue beyond its timeout. */
+    queueWaitSeconds: number;
     pythonPath: string;
     extraAllowedModules: string[];
     rateLimitPerMinute: number;
@@ -231,6 +236,7 @@ function toSettings(e: Parsed): Settings {
       memoryLimitMb: e.SANDBOX_MEMORY_MB,
       uidBase: e.SANDBOX_UID_BASE,
       uidCount: e.SANDBOX_UID_COUNT,
+      queueWaitSeconds: e.EXECUTION_QUEUE_WAIT_SECONDS,
       pythonPath: e.PYTHON_PATH,
       extraAllowedModules: e.EXTRA_ALLOWED_MODULES,
       rateLimitPerMinute: e.EXECUTION_RATE_LIMIT_PER_MINUTE,
@@ -249,7 +255,9 @@ function toSettings(e: Parsed): Settings {
       executionQueueUrl: e.EXECUTION_QUEUE_URL,
       syncQueueUrl: e.SYNC_QUEUE_URL,
       // Embedded mode runs jobs in the API process; with SQS, `npm run worker` does.
-      runWorkersInProcess: e.RUN_WORKERS_IN_PROCESS ?? e.JOB_QUEUE === "memory",
+      // A process without a sandbox (SANDBOX=none) never runs jobs.
+      runWorkersInProcess:
+        e.RUN_WORKERS_IN_PROCESS ?? (e.JOB_QUEUE === "memory" && e.SANDBOX !== "none"),
     },
     notifier: {
       kind: e.NOTIFIER,
@@ -289,6 +297,16 @@ function checkCombinations(s: Settings): string[] {
     problems.push(
       "SANDBOX=process: refused without ALLOW_PROCESS_SANDBOX=true (it relies on the host, e.g. a Lambda microVM, for isolation)",
     );
+  }
+  if (s.execution.sandbox === "none") {
+    if (s.queue.kind === "memory") {
+      problems.push(
+        "SANDBOX=none: needs JOB_QUEUE=sqs (runs go to workers elsewhere; a memory queue has none)",
+      );
+    }
+    if (s.queue.runWorkersInProcess) {
+      problems.push("RUN_WORKERS_IN_PROCESS=true: a process with SANDBOX=none cannot run jobs");
+    }
   }
   if (s.corsOrigins.includes("*") && s.corsOrigins.length > 1) {
     problems.push("CORS_ORIGINS: * stands alone; list origins or use *, not both");

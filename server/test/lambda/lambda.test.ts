@@ -7,48 +7,7 @@ import { createApiHandler } from "../../src/lambda/api-handler.js";
 import { runMigrations } from "../../src/lambda/migrate-handler.js";
 import { loadSettings } from "../../src/platform/config.js";
 import { createPostgresDatabase } from "../helpers/databases.js";
-
-const context = {
-  awsRequestId: "req-1",
-  functionName: "code-remote-api",
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
-
-function event(
-  method: string,
-  path: string,
-  opts: { body?: unknown; headers?: Record<string, string>; query?: string } = {},
-): APIGatewayProxyEventV2 {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: path,
-    rawQueryString: opts.query ?? "",
-    // API Gateway sends both the raw string and the parsed map.
-    ...(opts.query
-      ? { queryStringParameters: Object.fromEntries(new URLSearchParams(opts.query)) }
-      : {}),
-    headers: {
-      host: "abc.execute-api.us-east-1.amazonaws.com",
-      ...(opts.body ? { "content-type": "application/json" } : {}),
-      ...opts.headers,
-    },
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "abc",
-      domainName: "abc.execute-api.us-east-1.amazonaws.com",
-      domainPrefix: "abc",
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "test" },
-      requestId: "gw-req-1",
-      routeKey: "$default",
-      stage: "$default",
-      time: "25/Nov/2026:12:00:00 +0000",
-      timeEpoch: Date.now(),
-    },
-    isBase64Encoded: false,
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  };
-}
+import { lambdaContext as context, httpEvent as event } from "../helpers/lambda-events.js";
 
 describe("Lambda handlers", () => {
   let db: { url: string; drop(): Promise<void> };

@@ -9,7 +9,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSEvent } from "aws-lambda";
 import { eq } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -19,6 +19,7 @@ import { createWorkerHandler, type WorkerHandler } from "../../src/lambda/worker
 import { loadSettings, type Settings } from "../../src/platform/config.js";
 import { executions } from "../../src/platform/db/schema/index.js";
 import { type FakeApiGateway, startFakeApiGateway } from "../helpers/apigateway-server.js";
+import { sqsRecordOf as recordOf } from "../helpers/lambda-events.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import {
   type Broker,
@@ -40,30 +41,6 @@ let t: TestApp;
 let workerSettings: Settings;
 let alice: { headers: { authorization: string }; id: string };
 const connection = "AliceConn1234=";
-
-/** What Lambda's SQS poller hands the function for one received message. */
-function recordOf(m: Message): SQSRecord {
-  const a = m.Attributes ?? {};
-  return {
-    messageId: m.MessageId as string,
-    receiptHandle: m.ReceiptHandle as string,
-    body: m.Body as string,
-    attributes: {
-      ApproximateReceiveCount: a.ApproximateReceiveCount ?? "1",
-      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-      SenderId: a.SenderId ?? "AIDAEXAMPLE",
-      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      SequenceNumber: a.SequenceNumber,
-      MessageGroupId: a.MessageGroupId,
-      MessageDeduplicationId: a.MessageDeduplicationId,
-    },
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody as string,
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:execution.fifo",
-    awsRegion: "us-east-1",
-  };
-}
 
 async function receive(max = 10, waitSeconds = 2): Promise<Message[]> {
   const out = await client.send(

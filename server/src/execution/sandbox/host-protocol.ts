@@ -21,7 +21,7 @@ export type HostRequest =
 export type Stats = ReturnType<Sandbox["stats"]>;
 
 export type HostReply =
-  | { t: "ready"; isolation: IsolationLevel; stats: Stats }
+  | { t: "ready"; isolation: Sandbox["isolation"]; stats: Stats }
   | { t: "failed"; message: string }
   | { t: "output"; id: number; chunk: OutputChunk }
   | { t: "result"; id: number; result: ExecutionResult }

@@ -8,13 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Logger } from "pino";
 import type { SandboxOptions } from "./create-sandbox.js";
 import type { HostReply, HostRequest, Stats } from "./host-protocol.js";
-import type {
-  ExecutionResult,
-  IsolationLevel,
-  OutputChunk,
-  RunOptions,
-  Sandbox,
-} from "./sandbox.js";
+import type { ExecutionResult, OutputChunk, RunOptions, Sandbox } from "./sandbox.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,7 +20,7 @@ interface Pending {
 
 interface Host {
   child: ChildProcess;
-  isolation: IsolationLevel;
+  isolation: Sandbox["isolation"];
   stats: Stats;
 }
 
@@ -69,7 +63,7 @@ export class RemoteSandbox implements Sandbox {
   private closing = false;
 
   constructor(
-    readonly isolation: IsolationLevel,
+    readonly isolation: Sandbox["isolation"],
     first: Host,
     private readonly restart: () => Promise<Host>,
     private readonly logger: Logger,

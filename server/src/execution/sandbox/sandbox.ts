@@ -42,7 +42,8 @@ export interface RunOptions {
 }
 
 export interface Sandbox {
-  readonly isolation: IsolationLevel;
+  /** "none": this process runs no code at all (SANDBOX=none, no-sandbox.ts). */
+  readonly isolation: IsolationLevel | "none";
   run(opts: RunOptions): Promise<ExecutionResult>;
   /**
    * Run a trusted Python tool module from server/src/execution/sandbox/python or
