@@ -43,6 +43,21 @@ import {
 
 const LATENCY_SNIPPETS = Number(process.env.SEARCH_BENCH_SNIPPETS ?? 10_000);
 const LATENCY_QUERIES = 400;
+/** SEARCH_BENCH_ANON=1: every snippet loses its title and its functions' and classes' names
+ * (f1, f2, …; comments and docstrings stay) — a harder dev condition that asks what search
+ * makes of the code alone, as for a learner's "test2", without looking at the held-out part. */
+const ANON = process.env.SEARCH_BENCH_ANON === "1";
+
+function anonymised<T extends { title: string | null; code: string }>(s: T): T {
+  const names = [...s.code.matchAll(/\b(?:def|class)\s+([A-Za-z_]\w*)/g)].map(
+    (m) => m[1] as string,
+  );
+  let code = s.code;
+  names.forEach((name, i) => {
+    if (name !== "__init__") code = code.replace(new RegExp(`\\b${name}\\b`, "g"), `f${i + 1}`);
+  });
+  return { ...s, title: null, code };
+}
 
 const embedder: Embedder =
   process.env.SEARCH_BENCH_EMBEDDER === "offline"
@@ -102,7 +117,7 @@ async function quality(database: Database, index: SearchIndex, part: Part): Prom
   const user = await newUser(database);
   const labelOf = new Map<string, string>();
   const rowOf = new Map<string, string>();
-  const data = loadSnippets(part);
+  const data = loadSnippets(part).map((s) => (ANON ? anonymised(s) : s));
   for (const s of data) {
     const row = await snippets.create(user, {
       code: s.code,
@@ -345,7 +360,12 @@ for (const target of targets) {
   try {
     opened = await target.open();
     console.log(`\n${target.name}`);
-    for (const part of ["holdout", "dev"] as const) {
+    // SEARCH_BENCH_PARTS=dev measures only the part tuned on (while developing, so the
+    // held-out part is not looked at after every change).
+    const parts = (process.env.SEARCH_BENCH_PARTS?.split(",") ?? ["holdout", "dev"]).filter(
+      (p): p is Part => p === "holdout" || p === "dev",
+    );
+    for (const part of parts) {
       const q = await quality(opened.database, opened.index, part);
       console.log(
         `  ${part === "holdout" ? "held-out part (never tuned on)" : "dev part (tuned on)"}`,

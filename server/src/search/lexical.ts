@@ -10,6 +10,7 @@
 // The index lives in process (see corpus-cache.ts): the same code serves both stores, and a
 // user's vocabulary is small enough that a scan of it for a near word takes microseconds.
 import { aliasOf, conceptsOf } from "./concepts.js";
+import { codeIdioms } from "./idioms.js";
 import { codeParts, proseWords, splitIdentifier, stem } from "./text-features.js";
 
 export const FIELD_WEIGHTS = {
@@ -78,6 +79,12 @@ export function lexicalTerms(doc: {
     for (const f of conceptsOf(normal(w))) families.add(f);
   add(
     [...families].map((f) => FAMILY_STEMS[f] ?? f),
+    FIELD_WEIGHTS.family,
+  );
+  // What the code does by its idioms ("binary search" for a `while lo <= hi` halving loop),
+  // weighted as a family: evidence from the code's shape, not from its author's words.
+  add(
+    codeIdioms(doc.code).flatMap((phrase) => queryStems(phrase)),
     FIELD_WEIGHTS.family,
   );
   return [...weights]

@@ -16,6 +16,8 @@ export function hostileCode(size = MAX_SNIPPET_CODE_CHARS): Record<string, strin
     "capitals then one lower": `${fill("AB", size - 1)}c`,
     "one long lower-case name": fill("abcdefghij", size),
     "many small recursive defs": fill("def a(b): a(b)\n", size),
+    // Long partial matches of the idiom patterns (idioms.ts) at every position.
+    "idiom prefixes": fill("a[i], a[i + 1] = a[i + 1], d[i][j] = min(d[i][j], d[i][k] + ", size),
     "many distinct defs": Array.from({ length: 8000 }, (_, i) => `def f${i}(x): return f${i}(x)\n`)
       .join("")
       .slice(0, size),

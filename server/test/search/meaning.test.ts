@@ -54,6 +54,15 @@ const SNIPPETS: Record<string, { title: string | null; code: string }> = {
     title: "test2",
     code: "def look(nums, target, left, right):\n    if left > right:\n        return -1\n    centre = (left + right) // 2\n    if nums[centre] == target:\n        return centre\n    if nums[centre] < target:\n        return look(nums, target, centre + 1, right)\n    return look(nums, target, left, centre - 1)\n",
   },
+  // Titles and names that say nothing: only how the code is written tells what it does.
+  "sieve-anon": {
+    title: "test3",
+    code: "def f(n):\n    a = [True] * (n + 1)\n    a[0] = a[1] = False\n    for i in range(2, int(n ** 0.5) + 1):\n        if a[i]:\n            for j in range(i * i, n + 1, i):\n                a[j] = False\n    return [i for i, b in enumerate(a) if b]\n",
+  },
+  "uf-anon": {
+    title: "untitled",
+    code: "p = list(range(10))\n\ndef g(x):\n    while p[x] != x:\n        p[x] = p[p[x]]\n        x = p[x]\n    return x\n\ndef h(a, b):\n    p[g(a)] = g(b)\n",
+  },
   palindrome: {
     title: "palindrome check",
     code: "def is_pal(s):\n    s = ''.join(c.lower() for c in s if c.isalnum())\n    return s == s[::-1]\n",
@@ -92,6 +101,12 @@ describe.each(INDEX_TARGETS)("search meaning on %s", (target) => {
     const { r, keys } = await top("topological sort");
     expect(keys[0]).toBe("topo");
     expect(r.weak).toBe(false);
+  });
+
+  it("finds code whose title and names say nothing by what its idioms do", async () => {
+    expect((await top("sieve of eratosthenes")).keys[0]).toBe("sieve-anon");
+    expect((await top("list the primes up to n")).keys.slice(0, 2)).toContain("sieve-anon");
+    expect((await top("disjoint set union")).keys[0]).toBe("uf-anon");
   });
 
   it("finds through typos", async () => {

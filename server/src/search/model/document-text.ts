@@ -6,6 +6,7 @@
 
 import { aliasOf, conceptsOf } from "../concepts.js";
 import type { EmbeddableSnippet } from "../embedder.js";
+import { codeIdioms } from "../idioms.js";
 import { codeParts, stem } from "../text-features.js";
 
 const SHAPES: Record<string, string> = {
@@ -49,6 +50,8 @@ export function modelDocumentText(d: EmbeddableSnippet): string {
   const pieces = [
     d.title,
     d.description,
+    // What the code does by its idioms (idioms.ts), early: the model reads 256 tokens.
+    codeIdioms(d.code).join(", "),
     distinct(parts.prose, 60).join(" "),
     distinct(parts.identifiers, 60).join(" "),
     distinct(shape, 8).join(", "),
