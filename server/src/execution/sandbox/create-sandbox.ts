@@ -9,6 +9,7 @@ import { compileSeccompFilter, probeHostPaths } from "./host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS, type Launcher, processLauncher } from "./launcher.js";
 import { SandboxPool } from "./pool.js";
 import { PooledSandbox } from "./pooled-sandbox.js";
+import { tasksOfUid } from "./reaper.js";
 import { RemoteSandbox, startHost } from "./remote-sandbox.js";
 import type { IsolationLevel, Sandbox } from "./sandbox.js";
 import { UidAllocator } from "./uid-allocator.js";
@@ -65,7 +66,7 @@ export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
 }
 
 /** The warm pool in this process. */
-export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
+export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandbox> {
   checkIsolation(o);
   const cores = availableParallelism();
   const size = o.poolSize > 0 ? o.poolSize : autoPoolSize(cores);
@@ -81,22 +82,34 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<Sandbox> {
   // As root, each sandbox gets its own unprivileged uid (RLIMIT_NPROC then binds per run).
   // A developer's non-root server can only run sandboxes as itself: bwrap still isolates
   // through an unprivileged user namespace, and RLIMIT_NPROC, counted over all of the
-  // user's processes, then simply forbids new processes in a run. Without namespaces the
-  // uid is the only fence around a run's processes, so `process` isolation needs root.
+  // user's processes, then simply forbids new processes in a run. Without namespaces and
+  // without root (the execution worker in Lambda: a non-root user, no user namespaces,
+  // one invocation per microVM), a run shares the worker's uid: its process group is then
+  // the fence, kept by the seccomp filter (no setsid/setpgid/CLONE_PARENT), and killed
+  // whole after every run (docs/security.md says what this does and does not guarantee).
   const asRoot = process.getuid?.() === 0;
-  if (!asRoot && o.kind === "process") {
-    throw new Error("process isolation needs root: each run must get a uid of its own");
-  }
+  const confineToGroup = !asRoot && o.kind === "process";
   if (!asRoot) o.logger.warn("not running as root: sandboxes run as the server's own uid");
   const paths = await probeHostPaths(o.pythonPath);
+  if (confineToGroup && !paths.seccomp) {
+    throw new Error(
+      "process isolation without root needs python3-seccomp (it keeps a run in its process group)",
+    );
+  }
   if (!paths.seccomp) o.logger.warn("python3-seccomp not found: running without seccomp filter");
   const seccompBpf = o.kind === "bwrap" ? await compileSeccompFilter(paths, o.pythonPath) : null;
+  // RLIMIT_NPROC counts every task of the uid. A run sharing the worker's uid would count
+  // the worker's own threads and its warm runners too: give it its 16 on top of those.
+  const maxProcesses = confineToGroup
+    ? DEFAULT_LIMITS.maxProcesses + tasksOfUid(process.getuid?.() ?? 0) + size + maxConcurrent
+    : DEFAULT_LIMITS.maxProcesses;
   const config = {
     paths,
     seccompBpf,
-    limits: { ...DEFAULT_LIMITS, memoryLimitMb: o.memoryLimitMb },
+    limits: { ...DEFAULT_LIMITS, memoryLimitMb: o.memoryLimitMb, maxProcesses },
     extraAllowedModules: o.extraAllowedModules,
     preimport: PREIMPORT,
+    confineToGroup,
   };
   const launcher: Launcher = o.kind === "bwrap" ? bwrapLauncher(config) : processLauncher(config);
   const pool = new SandboxPool({

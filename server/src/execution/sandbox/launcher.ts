@@ -40,6 +40,12 @@ export interface LauncherConfig {
   limits: Limits;
   extraAllowedModules: string[];
   preimport: string[];
+  /**
+   * The process level without a uid per run (a worker not run as root): the runner's
+   * seccomp filter also keeps everything the run starts in its process group (no setsid,
+   * setpgid or CLONE_PARENT), the group being the only handle on it. Needs python3-seccomp.
+   */
+  confineToGroup?: boolean;
 }
 
 const SANDBOX_RUNNER_DIR = "/opt/runner";
@@ -61,6 +67,7 @@ function runnerArgs(c: LauncherConfig, dirs: { runner: string; tools: string[]; 
     `fsize=${c.limits.maxFileBytes}`,
     `nofile=${c.limits.maxOpenFiles}`,
     `cpu=${c.limits.maxCpuSeconds}`,
+    ...(c.confineToGroup ? ["pgroup=1"] : []),
   ];
 }
 

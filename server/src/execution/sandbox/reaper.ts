@@ -20,6 +20,22 @@ export function pidsOfUids(base: number, count: number): number[] {
   return found;
 }
 
+/** Tasks (threads included) running under `uid`: what RLIMIT_NPROC counts. */
+export function tasksOfUid(uid: number): number {
+  let tasks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, "utf8");
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
+      tasks += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return tasks;
+}
+
 export function killUid(uid: number): void {
   for (const pid of pidsOfUids(uid, 1)) {
     try {

@@ -18,6 +18,8 @@ const READY_TIMEOUT_MS = 10_000;
 /** If the tree has not gone this long after a kill, kill the process group too. */
 const KILL_FALLBACK_MS = 1000;
 const UID_SWEEP_MS = 100;
+/** Group sweeps once the runner's pipes closed, for members that left them (5 s). */
+const MAX_SWEEPS_AFTER_CLOSE = 50;
 /** Time a timed-out runner gets to flush its output before it is killed. */
 const STOP_GRACE_MS = 150;
 const STARTUP_STDERR_BYTES = 4096;
@@ -126,7 +128,7 @@ export class WarmProcess {
     if (pid === undefined || this.killed) return;
     this.killed = true;
     if (this.isolation === "process") {
-      this.killUid();
+      this.killTree();
       return;
     }
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
@@ -150,20 +152,28 @@ export class WarmProcess {
   }
 
   /**
-   * Without a pid namespace, a child can leave the process group (setsid) and outlive
-   * the runner, holding its pipes open. Everything under the run's uid is the run's, so
-   * sweep the uid until the tree is gone (a sweep races a fork loop; the next one wins).
+   * Without a pid namespace, the run's process group is killed whole, whether or not the
+   * runner itself has exited, until no member is left (a sweep races a fork loop; the next
+   * one wins). As root, a child may also leave the group (setsid), but everything under
+   * the run's own uid is the run's, so the uid is swept too. Without root there is no uid
+   * of its own: the runner's seccomp filter (confineToGroup) keeps every process it starts
+   * in the group instead.
    */
-  private killUid(): void {
-    let gone = false;
+  private killTree(): void {
+    const pgid = this.child.pid as number;
+    let closed = false;
     void this.closed.then(() => {
-      gone = true;
+      closed = true;
     });
+    let sweepsAfterClose = 0;
     const sweep = () => {
-      if (gone) return;
-      this.killGroup();
+      const groupLeft = signal(-pgid);
       if (this.uid !== undefined) killUid(this.uid);
-      setTimeout(sweep, UID_SWEEP_MS);
+      if (closed) sweepsAfterClose += 1;
+      // Zombies still answer a group kill until their parent reaps them: stop after a while.
+      if ((!closed || groupLeft) && sweepsAfterClose < MAX_SWEEPS_AFTER_CLOSE) {
+        setTimeout(sweep, UID_SWEEP_MS);
+      }
     };
     sweep();
   }

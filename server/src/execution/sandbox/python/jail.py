@@ -21,6 +21,11 @@ DENIED = (
 ).split()
 CLONE_NEW_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000,
                    0x20000000, 0x40000000, 0x00000080)  # NEWNS UTS IPC USER PID NET CGROUP TIME
+CLONE_PARENT = 0x00008000
+# The process level without a uid of its own (a non-root worker, e.g. in Lambda): the run's
+# process group is the only handle on what it started, so nothing may leave it — no new
+# session or group, and no child made a sibling of the runner (outside its subtree).
+GROUP_ESCAPES = "setsid setpgid".split()
 
 
 def apply_limits(address_space, nproc, fsize, nofile, cpu_seconds):
@@ -46,9 +51,9 @@ def set_cpu_budget(seconds):
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def build_filter(seccomp):
+def build_filter(seccomp, confine_group=False):
     f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-    for name in DENIED:
+    for name in DENIED + (GROUP_ESCAPES if confine_group else []):
         try:
             f.add_rule(seccomp.ERRNO(EPERM), name)
         except Exception:  # syscall unknown to this libseccomp/arch: nothing to deny
@@ -59,22 +64,31 @@ def build_filter(seccomp):
     # clone3 passes flags in memory a filter cannot inspect; ENOSYS makes libc fall back
     # to clone(), which the rules above do inspect.
     f.add_rule(seccomp.ERRNO(ENOSYS), "clone3")
+    if confine_group:
+        f.add_rule(seccomp.ERRNO(EPERM), "clone",
+                   seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_PARENT, CLONE_PARENT))
     return f
 
 
-def load_seccomp(module_dir):
+def load_seccomp(module_dir, confine_group=False):
     """Loads the deny-list filter (the process isolation level; under bwrap the host
-    compiles it once and bwrap installs it before exec). False without python3-seccomp."""
+    compiles it once and bwrap installs it before exec). False without python3-seccomp,
+    except that a run confined to its process group must not start without it.
+    libseccomp sets no_new_privs first, so nothing the run executes gains privileges."""
     if not module_dir:
+        if confine_group:
+            raise RuntimeError("process isolation without a uid of its own needs python3-seccomp")
         return False
     sys.path.insert(0, module_dir)
     try:
         import seccomp
     except ImportError:
+        if confine_group:
+            raise
         return False
     finally:
         sys.path.remove(module_dir)
-    build_filter(seccomp).load()
+    build_filter(seccomp, confine_group).load()
     return True
 
 

@@ -29,6 +29,7 @@ def parse_config(argv):
         "preimport": as_list("preimport"),
         "tools": [x for x in cfg.get("tools", "").split(":") if x],
         "seccomp": cfg.get("seccomp", ""),
+        "confine_group": cfg.get("pgroup") == "1",
         "limits": {
             "address_space": int(cfg.get("as", 256 << 20)),
             "nproc": int(cfg.get("nproc", 16)),
@@ -174,7 +175,7 @@ def main():
     for name in cfg["preimport"]:
         __import__(name)
     jail.apply_limits(**cfg["limits"])
-    jail.load_seccomp(cfg["seccomp"])
+    jail.load_seccomp(cfg["seccomp"], cfg["confine_group"])
     wire.send({"ready": True, "seccomp": jail.seccomp_active()})
     fields, body = wire.read_job()
     if fields[0] == "tool":
