@@ -208,13 +208,15 @@ describe("the worker Lambda as a non-root user without user namespaces", () => {
   it("each run is a fresh process with an empty environment and the limits set", async () => {
     const probe = `${ESCAPE}
 resource = B.__import__("resource")
-marker = globals().setdefault("seen_before", os.getpid())
+marker = B.__dict__.setdefault("seen_before", os.getpid())
 print(os.getpid(), marker, len(os.environ), os.getuid())
 print(resource.getrlimit(resource.RLIMIT_AS)[0] >> 20, resource.getrlimit(resource.RLIMIT_NPROC)[0])
-print(open("/proc/self/status").read().count("NoNewPrivs:\\t1"), "Seccomp:\\t2" in open("/proc/self/status").read())
+status = B.open("/proc/self/status").read()
+print(status.count("NoNewPrivs:\\t1"), "Seccomp:\\t2" in status)
 `;
     const first = await run(probe);
     const second = await run(probe);
+    expect(first.stderr).toBe("");
     expect(first.success).toBe(true);
     const [pid1, seen1, env1, uid1] = (first.stdout.split("\n")[0] ?? "").split(" ").map(Number);
     const [pid2, seen2] = (second.stdout.split("\n")[0] ?? "").split(" ").map(Number);
