@@ -1,12 +1,13 @@
 // `npm run bench:execute`: POST /execute against the real server in a child process
-// (load and latency measured from this process), with baselines measured in the same run:
-// a cold bwrap + python3 spawn, a bare python3 spawn, and a CPU-bound loop outside the
-// sandbox. Prints the issue's goals beside each number.
+// (load and latency measured from this process), interleaved round by round with the
+// baseline the issue names — a cold bwrap + python3 -c 'print("hello")' spawn — at
+// concurrency 1 (back to back and paced), 2, 4, 8 and 16, with CPU per run of the whole
+// process tree from /proc. Also: a bare python3 spawn, the pool alone, a CPU-bound loop and
+// RSS over many runs. Prints ratios and the goals; SANDBOX_MODE=fork|spawn picks the path.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import pino from "pino";
 import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
 import { probeHostPaths } from "../server/src/execution/sandbox/host-paths.js";
@@ -14,7 +15,6 @@ import { bwrapLauncher, DEFAULT_LIMITS } from "../server/src/execution/sandbox/l
 import { signIn, startServer } from "./lib/server-process.js";
 
 const PYTHON = "/usr/bin/python3";
-const THROUGHPUT_SECONDS = Number(process.env.BENCH_DURATION ?? 20);
 const HELLO = 'print("hello")';
 const cores = availableParallelism();
 
@@ -37,7 +37,8 @@ function timeSpawn(command: string, args: string[], uid?: number): Promise<numbe
   });
 }
 
-async function spawnBaselines() {
+/** The sandbox's exact bwrap command line, running `python3 -c` instead of the runner. */
+async function coldSpawner() {
   const paths = await probeHostPaths(PYTHON);
   const bw = bwrapLauncher({
     paths,
@@ -45,34 +46,70 @@ async function spawnBaselines() {
     extraAllowedModules: [],
     preimport: [],
   });
-  // The sandbox's exact bwrap command line, running `python3 -c` instead of the runner.
   const cut = bw.args.lastIndexOf("/usr/bin/python3");
   const coldArgs = [...bw.args.slice(0, cut + 1), "-c", HELLO];
-  const bare: number[] = [];
-  const cold: number[] = [];
-  for (let i = 0; i < 40; i++) {
-    bare.push(await timeSpawn(PYTHON, ["-c", HELLO]));
-    cold.push(await timeSpawn(bw.command, coldArgs, 63990));
-  }
-  return { bare: pct(bare, 50), cold: pct(cold, 50) };
+  return () => timeSpawn(bw.command, coldArgs, 63990);
 }
 
-/** CPU ms used so far by the server, its sandbox host, and every sandbox the host reaped. */
-function treeCpuMs(serverPid: number): { server: number; host: number; sandboxes: number } {
-  const fields = (pid: number) =>
-    (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []).map(Number);
-  const kids = readFileSync(`/proc/${serverPid}/task/${serverPid}/children`, "utf8")
-    .split(" ")
-    .filter(Boolean)
-    .map(Number);
-  const s = fields(serverPid);
-  const out = { server: ((s[11] ?? 0) + (s[12] ?? 0)) * 10, host: 0, sandboxes: 0 }; // USER_HZ 100
-  for (const k of kids) {
-    const f = fields(k);
-    out.host += ((f[11] ?? 0) + (f[12] ?? 0)) * 10;
-    out.sandboxes += ((f[13] ?? 0) + (f[14] ?? 0)) * 10; // reaped children: the sandboxes
+function statFields(pid: number): number[] {
+  return (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []).map(Number);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .split(" ")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
   }
-  return out;
+}
+
+/**
+ * CPU ms of the server's whole live tree — server, sandbox host, fork servers, warm runners —
+ * each with the CPU of the children it has reaped (cutime/cstime). A process reaped between
+ * two samples moves its CPU into its parent's cutime, so the difference of two samples is
+ * exactly the CPU spent in between. USER_HZ is 100.
+ */
+function treeCpuMs(root: number): { server: number; rest: number } {
+  const cpu = (pid: number) => {
+    try {
+      const f = statFields(pid);
+      return ((f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0)) * 10;
+    } catch {
+      return 0; // ended while we walked: its CPU is in its parent's cutime next time
+    }
+  };
+  let rest = 0;
+  const stack = childrenOf(root);
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    rest += cpu(pid);
+    stack.push(...childrenOf(pid));
+  }
+  return { server: cpu(root), rest };
+}
+
+/** CPU ms of the children this process has reaped (the cold spawns). */
+function reapedCpuMs(): number {
+  const f = statFields(process.pid);
+  return ((f[13] ?? 0) + (f[14] ?? 0)) * 10;
+}
+
+function treeRssMb(root: number): number {
+  let kb = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+    stack.push(...childrenOf(pid));
+  }
+  return kb / 1024;
 }
 
 async function cpuLoopBare(code: string): Promise<number> {
@@ -131,9 +168,40 @@ async function directPool() {
   }
 }
 
+type Once = () => Promise<number>;
+
+/** `n` back-to-back calls (with `pauseMs` between), latencies in ms. */
+async function serial(once: Once, n: number, pauseMs = 0): Promise<number[]> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    xs.push(await once());
+    if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  return xs;
+}
+
+/** Runs/s with `c` callers for `ms`, and the runs done. */
+async function saturate(once: Once, c: number, ms: number) {
+  let runs = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (performance.now() - t0 < ms) {
+        await once();
+        runs++;
+      }
+    }),
+  );
+  return { runs, rps: runs / ((performance.now() - t0) / 1000) };
+}
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
 async function main() {
-  console.log("execute-bench: baselines…");
-  const base = await spawnBaselines();
+  console.log("execute-bench: starting…");
+  const cold = await coldSpawner();
+  const bareXs: number[] = [];
+  for (let i = 0; i < 20; i++) bareXs.push(await timeSpawn(PYTHON, ["-c", HELLO]));
   const direct = await directPool();
   const dataDir = mkdtempSync(join(tmpdir(), "cr-exec-bench-"));
   const server = await startServer({
@@ -141,10 +209,16 @@ async function main() {
     EXECUTION_RATE_LIMIT_PER_MINUTE: "1000000",
     SANDBOX_UID_BASE: "63000",
     SANDBOX_UID_COUNT: "64",
+    SANDBOX_MAX_CONCURRENT: "16",
   });
+  const serverPid = server.child.pid as number;
   try {
     const auth = await signIn(server.url, "exec-bench@example.com");
     const headers = { ...auth, "content-type": "application/json" };
+    const health = (await (await fetch(`${server.url}/health/ready`)).json()) as {
+      dependencies: { sandbox: { mode?: string; isolation: string } };
+    };
+    const mode = health.dependencies.sandbox.mode ?? "spawn";
     const execute = async (code: string, timeout = 10) => {
       const t = performance.now();
       const res = await fetch(`${server.url}/execute`, {
@@ -157,35 +231,52 @@ async function main() {
         throw new Error(`execute failed: ${JSON.stringify(body)}`);
       return { ms: performance.now() - t, body };
     };
-    const latencies = async (concurrency: number, perWorker: number, pauseMs = 0) => {
-      const xs: number[] = [];
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          for (let i = 0; i < perWorker; i++) {
-            xs.push((await execute(HELLO)).ms);
-            if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
-          }
-        }),
-      );
-      return { p50: pct(xs, 50), p99: pct(xs, 99) };
+    const ours: Once = async () => (await execute(HELLO)).ms;
+    for (let i = 0; i < 50; i++) await ours(); // warm the JIT and the pool
+
+    // Latency at concurrency 1, interleaved in rounds so both see the same machine.
+    console.log("execute-bench: concurrency 1 (back to back, then 50 ms apart)…");
+    const lat = {
+      ours: [] as number[],
+      cold: [] as number[],
+      oursPaced: [] as number[],
+      coldPaced: [] as number[],
     };
+    for (let round = 0; round < 5; round++) {
+      lat.ours.push(...(await serial(ours, 60)));
+      lat.cold.push(...(await serial(cold, 12)));
+      lat.oursPaced.push(...(await serial(ours, 30, 50)));
+      lat.coldPaced.push(...(await serial(cold, 6, 50)));
+    }
 
-    for (let i = 0; i < 30; i++) await execute(HELLO); // warm the JIT and the pool
-    const c1 = await latencies(1, 300);
-    // A person pressing "run" leaves the pool time to refill: 50 ms between requests.
-    const paced = await latencies(1, 150, 50);
-    const c8 = await latencies(8, 100);
-
-    console.log(`execute-bench: throughput for ${THROUGHPUT_SECONDS} s at concurrency 8…`);
-    const load = await autocannon({
-      url: `${server.url}/execute`,
-      method: "POST",
-      headers,
-      body: JSON.stringify({ code: HELLO }),
-      connections: 8,
-      duration: THROUGHPUT_SECONDS,
-    });
-    const okRate = (load.requests.total - load.non2xx) / THROUGHPUT_SECONDS;
+    // Throughput and CPU per run at each concurrency, ours and cold alternating.
+    const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+    const levels = [2, 4, 8, 16];
+    const tp: Record<number, { ours: number; cold: number; oursCpu: number; coldCpu: number }> = {};
+    for (const c of levels) {
+      console.log(`execute-bench: concurrency ${c}…`);
+      const acc = { ours: 0, cold: 0, oursRuns: 0, coldRuns: 0, oursCpu: 0, coldCpu: 0 };
+      for (let round = 0; round < 2; round++) {
+        const t0 = treeCpuMs(serverPid);
+        const o = await saturate(ours, c, seconds * 500);
+        await new Promise((r) => setTimeout(r, 300)); // let the last runs be reaped
+        const t1 = treeCpuMs(serverPid);
+        acc.ours += o.rps / 2;
+        acc.oursRuns += o.runs;
+        acc.oursCpu += t1.server + t1.rest - t0.server - t0.rest;
+        const r0 = reapedCpuMs();
+        const k = await saturate(cold, c, seconds * 500);
+        acc.cold += k.rps / 2;
+        acc.coldRuns += k.runs;
+        acc.coldCpu += reapedCpuMs() - r0;
+      }
+      tp[c] = {
+        ours: acc.ours,
+        cold: acc.cold,
+        oursCpu: acc.oursCpu / acc.oursRuns,
+        coldCpu: acc.coldCpu / acc.coldRuns,
+      };
+    }
 
     // ≈1 s of pure-Python loops, timed by the loop itself in both places.
     const loop = (n: number) =>
@@ -195,61 +286,81 @@ async function main() {
     const n = Math.round((3_000_000 * 1000) / probe);
     const bareCpu: number[] = [];
     const boxCpu: number[] = [];
-    const boxE2e: number[] = [];
     for (let i = 0; i < 5; i++) {
       bareCpu.push(await cpuLoopBare(loop(n)));
-      const r = await execute(loop(n));
-      boxCpu.push(r.body.execution_time_ms);
-      boxE2e.push(r.ms);
+      boxCpu.push((await execute(loop(n))).body.execution_time_ms);
     }
 
+    // RSS of the server's whole tree over many runs (at concurrency 8).
+    const rssRuns = Number(process.env.BENCH_RSS_RUNS ?? 3000);
+    console.log(`execute-bench: RSS over ${rssRuns.toLocaleString()} runs…`);
     await new Promise((r) => setTimeout(r, 500));
-    const rssBefore = server.rssMb();
-    const cpuBefore = treeCpuMs(server.child.pid as number);
-    await latencies(8, 125); // 1,000 runs
+    const rss0 = { server: server.rssMb(), tree: treeRssMb(serverPid) };
+    const rssMid = { server: 0, tree: 0 };
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (done < rssRuns) {
+          done++;
+          await ours();
+          if (done === Math.floor(rssRuns / 2)) {
+            rssMid.server = server.rssMb();
+            rssMid.tree = treeRssMb(serverPid);
+          }
+        }
+      }),
+    );
     await new Promise((r) => setTimeout(r, 500));
-    const cpuAfter = treeCpuMs(server.child.pid as number);
-    const per = (k: keyof typeof cpuAfter) => (cpuAfter[k] - cpuBefore[k]) / 1000;
-    const cpuPerRun = per("server") + per("host") + per("sandboxes");
-    const rssAfter = server.rssMb();
+    const rss1 = { server: server.rssMb(), tree: treeRssMb(serverPid) };
 
-    // Minimum of five interleaved runs each: other load on the machine only adds time.
-    const bareMs = Math.min(...bareCpu);
-    const boxMs = Math.min(...boxCpu);
-    console.log('\n## POST /execute (print("hello")), real server in a child process, 2 cores');
-    console.log(`baseline bare python3 -c spawn (p50):        ${fmt(base.bare)}`);
-    console.log(`baseline cold bwrap + python3 -c spawn (p50): ${fmt(base.cold)}`);
+    const p50 = (xs: number[]) => pct(xs, 50);
     console.log(
-      `concurrency 1: p50 ${fmt(c1.p50)}, p99 ${fmt(c1.p99)}  — goal p50 ≤ 25 ms; ` +
-        `${(base.cold / c1.p50).toFixed(1)}× faster than cold bwrap (goal ≥ 3×)`,
+      `\n## POST /execute (print("hello")), real server in a child process, ${cores} cores, SANDBOX_MODE=${mode}`,
+    );
+    console.log(`baseline bare python3 -c spawn (p50): ${fmt(p50(bareXs))}`);
+    console.log("| measure | ours | cold bwrap spawn | ratio | goal |");
+    console.log("|---|---|---|---|---|");
+    console.log(
+      `| p50, concurrency 1, back to back | ${fmt(p50(lat.ours))} | ${fmt(p50(lat.cold))} | ` +
+        `${ratio(p50(lat.ours), p50(lat.cold))} | ≤ 0.25× |`,
     );
     console.log(
-      `concurrency 1, 50 ms between requests: p50 ${fmt(paced.p50)}, p99 ${fmt(paced.p99)} ` +
-        `(${(base.cold / paced.p50).toFixed(1)}× faster than cold bwrap)`,
+      `| p50, concurrency 1, 50 ms apart | ${fmt(p50(lat.oursPaced))} | ${fmt(p50(lat.coldPaced))} | ` +
+        `${ratio(p50(lat.oursPaced), p50(lat.coldPaced))} | |`,
     );
-    console.log(`concurrency 8: p50 ${fmt(c8.p50)}, p99 ${fmt(c8.p99)}`);
     console.log(
-      `the pool alone (in-process Sandbox.run, no HTTP/IPC): p50 ${fmt(direct.p50)} at ` +
+      `| p99, concurrency 1, back to back | ${fmt(pct(lat.ours, 99))} | ${fmt(pct(lat.cold, 99))} | | |`,
+    );
+    for (const c of levels) {
+      const t = tp[c] as (typeof tp)[number];
+      console.log(
+        `| runs/s, concurrency ${c} | ${t.ours.toFixed(1)} | ${t.cold.toFixed(1)} | ${ratio(t.ours, t.cold)} | ` +
+          `${c === 8 ? "≥ 2×" : ""} |`,
+      );
+    }
+    for (const c of levels) {
+      const t = tp[c] as (typeof tp)[number];
+      console.log(
+        `| CPU per run, concurrency ${c} (whole tree) | ${fmt(t.oursCpu)} | ${fmt(t.coldCpu)} | ` +
+          `${ratio(t.oursCpu, t.coldCpu)} | ${c === 8 ? "≤ 8 ms" : ""} |`,
+      );
+    }
+    console.log(
+      `\nthe pool alone (in-process Sandbox.run, no HTTP/IPC): p50 ${fmt(direct.p50)} at ` +
         `concurrency 1 (20 ms apart), ${direct.rps.toFixed(1)} runs/s at concurrency 8 (5 s)`,
     );
+    const bareMs = Math.min(...bareCpu);
+    const boxMs = Math.min(...boxCpu);
     console.log(
-      `throughput at concurrency 8 for ${THROUGHPUT_SECONDS} s: ${okRate.toFixed(1)} runs/s ` +
-        `(${load.non2xx} non-2xx, ${load.errors} errors) — goal ≥ 100 runs/s`,
+      `CPU-bound loop (${n.toLocaleString()} iterations): bare python3 ${fmt(bareMs)}, in sandbox ` +
+        `${fmt(boxMs)} (best of 5) — ratio ${(boxMs / bareMs).toFixed(3)} (goal ≤ 1.1)`,
     );
     console.log(
-      `CPU per run: ${fmt(cpuPerRun)} = server ${fmt(per("server"))} + sandbox host ` +
-        `${fmt(per("host"))} + bwrap/python ${fmt(per("sandboxes"))} → ` +
-        `ceiling ${((cores * 1000) / cpuPerRun).toFixed(0)} runs/s on ${cores} idle cores ` +
-        `(load average during the run: ${loadavg()[0]?.toFixed(1)})`,
-    );
-    console.log(
-      `CPU-bound loop (${n.toLocaleString()} iterations): bare python3 ${fmt(bareMs)}, ` +
-        `in sandbox ${fmt(boxMs)} (end to end ${fmt(Math.min(...boxE2e))}; best of 5) — ` +
-        `ratio ${(boxMs / bareMs).toFixed(3)} (goal ≤ 1.1)`,
-    );
-    console.log(
-      `server RSS: ${rssBefore.toFixed(1)} MiB before, ${rssAfter.toFixed(1)} MiB after 1,000 runs ` +
-        `(growth ${(rssAfter - rssBefore).toFixed(1)} MiB — goal < 20 MiB)`,
+      `RSS over ${rssRuns.toLocaleString()} runs: server ${rss0.server.toFixed(1)} → ${rssMid.server.toFixed(1)} → ` +
+        `${rss1.server.toFixed(1)} MiB; whole tree (server, host, fork servers, warm runners) ` +
+        `${rss0.tree.toFixed(1)} → ${rssMid.tree.toFixed(1)} → ${rss1.tree.toFixed(1)} MiB ` +
+        `(growth over the second half ${(rss1.tree - rssMid.tree).toFixed(1)} MiB — goal flat) ` +
+        `(load average: ${loadavg()[0]?.toFixed(1)})`,
     );
   } finally {
     await server.stop();

@@ -51,6 +51,7 @@ export function sandboxOptions(
     extraAllowedModules: e.extraAllowedModules,
     uidBase: e.uidBase,
     uidCount: e.uidCount,
+    mode: e.mode,
     logger,
     ...adjust,
   };
@@ -113,7 +114,12 @@ export async function composeExecution(
     executor,
     runs,
     health: {
-      sandbox: async () => ({ status: "ok", isolation: sandbox.isolation, ...sandbox.stats() }),
+      sandbox: async () => ({
+        status: "ok",
+        isolation: sandbox.isolation,
+        ...("mode" in sandbox && sandbox.mode ? { mode: sandbox.mode } : {}),
+        ...sandbox.stats(),
+      }),
       // Where runs go: this process's sandbox, or the job queue to workers elsewhere.
       execution: async () => ({
         status: "ok",

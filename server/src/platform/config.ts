@@ -78,6 +78,9 @@ const envSchema = z.object({
   /** none: this process runs no code; synchronous runs go through the job queue. */
   SANDBOX: z.enum(["bwrap", "process", "none"]).default("bwrap"),
   ALLOW_PROCESS_SANDBOX: bool.default(false),
+  // fork: runners forked from warm fork servers (needs root); spawn: one bwrap per run;
+  // auto: fork where it works, else spawn. /health/ready reports the mode in use.
+  SANDBOX_MODE: z.enum(["auto", "fork", "spawn"]).default("spawn"),
   SANDBOX_POOL_SIZE: int(0, 256).default(0),
   SANDBOX_MAX_CONCURRENT: int(0, 1024).default(0),
   SANDBOX_MEMORY_MB: int(32, 8192).default(256),
@@ -152,6 +155,7 @@ export interface Settings {
     maxOutputBytes: number;
     sandbox: Parsed["SANDBOX"];
     allowProcessSandbox: boolean;
+    mode: "auto" | "fork" | "spawn";
     poolSize: number;
     maxConcurrent: number;
     memoryLimitMb: number;
@@ -231,6 +235,7 @@ function toSettings(e: Parsed): Settings {
       maxOutputBytes: e.MAX_OUTPUT_BYTES,
       sandbox: e.SANDBOX,
       allowProcessSandbox: e.ALLOW_PROCESS_SANDBOX,
+      mode: e.SANDBOX_MODE,
       poolSize: e.SANDBOX_POOL_SIZE,
       maxConcurrent: e.SANDBOX_MAX_CONCURRENT,
       memoryLimitMb: e.SANDBOX_MEMORY_MB,

@@ -1,19 +1,27 @@
 // Composition of the executor's adapters from settings: probe the interpreter, pick the
 // launcher for the isolation level, start the warm pool and wait for its first runner
 // so that a broken host fails at start-up rather than on the first request.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import type { Logger } from "pino";
 import { compileSeccompFilter, probeHostPaths } from "./host-paths.js";
-import { bwrapLauncher, DEFAULT_LIMITS, type Launcher, processLauncher } from "./launcher.js";
+import {
+  bwrapLauncher,
+  DEFAULT_LIMITS,
+  type Launcher,
+  type LauncherConfig,
+  processLauncher,
+  zygoteArgs,
+} from "./launcher.js";
 import { SandboxPool } from "./pool.js";
 import { PooledSandbox } from "./pooled-sandbox.js";
 import { tasksOfUid } from "./reaper.js";
 import { RemoteSandbox, startHost } from "./remote-sandbox.js";
-import type { IsolationLevel, Sandbox } from "./sandbox.js";
+import type { IsolationLevel, Sandbox, SandboxMode } from "./sandbox.js";
 import { UidAllocator } from "./uid-allocator.js";
 import { WarmProcess } from "./warm-process.js";
+import { ZygoteSet } from "./zygote.js";
 
 export interface SandboxOptions {
   kind: IsolationLevel;
@@ -27,6 +35,12 @@ export interface SandboxOptions {
   extraAllowedModules: string[];
   uidBase: number;
   uidCount: number;
+  /**
+   * How bwrap runners start: `fork` from warm fork servers (python/zygote.py; needs root
+   * and the seccomp filter), `spawn` one bwrap per run, `auto` fork where it works.
+   * Default: the SANDBOX_MODE environment variable, else spawn.
+   */
+  mode?: "auto" | SandboxMode;
   logger: Logger;
   /**
    * Run the pool in this process instead of a sandbox host child process. Only for small
@@ -111,7 +125,35 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     preimport: PREIMPORT,
     confineToGroup,
   };
-  const launcher: Launcher = o.kind === "bwrap" ? bwrapLauncher(config) : processLauncher(config);
+  let launcher: Launcher = o.kind === "bwrap" ? bwrapLauncher(config) : processLauncher(config);
+  const removeFilter = () => {
+    if (seccompBpf) rmSync(dirname(seccompBpf), { recursive: true, force: true });
+  };
+  const wanted = o.mode ?? (process.env.SANDBOX_MODE as SandboxOptions["mode"]) ?? "spawn";
+  let zygotes: ZygoteSet | undefined;
+  if (o.kind === "bwrap" && wanted !== "spawn") {
+    const why = !asRoot ? "the server does not run as root" : !seccompBpf ? "no seccomp" : "";
+    if (why && wanted === "fork") {
+      removeFilter();
+      throw new Error(`SANDBOX_MODE=fork is unavailable: ${why}`);
+    }
+    if (!why) {
+      const count = Math.max(1, Math.min(cores, maxConcurrent));
+      zygotes = await startZygotes(config, seccompBpf as string, count, o).catch((e) => {
+        if (wanted === "fork") {
+          removeFilter();
+          throw e;
+        }
+        o.logger.warn({ err: e }, "fork servers unavailable: spawning a sandbox per run");
+        return undefined;
+      });
+      if (zygotes) {
+        const z = zygotes;
+        launcher = { ...launcher, start: (uid) => z.fork(uid as number) };
+      }
+    }
+  }
+  const mode: SandboxMode = zygotes ? "fork" : "spawn";
   const pool = new SandboxPool({
     size,
     maxConcurrent,
@@ -120,16 +162,46 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     spawn: (uid) => new WarmProcess(launcher, asRoot ? uid : undefined),
     logger: o.logger,
   });
+  const closeAll = async () => {
+    await zygotes?.close();
+    removeFilter();
+  };
   try {
     await pool.start();
   } catch (e) {
     await pool.close();
-    if (seccompBpf) rmSync(dirname(seccompBpf), { recursive: true, force: true });
+    await closeAll();
     throw e;
   }
-  o.logger.info({ isolation: o.kind, poolSize: size, maxConcurrent }, "sandbox pool ready");
-  const removeFilter = () => {
-    if (seccompBpf) rmSync(dirname(seccompBpf), { recursive: true, force: true });
-  };
-  return new PooledSandbox(o.kind, pool, o.maxOutputBytes, removeFilter);
+  o.logger.info({ isolation: o.kind, mode, poolSize: size, maxConcurrent }, "sandbox pool ready");
+  return new PooledSandbox(o.kind, pool, o.maxOutputBytes, closeAll, mode);
+}
+
+async function startZygotes(
+  config: LauncherConfig,
+  filterFile: string,
+  count: number,
+  o: SandboxOptions,
+): Promise<ZygoteSet> {
+  // The fork servers run as the uids right above the range: every uid in the range is
+  // only ever a run's, so a sweep of the range (or its RLIMIT_NPROC) never meets them.
+  const own = Array.from({ length: count }, (_, i) => o.uidBase + o.uidCount + i);
+  const set = new ZygoteSet(
+    {
+      bwrapPath: "/usr/bin/bwrap",
+      args: zygoteArgs(config),
+      filter: readFileSync(filterFile),
+      uidBase: o.uidBase,
+      uidCount: o.uidCount,
+      logger: o.logger,
+    },
+    own,
+  );
+  try {
+    await set.ready();
+  } catch (e) {
+    await set.close();
+    throw e;
+  }
+  return set;
 }

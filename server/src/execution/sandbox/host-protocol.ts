@@ -2,7 +2,7 @@
 // host exists because spawning from a process with a large heap is slow: libuv forks, and
 // fork copies the parent's page tables (measured here: ~1 ms per spawn from a 50 MB
 // process, ~20 ms from an 850 MB one, blocking the event loop). The host stays small.
-import type { ExecutionResult, IsolationLevel, OutputChunk, Sandbox } from "./sandbox.js";
+import type { ExecutionResult, OutputChunk, Sandbox, SandboxMode } from "./sandbox.js";
 
 export type HostRequest =
   | {
@@ -21,7 +21,7 @@ export type HostRequest =
 export type Stats = ReturnType<Sandbox["stats"]>;
 
 export type HostReply =
-  | { t: "ready"; isolation: Sandbox["isolation"]; stats: Stats }
+  | { t: "ready"; isolation: Sandbox["isolation"]; mode?: SandboxMode; stats: Stats }
   | { t: "failed"; message: string }
   | { t: "output"; id: number; chunk: OutputChunk }
   | { t: "result"; id: number; result: ExecutionResult }

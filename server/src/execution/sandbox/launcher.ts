@@ -1,5 +1,6 @@
 // How a warm runner process is started: under bubblewrap (the default boundary) or as a
 // bare process (hosts that already isolate each invocation, e.g. a Lambda microVM).
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { ANALYZER_TOOLS_DIR, type HostPaths, RUNNER_DIR } from "./host-paths.js";
@@ -27,6 +28,11 @@ export const DEFAULT_LIMITS: Limits = {
 
 export interface Launcher {
   readonly isolation: IsolationLevel;
+  /**
+   * Starts a runner some other way than spawning `command` (the fork server, zygote.ts):
+   * the child stands in for a spawned process, and kill() signals its whole namespace.
+   */
+  readonly start?: (uid: number | undefined) => ChildProcess;
   readonly command: string;
   readonly args: readonly string[];
   /** A compiled seccomp filter to hand to the child as fd 4 (bwrap --seccomp 4). */
@@ -71,9 +77,26 @@ function runnerArgs(c: LauncherConfig, dirs: { runner: string; tools: string[]; 
   ];
 }
 
-export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): Launcher {
+/**
+ * The file system every sandbox sees: read-only binds of the interpreter, its stdlib and
+ * libraries, the runner and analyser dirs. `ownDirs` makes the directories bwrap creates
+ * for them world-readable (bwrap makes them 0700, owned by the uid it runs as): needed
+ * when runs have other uids than the process that built the tree (the fork server).
+ */
+function fileSystem(c: LauncherConfig, ownDirs: boolean) {
   const p = c.paths;
-  const binds = ["--ro-bind", p.executable, "/usr/bin/python3", "--ro-bind", p.stdlib, p.stdlib];
+  const binds: string[] = [];
+  if (ownDirs) {
+    // Every parent of a bind target below: "/usr/lib/python3.11" needs /usr and /usr/lib.
+    const targets = ["/usr/bin/python3", p.stdlib, ...p.libdirs, "/opt/x", "/dev/x"];
+    const parents = new Set<string>();
+    for (const t of targets) {
+      for (let d = dirname(t); d !== "/"; d = dirname(d)) parents.add(d);
+    }
+    for (const t of targets) parents.delete(t);
+    for (const dir of [...parents].sort()) binds.push("--perms", "0755", "--dir", dir);
+  }
+  binds.push("--ro-bind", p.executable, "/usr/bin/python3", "--ro-bind", p.stdlib, p.stdlib);
   for (const dir of p.libdirs) binds.push("--ro-bind", dir, dir);
   // Merged-/usr layout: the dynamic loader is looked up as /lib64/ld-linux-*.so.
   binds.push("--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64");
@@ -83,6 +106,35 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     binds.push("--ro-bind", ANALYZER_TOOLS_DIR, SANDBOX_ANALYZER_DIR);
     tools.push(SANDBOX_ANALYZER_DIR);
   }
+  return { binds, tools };
+}
+
+/** Three device nodes, the /tmp tmpfs, hostname and a read-only root (after the binds). */
+function finishFileSystem(tmpfsBytes: number) {
+  return [
+    "--proc",
+    "/proc",
+    // Three device nodes rather than --dev's tmpfs, six nodes, devpts and links: the
+    // runner needs only these, and each mount is paid on every run (~1 ms together).
+    ...["null", "zero", "urandom"].flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]),
+    "--size",
+    String(tmpfsBytes),
+    "--tmpfs",
+    "/tmp",
+    "--chdir",
+    "/tmp",
+    "--hostname",
+    "sandbox",
+    // bwrap's root is a tmpfs with no size limit: without this, writing under a mount
+    // point's parent (e.g. /usr/lib) would fill host memory. /tmp stays its own tmpfs.
+    "--remount-ro",
+    "/",
+  ];
+}
+
+export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): Launcher {
+  const p = c.paths;
+  const { binds, tools } = fileSystem(c, false);
   let seccomp = "";
   if (c.seccompBpf) {
     binds.push("--seccomp", "4");
@@ -106,23 +158,7 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     "--cap-drop",
     "ALL",
     ...binds,
-    "--proc",
-    "/proc",
-    // Three device nodes rather than --dev's tmpfs, six nodes, devpts and links: the
-    // runner needs only these, and each mount is paid on every run (~1 ms together).
-    ...["null", "zero", "urandom"].flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]),
-    "--size",
-    String(c.limits.tmpfsBytes),
-    "--tmpfs",
-    "/tmp",
-    "--chdir",
-    "/tmp",
-    "--hostname",
-    "sandbox",
-    // bwrap's root is a tmpfs with no size limit: without this, writing under a mount
-    // point's parent (e.g. /usr/lib) would fill host memory. /tmp stays its own tmpfs.
-    "--remount-ro",
-    "/",
+    ...finishFileSystem(c.limits.tmpfsBytes),
     "/usr/bin/python3",
     ...runnerArgs(c, { runner: SANDBOX_RUNNER_DIR, tools, seccomp }),
   ];
@@ -143,4 +179,41 @@ export function processLauncher(c: LauncherConfig): Launcher {
     command: c.paths.executable,
     args: runnerArgs(c, { runner: RUNNER_DIR, tools, seccomp }),
   };
+}
+
+/**
+ * The fork server's command line (python/zygote.py): the same file system, in a user
+ * namespace the host completes — bwrap waits on fd 5 while the host writes a uid map
+ * covering the whole sandbox uid range (fd 6 tells it the pid) — so that, holding every
+ * capability there, the zygote's children can make their own namespaces and take each
+ * run's uid. The zygote reads the seccomp filter from fd 4 and installs it in each child.
+ */
+export function zygoteArgs(c: LauncherConfig): string[] {
+  const { binds, tools } = fileSystem(c, true);
+  const runner = runnerArgs(c, { runner: SANDBOX_RUNNER_DIR, tools, seccomp: "" });
+  runner[3] = `${SANDBOX_RUNNER_DIR}/zygote.py`;
+  return [
+    "--unshare-user",
+    "--userns-block-fd",
+    "5",
+    "--info-fd",
+    "6",
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup",
+    "--die-with-parent",
+    "--as-pid-1", // the zygote is its namespace's pid 1: when it ends, every run ends
+    "--new-session",
+    "--clearenv",
+    "--cap-add",
+    "ALL",
+    ...binds,
+    // Each run mounts its own /tmp; this one only holds the zygote's working directory.
+    ...finishFileSystem(64 * 1024),
+    "/usr/bin/python3",
+    ...runner,
+    `tmpfs=${c.limits.tmpfsBytes}`,
+  ];
 }

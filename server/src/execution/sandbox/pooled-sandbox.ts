@@ -4,14 +4,21 @@
 import type { SandboxPool } from "./pool.js";
 import { encodeRunJob, encodeToolJob, toolResultSchema } from "./protocol.js";
 import { toExecutionResult } from "./result-mapper.js";
-import type { ExecutionResult, IsolationLevel, RunOptions, Sandbox } from "./sandbox.js";
+import type {
+  ExecutionResult,
+  IsolationLevel,
+  RunOptions,
+  Sandbox,
+  SandboxMode,
+} from "./sandbox.js";
 
 export class PooledSandbox implements Sandbox {
   constructor(
     readonly isolation: IsolationLevel,
     private readonly pool: SandboxPool,
     private readonly maxOutputBytes: number,
-    private readonly onClose: () => void = () => {},
+    private readonly onClose: () => void | Promise<void> = () => {},
+    readonly mode: SandboxMode = "spawn",
   ) {}
 
   async run(opts: RunOptions): Promise<ExecutionResult> {
@@ -51,6 +58,6 @@ export class PooledSandbox implements Sandbox {
 
   async close(): Promise<void> {
     await this.pool.close();
-    this.onClose();
+    await this.onClose();
   }
 }

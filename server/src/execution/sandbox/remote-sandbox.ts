@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Logger } from "pino";
 import type { SandboxOptions } from "./create-sandbox.js";
 import type { HostReply, HostRequest, Stats } from "./host-protocol.js";
-import type { ExecutionResult, OutputChunk, RunOptions, Sandbox } from "./sandbox.js";
+import type { ExecutionResult, OutputChunk, RunOptions, Sandbox, SandboxMode } from "./sandbox.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -21,6 +21,7 @@ interface Pending {
 interface Host {
   child: ChildProcess;
   isolation: Sandbox["isolation"];
+  mode?: SandboxMode;
   stats: Stats;
 }
 
@@ -46,8 +47,9 @@ export function startHost(o: SandboxOptions, logger: Logger): Promise<Host> {
     child.once("exit", onExit);
     child.once("message", (m: HostReply) => {
       child.off("exit", onExit);
-      if (m.t === "ready") resolve({ child, isolation: m.isolation, stats: m.stats });
-      else {
+      if (m.t === "ready") {
+        resolve({ child, isolation: m.isolation, mode: m.mode, stats: m.stats });
+      } else {
         child.kill("SIGKILL");
         reject(new Error(m.t === "failed" ? m.message : `unexpected host message ${m.t}`));
       }
@@ -61,6 +63,7 @@ export class RemoteSandbox implements Sandbox {
   private nextId = 1;
   private lastStats: Stats = { warm: 0, busy: 0, queued: 0 };
   private closing = false;
+  readonly mode: SandboxMode | undefined;
 
   constructor(
     readonly isolation: Sandbox["isolation"],
@@ -68,6 +71,7 @@ export class RemoteSandbox implements Sandbox {
     private readonly restart: () => Promise<Host>,
     private readonly logger: Logger,
   ) {
+    this.mode = first.mode;
     this.adopt(first);
     this.host = Promise.resolve(first);
     this.lastStats = first.stats;

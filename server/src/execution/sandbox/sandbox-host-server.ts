@@ -57,6 +57,11 @@ export function serveSandbox(
         });
       }
     });
-    channel.send({ t: "ready", isolation: sandbox.isolation, stats: sandbox.stats() });
+    channel.send({
+      t: "ready",
+      isolation: sandbox.isolation,
+      mode: sandbox.mode,
+      stats: sandbox.stats(),
+    });
   });
 }

@@ -2,6 +2,8 @@
 // Adapters: the bwrap and process launchers behind one warm pool (pooled-sandbox.ts).
 
 export type IsolationLevel = "bwrap" | "process";
+/** How runners start: forked from a warm fork server, or spawned one bwrap per run. */
+export type SandboxMode = "fork" | "spawn";
 
 export interface OutputChunk {
   stream: "stdout" | "stderr";
@@ -44,6 +46,8 @@ export interface RunOptions {
 export interface Sandbox {
   /** "none": this process runs no code at all (SANDBOX=none, no-sandbox.ts). */
   readonly isolation: IsolationLevel | "none";
+  /** Unset for adapters without a choice (e.g. a stand-in in tests). */
+  readonly mode?: SandboxMode;
   run(opts: RunOptions): Promise<ExecutionResult>;
   /**
    * Run a trusted Python tool module from server/src/execution/sandbox/python or

@@ -57,6 +57,8 @@ export class WarmProcess {
   private onControl: (() => void) | undefined;
   private killed = false;
   private readonly isolation: Launcher["isolation"];
+  /** From a fork server: kill() and stop() go through it, to the run's whole namespace. */
+  private readonly forked: boolean;
 
   constructor(
     launcher: Launcher,
@@ -64,16 +66,20 @@ export class WarmProcess {
     readonly uid: number | undefined,
   ) {
     this.isolation = launcher.isolation;
+    this.forked = launcher.start !== undefined;
     // bwrap reads the seccomp program from fd 4 to its end: a fresh descriptor each time.
-    const filterFd = launcher.seccompFd4 ? openSync(launcher.seccompFd4, "r") : undefined;
+    const filterFd =
+      launcher.seccompFd4 && !launcher.start ? openSync(launcher.seccompFd4, "r") : undefined;
     try {
-      this.child = spawn(launcher.command, [...launcher.args], {
-        ...(uid === undefined ? {} : { uid, gid: uid }),
-        env: {},
-        cwd: "/",
-        detached: true, // own process group, so one kill reaches the whole tree
-        stdio: ["pipe", "pipe", "pipe", "pipe", ...(filterFd === undefined ? [] : [filterFd])],
-      });
+      this.child =
+        launcher.start?.(uid) ??
+        spawn(launcher.command, [...launcher.args], {
+          ...(uid === undefined ? {} : { uid, gid: uid }),
+          env: {},
+          cwd: "/",
+          detached: true, // own process group, so one kill reaches the whole tree
+          stdio: ["pipe", "pipe", "pipe", "pipe", ...(filterFd === undefined ? [] : [filterFd])],
+        });
     } finally {
       if (filterFd !== undefined) closeSync(filterFd);
     }
@@ -124,6 +130,11 @@ export class WarmProcess {
   }
 
   kill(): void {
+    if (this.forked && !this.killed) {
+      this.killed = true;
+      this.child.kill("SIGKILL");
+      return;
+    }
     const pid = this.child.pid;
     if (pid === undefined || this.killed) return;
     this.killed = true;
@@ -144,6 +155,12 @@ export class WarmProcess {
 
   /** Asks the runner to flush its output and exit (SIGTERM), then kills after a grace. */
   private stop(): void {
+    if (this.forked) {
+      this.child.kill("SIGTERM");
+      const grace = setTimeout(() => this.kill(), STOP_GRACE_MS);
+      void this.closed.then(() => clearTimeout(grace));
+      return;
+    }
     const pid = this.child.pid as number;
     const runner = this.isolation === "bwrap" ? childPids(pid)[0] : pid;
     if (runner !== undefined) signal(runner, "SIGTERM");

@@ -170,10 +170,17 @@ def run_tool(cfg, fields, body):
         data = data[posix.write(wire.CONTROL_FD, data):]
 
 
-def main():
-    cfg = parse_config(sys.argv[1:])
+def warm_up(argv):
+    """What every run shares and may inherit: the configuration and the pre-imports. The
+    fork server (zygote.py) does this once and forks each run's runner from it."""
+    cfg = parse_config(argv)
     for name in cfg["preimport"]:
         __import__(name)
+    return cfg
+
+
+def serve(cfg):
+    """One runner's life from its limits on: exactly one job, then the caller exits."""
     jail.apply_limits(**cfg["limits"])
     jail.load_seccomp(cfg["seccomp"], cfg["confine_group"])
     wire.send({"ready": True, "seccomp": jail.seccomp_active()})
@@ -182,6 +189,10 @@ def main():
         run_tool(cfg, fields, body)
     else:
         wire.send(run_user_code(cfg, fields, body))
+
+
+def main():
+    serve(warm_up(sys.argv[1:]))
 
 
 SOURCE = ""

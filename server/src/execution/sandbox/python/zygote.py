@@ -1,0 +1,275 @@
+"""Fork server (SANDBOX_MODE=fork): pays the interpreter's start-up once, not once per run.
+
+Started by bwrap inside a user namespace of its own where it holds every capability (the
+host maps the sandbox uid range into it). It imports the runner, then forks one runner per
+`fork` command. Each child, before any job reaches it:
+  - becomes pid 1 of a new PID namespace and unshares new mount, network, IPC, UTS and
+    cgroup namespaces (so `/proc` shows only the run, the network is a lone loopback, and
+    when the child ends the kernel kills everything it started);
+  - mounts its own /proc and a fresh size-limited tmpfs on /tmp;
+  - switches to the run's own host uid (RLIMIT_NPROC then binds per run), drops every
+    capability (bounding, ambient, permitted), sets no_new_privs and loads the seccomp
+    filter the host compiled;
+  - keeps only its own four pipes (job, stdout, stderr, control) and then runs exactly as a
+    spawned runner does (sandbox_runner.serve: limits, "ready", one job).
+Jobs never pass through this process: the host writes each into the child's own pipe, so
+nothing of one run is in memory the next child is forked from.
+
+Commands on fd 0, one per line (the host is the only writer):
+  fork <id> <uid>   -> "forked <id> <job_w> <out_r> <err_r> <ctl_r>" (fds of this process
+                       for the host to open through /proc) or "failed <id> <reason>"
+  opened <id>       the host holds its own copies: this process closes its copies
+  term <id> / kill <id>   SIGTERM / SIGKILL to the child (pid 1: its whole namespace)
+Replies on fd 3; "exit <id> <code> <signal>" when a child has been reaped, which for a pid
+namespace's init means every process of the run is gone.
+"""
+
+import posix
+import sys
+
+HERE = sys.argv[0].rpartition("/")[0] or "."
+sys.path.insert(0, HERE)
+import ctypes  # noqa: E402
+import select  # noqa: E402
+import signal  # noqa: E402
+
+import jail  # noqa: E402
+import sandbox_runner  # noqa: E402
+
+sys.path.remove(HERE)
+
+CMD_FD, REPLY_FD, FILTER_FD = 0, 3, 4
+CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
+PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 24, 47, 4
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 1
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def check(rc, what):
+    if rc != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {posix.strerror(err)}")
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+class CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def read_all(fd):
+    chunks = []
+    while True:
+        chunk = posix.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def loopback_up():
+    """As bwrap does for its network namespace: `lo` up, nothing else exists."""
+    sock = libc.socket(2, 2, 0)  # AF_INET, SOCK_DGRAM
+    if sock < 0:
+        check(-1, "socket")
+    try:
+        req = ctypes.create_string_buffer(b"lo", 40)  # struct ifreq: name[16], flags
+        check(libc.ioctl(sock, SIOCGIFFLAGS, req), "SIOCGIFFLAGS")
+        flags = ctypes.c_short.from_buffer(req, 16)
+        flags.value |= IFF_UP
+        check(libc.ioctl(sock, SIOCSIFFLAGS, req), "SIOCSIFFLAGS")
+    finally:
+        posix.close(sock)
+
+
+def drop_capabilities():
+    for cap in range(64):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break  # past the kernel's last capability
+    check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient caps")
+    data = (CapData * 2)()
+    check(libc.capset(ctypes.byref(CapHeader(LINUX_CAPABILITY_VERSION_3, 0)), data), "capset")
+    check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def load_filter(bpf):
+    buf = ctypes.create_string_buffer(bpf, len(bpf))
+    prog = SockFprog(len(bpf) // 8, ctypes.addressof(buf))
+    check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
+
+
+def child_main(cfg, bpf, uid, fds):
+    """The forked runner: pid 1 of its new PID namespace. Never returns."""
+    try:
+        for target, fd in enumerate(fds):  # all >= 5: 0-4 stay open in the zygote
+            posix.dup2(fd, target)
+        posix.closerange(4, 0x7FFFFFFF)
+        check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+                           | CLONE_NEWCGROUP), "unshare")
+        check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate")
+        check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None),
+              "mount /proc")
+        opts = f"size={cfg['tmpfs']},mode=0755,uid={uid},gid={uid}".encode()
+        check(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, opts), "mount /tmp")
+        posix.chdir("/tmp")
+        loopback_up()
+        posix.setgroups([])
+        posix.setresgid(uid, uid, uid)
+        posix.setresuid(uid, uid, uid)
+        drop_capabilities()
+        load_filter(bpf)
+        sandbox_runner.serve(cfg)
+    except BaseException as e:  # before "ready": the host reports this as a start failure
+        try:
+            posix.write(2, f"runner setup failed: {type(e).__name__}: {e}\n".encode())
+        except BaseException:
+            pass
+        posix._exit(70)
+    posix._exit(0)
+
+
+class Child:
+    __slots__ = ("id", "pid", "pidfd", "fds", "reaped", "opened")
+
+    def __init__(self, cid, pid, pidfd, fds):
+        self.id, self.pid, self.pidfd, self.fds = cid, pid, pidfd, fds
+        self.reaped = self.opened = False
+
+
+def reply(text):
+    data = (text + "\n").encode()
+    while data:
+        data = data[posix.write(REPLY_FD, data):]
+
+
+def close_all(fds):
+    for fd in fds:
+        posix.close(fd)
+
+
+class Zygote:
+    def __init__(self, cfg, bpf):
+        self.cfg, self.bpf = cfg, bpf
+        self.own_pidns = posix.open("/proc/self/ns/pid", posix.O_RDONLY | posix.O_CLOEXEC)
+        self.children = {}  # id -> Child
+        self.by_pidfd = {}
+        self.poller = select.poll()
+        self.poller.register(CMD_FD, select.POLLIN)
+
+    def fork(self, cid, uid):
+        pipes = [posix.pipe() for _ in range(4)]  # job, stdout, stderr, control
+        ours = [pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0]]
+        theirs = [pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1]]
+        # The next child is pid 1 of a new PID namespace; afterwards children go back to
+        # ours, so the next unshare can make another.
+        try:
+            check(libc.unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
+            pid = posix.fork()
+        except OSError:
+            close_all(ours + theirs)
+            libc.setns(self.own_pidns, CLONE_NEWPID)
+            raise
+        if pid == 0:
+            child_main(self.cfg, self.bpf, uid, theirs)
+        check(libc.setns(self.own_pidns, CLONE_NEWPID), "setns(pid)")
+        close_all(theirs)
+        pidfd = posix.pidfd_open(pid)
+        child = Child(cid, pid, pidfd, ours)
+        self.children[cid] = child
+        self.by_pidfd[pidfd] = child
+        self.poller.register(pidfd, select.POLLIN)
+        reply(f"forked {cid} {' '.join(map(str, ours))}")
+
+    def reap(self, child):
+        _, status = posix.waitpid(child.pid, 0)
+        self.poller.unregister(child.pidfd)
+        del self.by_pidfd[child.pidfd]
+        posix.close(child.pidfd)
+        child.reaped = True
+        code = posix.WEXITSTATUS(status) if posix.WIFEXITED(status) else -1
+        sig = posix.WTERMSIG(status) if posix.WIFSIGNALED(status) else 0
+        reply(f"exit {child.id} {code} {sig}")
+        self.forget_if_done(child)
+
+    def forget_if_done(self, child):
+        # The fd numbers stay ours until the host has opened them, so that a number the
+        # host is about to open can never already belong to another run's pipe.
+        if child.reaped and child.opened:
+            close_all(child.fds)
+            del self.children[child.id]
+
+    def command(self, line):
+        verb, _, rest = line.partition(" ")
+        args = rest.split(" ")
+        if verb == "fork":
+            try:
+                self.fork(args[0], int(args[1]))
+            except OSError as e:
+                reply(f"failed {args[0]} {e}")
+            return
+        child = self.children.get(args[0])
+        if child is None:
+            return
+        if verb == "opened":
+            child.opened = True
+            self.forget_if_done(child)
+        elif verb in ("term", "kill") and not child.reaped:
+            sig = signal.SIGTERM if verb == "term" else signal.SIGKILL
+            try:
+                signal.pidfd_send_signal(child.pidfd, sig)
+            except ProcessLookupError:
+                pass
+
+    def serve(self):
+        reply("ready")
+        pending = b""
+        while True:
+            for fd, _ in self.poller.poll():
+                if fd != CMD_FD:
+                    self.reap(self.by_pidfd[fd])
+                    continue
+                chunk = posix.read(CMD_FD, 65536)
+                if not chunk:
+                    return  # the host went away: as pid 1, our exit ends every child
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    self.command(line.decode("ascii"))
+
+
+def main():
+    cfg = sandbox_runner.warm_up(sys.argv[1:])
+    extra = dict(arg.split("=", 1) for arg in sys.argv[1:])
+    cfg["tmpfs"] = int(extra.get("tmpfs", 32 << 20))
+    cfg["seccomp"] = ""  # children load the host's compiled filter, not libseccomp's
+    bpf = read_all(FILTER_FD)
+    if not bpf or len(bpf) % 8:
+        raise SystemExit("zygote: no seccomp filter on fd 4")
+    # fd 4 stays taken (now /dev/null) so every pipe this process makes is numbered >= 5.
+    null = posix.open("/dev/null", posix.O_RDONLY)
+    posix.dup2(null, FILTER_FD)
+    posix.close(null)
+    posix.closerange(5, 0x7FFFFFFF)
+    Zygote(cfg, bpf).serve()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        posix._exit(1)
