@@ -4,7 +4,9 @@
 //   elasticmq — SQS (ElasticMQ) + PostgreSQL LISTEN/NOTIFY: API process + worker process
 // Reports submit → first execution_output, first print → its arrival (the program prints
 // its own clock first), and submit → execution_result: p50 / p99. Goal: first chunk within
-// 150 ms of the first print on the memory queue.
+// 150 ms of the first print on the memory queue. Then, for Stop and interactive input:
+// WebSocket cancel of a printing program → its execution_result (goal: within 200 ms), and
+// a line sent with `stdin` → the program's echo of it as execution_output.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,7 +30,12 @@ interface Sample {
   firstChunkMs: number;
   printToChunkMs: number;
   resultMs: number;
+  cancelMs?: number;
+  inputEchoMs?: number;
 }
+
+const TICKER = "import time\nwhile True:\n    print('tick', flush=True)\n    time.sleep(0.02)";
+const ECHO = "while True:\n    print('echo', input())";
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -67,6 +74,52 @@ async function measure(url: string, runs: number): Promise<Sample[]> {
       });
     }
   }
+  // Stop and interactive input, on the same connection.
+  for (let i = 0; i < runs + WARMUP; i++) {
+    const submit = async (body: object) => {
+      const res = await fetch(`${url}/execute/async`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ ...body, connection_id: connectionId }),
+      });
+      if (res.status !== 202) throw new Error(`submit: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { job_id: string }).job_id;
+    };
+    let from = ws.messages.length;
+    const ticker = await submit({ code: TICKER });
+    await ws.waitFor((m) => m.type === "execution_output" && m.job_id === ticker, 30_000, from);
+    const cancelAt = performance.now();
+    ws.send({ action: "cancel", job_id: ticker });
+    const cancelled = await ws.waitFor(
+      (m) => m.type === "execution_result" && m.job_id === ticker,
+      30_000,
+      from,
+    );
+    const cancelMs = performance.now() - cancelAt;
+    if (cancelled.error_type !== "Cancelled")
+      throw new Error(`not cancelled: ${cancelled.error_type}`);
+
+    from = ws.messages.length;
+    const echo = await submit({ code: ECHO, interactive: true });
+    await ws.waitFor(
+      (m) => m.type === "execution_input_request" && m.job_id === echo,
+      30_000,
+      from,
+    );
+    const at = ws.messages.length;
+    const sentAt = performance.now();
+    ws.send({ action: "stdin", job_id: echo, data: `line ${i}\n` });
+    await ws.waitFor(
+      (m) => m.type === "execution_output" && m.job_id === echo && String(m.data).includes("echo"),
+      30_000,
+      at,
+    );
+    const inputEchoMs = performance.now() - sentAt;
+    ws.send({ action: "stdin_close", job_id: echo });
+    await ws.waitFor((m) => m.type === "execution_result" && m.job_id === echo, 30_000, from);
+    const sample = samples[i - WARMUP];
+    if (sample) Object.assign(sample, { cancelMs, inputEchoMs });
+  }
   ws.close();
   return samples;
 }
@@ -91,6 +144,18 @@ function report(mode: string, samples: Sample[]): void {
     row(
       "submit → execution_result",
       samples.map((s) => s.resultMs),
+    ),
+  );
+  console.log(
+    row(
+      "cancel → execution_result (Cancelled)",
+      samples.map((s) => s.cancelMs ?? Number.NaN),
+    ),
+  );
+  console.log(
+    row(
+      "stdin → the program's echo",
+      samples.map((s) => s.inputEchoMs ?? Number.NaN),
     ),
   );
 }
@@ -156,6 +221,16 @@ async function main(): Promise<void> {
   console.log(
     `\ngoal (memory): first chunk within 150 ms of the first print: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${verdict}`,
   );
+  for (const [name, samples] of [
+    ["memory", memory],
+    ["separate worker", sqs],
+  ] as const) {
+    const c = samples.map((s) => s.cancelMs ?? Number.NaN);
+    const ok = pct(c, 99) <= 200 ? "met" : pct(c, 50) <= 200 ? "met at p50 only" : "missed";
+    console.log(
+      `goal (${name}): cancel ends the run within 200 ms: p50 ${pct(c, 50).toFixed(1)} ms, p99 ${pct(c, 99).toFixed(1)} ms, ${ok}`,
+    );
+  }
 }
 
 main().then(

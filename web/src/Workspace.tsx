@@ -65,7 +65,14 @@ interface Props {
 
 export function Workspace({ api, session, authMode, onSignOut }: Props) {
   const { socket, state: socketState } = useSocket(session, authMode);
-  const { state: runState, run, clearViolations } = useRun(api, socket);
+  const {
+    state: runState,
+    run,
+    stop,
+    sendInput,
+    closeInput,
+    clearViolations,
+  } = useRun(api, socket);
   const { state: analysis, status: analysisStatus, analyse } = useAnalysis(api, socket);
   const snippets = useSnippets(api);
   const owner = session?.email ?? session?.token.slice(-16) ?? "anonymous";
@@ -89,6 +96,8 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
     const result = await run({
       code: codeRef.current,
       stdin: stdin || undefined,
+      // Without prepared input, the output panel becomes a console when the program reads.
+      interactive: !stdin,
       snippet_id: snippetId,
       timeout_seconds: timeLimit,
     });
@@ -108,6 +117,11 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
   // Ctrl/Cmd+Enter anywhere on the page (the editor handles its own and marks it handled).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === "." && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        stop();
+        return;
+      }
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
         e.preventDefault();
         void onRun();
@@ -115,7 +129,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [onRun]);
+  }, [onRun, stop]);
 
   async function onSave() {
     if (open) await doc.persistCode();
@@ -184,6 +198,16 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
             >
               {runState.running ? "Running…" : "Run"}
             </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={stop}
+              disabled={!runState.running || runState.stopping}
+              aria-keyshortcuts="Control+. Meta+."
+              title="Stop (Ctrl/Cmd+.)"
+            >
+              {runState.stopping ? "Stopping…" : "Stop"}
+            </button>
             <button type="button" onClick={() => void onAnalyse()} disabled={analysis.running}>
               {analysis.running ? "Analysing…" : "Analyse"}
             </button>
@@ -229,7 +253,8 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
             </Suspense>
           </div>
           <p className="hint small muted">
-            Ctrl/Cmd+Enter runs the program · Tab indents · Esc then Tab leaves the editor
+            Ctrl/Cmd+Enter runs the program · Ctrl/Cmd+. stops it · Tab indents · Esc then Tab
+            leaves the editor
           </p>
           <details className="stdin">
             <summary>Standard input{stdin ? " (set)" : ""}</summary>
@@ -240,11 +265,11 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
               id="stdin-input"
               rows={3}
               value={stdin}
-              placeholder="Lines the program reads with input()"
+              placeholder="Lines the program reads (empty: type them into the output while it runs)"
               onChange={(e) => setStdin(e.target.value)}
             />
           </details>
-          <OutputPanel state={runState} />
+          <OutputPanel state={runState} io={{ sendInput, closeInput }} />
         </main>
         <div className="side-right">
           <AnalysisPanel state={analysis} status={analysisStatus} />

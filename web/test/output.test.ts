@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { ExecutionResponse } from "../src/api/types";
 import {
   appendChunk,
+  appendFigure,
+  appendInput,
+  figureFileName,
   formatDuration,
   reconcile,
   type Segment,
@@ -61,7 +64,29 @@ describe("output stream assembly", () => {
     expect(reconcile([], result())).toEqual([]);
   });
 
+  it("keeps figures where they streamed, and adds the result's figures after the text over HTTP", () => {
+    const fig = { mime_type: "image/png" as const, data: "AAAA" };
+    const live = appendChunk(appendFigure(appendChunk([], "stdout", "a\n"), fig), "stdout", "b\n");
+    expect(reconcile(live, result({ stdout: "a\nb\n", figures: [fig] }))).toBe(live);
+    expect(
+      reconcile(appendChunk([], "stdout", "a\nb\n"), result({ stdout: "a\nb\n", figures: [fig] })),
+    ).toEqual([
+      { stream: "stdout", text: "a\nb\n" },
+      { stream: "figure", figure: fig },
+    ]);
+    // Typed input is shown but is not program output: it never forces a rebuild.
+    const typed = appendChunk(
+      appendInput(appendChunk([], "stdout", "? "), "x\n"),
+      "stdout",
+      "ok\n",
+    );
+    expect(reconcile(typed, result({ stdout: "? ok\n" }))).toBe(typed);
+    expect(figureFileName(fig, 0)).toBe("figure-1.png");
+    expect(figureFileName({ ...fig, mime_type: "image/svg+xml" }, 2)).toBe("figure-3.svg");
+  });
+
   it("derives the status badge", () => {
+    expect(statusOf(result({ success: false, error_type: "Cancelled" }))).toBe("cancelled");
     expect(statusOf(result())).toBe("success");
     expect(statusOf(result({ success: false, error_type: "ZeroDivisionError" }))).toBe("error");
     expect(statusOf(result({ success: false, timed_out: true }))).toBe("timed_out");

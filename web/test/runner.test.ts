@@ -129,6 +129,46 @@ describe("runProgram", () => {
     socket.stop();
   });
 
+  it("hands figures and input requests over in order, and Stop sends cancel for the job", async () => {
+    const { socket, ws } = await readySocket();
+    const api = new Api({
+      getToken: () => "t",
+      fetchImpl: async () => json(202, { job_id: "j2", status: "queued" }),
+    });
+    const events: string[] = [];
+    const stop = new AbortController();
+    const p = runProgram(
+      api,
+      socket,
+      { code: "x", interactive: true },
+      {
+        onChunk: (_s, d) => events.push(`text:${d}`),
+        onFigure: (f) => events.push(`figure:${f.mime_type}:${f.data}`),
+        onInputRequest: (prompt) => events.push(`input:${prompt}`),
+        onJob: (id) => events.push(`job:${id}`),
+      },
+      stop.signal,
+    );
+    await vi.waitFor(() => expect(ws.sent).toContainEqual({ action: "subscribe", job_id: "j2" }));
+    ws.push({ type: "execution_output", job_id: "j2", stream: "stdout", data: "a\n" });
+    ws.push({ type: "execution_figure", job_id: "j2", mime_type: "image/png", data: "AAAA" });
+    ws.push({ type: "execution_figure", job_id: "other", mime_type: "image/png", data: "BBBB" });
+    ws.push({ type: "execution_input_request", job_id: "j2", prompt: "? " });
+    stop.abort();
+    expect(ws.sent).toContainEqual({ action: "cancel", job_id: "j2" });
+    ws.push({
+      type: "execution_result",
+      job_id: "j2",
+      ...okResult,
+      success: false,
+      error_type: "Cancelled",
+    });
+    const { result } = await p;
+    expect(result.error_type).toBe("Cancelled");
+    expect(events).toEqual(["job:j2", "text:a\n", "figure:image/png:AAAA", "input:? "]);
+    socket.stop();
+  });
+
   it("falls back to POST /execute when the socket is down", async () => {
     const urls: string[] = [];
     const api = new Api({

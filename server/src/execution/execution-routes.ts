@@ -30,14 +30,25 @@ export async function registerExecutionRoutes(
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const b = request.body;
-      return deps.runs.run(currentUser(request).id, {
-        code: b.code,
-        stdin: b.stdin,
-        timeoutSeconds: b.timeout_seconds,
-        snippetId: b.snippet_id,
-      });
+      // A client that disconnects before its answer frees the sandbox at once.
+      const gone = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableEnded) gone.abort();
+      };
+      reply.raw.once("close", onClose);
+      try {
+        return await deps.runs.run(currentUser(request).id, {
+          code: b.code,
+          stdin: b.stdin,
+          timeoutSeconds: b.timeout_seconds,
+          snippetId: b.snippet_id,
+          signal: gone.signal,
+        });
+      } finally {
+        reply.raw.off("close", onClose);
+      }
     },
   );
 }

@@ -13,6 +13,13 @@ export const securityViolationSchema = z
   })
   .meta({ id: "SecurityViolation" });
 
+export const figureSchema = z
+  .object({
+    mime_type: z.enum(["image/png", "image/svg+xml"]),
+    data: z.string().meta({ description: "The image, base64" }),
+  })
+  .meta({ id: "Figure" });
+
 export const executionResponseSchema = z
   .object({
     success: z.boolean(),
@@ -23,7 +30,14 @@ export const executionResponseSchema = z
     execution_time_ms: z.number(),
     timed_out: z.boolean(),
     security_violations: z.array(securityViolationSchema),
-    truncated: z.boolean(),
+    truncated: z.boolean().meta({
+      description: "Output or figures were cut at their caps (figures: 20, 3 MiB of base64)",
+    }),
+    // Optional only for results stored before figures existed; every new result has it.
+    figures: z.array(figureSchema).optional().meta({
+      description:
+        "Images the program showed (plt.show(), fig.show()) or left open at its end, in order",
+    }),
   })
   .meta({ id: "ExecutionResponse" });
 

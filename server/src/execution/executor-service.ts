@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { RateLimitedError, SecurityViolationError } from "../platform/errors.js";
 import { SlidingWindowLimiter } from "../platform/rate-limiter.js";
-import type { ExecutionResult, OutputChunk, Sandbox } from "./sandbox/sandbox.js";
+import type { LiveInput } from "./sandbox/live-input.js";
+import type { ExecutionResult, Figure, OutputChunk, Sandbox } from "./sandbox/sandbox.js";
 
 export interface ExecuteInput {
   userId: string;
@@ -14,6 +15,10 @@ export interface ExecuteInput {
   stdin?: string;
   timeoutSeconds: number;
   onOutput?: (c: OutputChunk) => void;
+  onFigure?: (f: Figure) => void;
+  /** An interactive run's input, and the announcement that it waits for some. */
+  input?: LiveInput;
+  onInputRequest?: (prompt: string) => void;
   signal?: AbortSignal;
 }
 
@@ -53,6 +58,9 @@ export function createExecutorService(deps: ExecutorDeps) {
         timeoutMs: i.timeoutSeconds * 1000,
         enforcePolicy: true,
         onOutput: i.onOutput,
+        onFigure: i.onFigure,
+        input: i.input,
+        onInputRequest: i.onInputRequest,
         signal: i.signal,
       });
       if (result.security_violations.length > 0) {

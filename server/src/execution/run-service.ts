@@ -11,6 +11,8 @@ export interface RunRequest {
   stdin?: string | undefined;
   timeoutSeconds?: number | undefined;
   snippetId?: string | undefined;
+  /** Aborted when the client went away: the run stops and its sandbox is freed. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface RunServiceDeps {
@@ -42,6 +44,7 @@ export function createRunService(deps: RunServiceDeps) {
           req.timeoutSeconds ?? deps.defaultTimeoutSeconds,
           deps.defaultTimeoutSeconds,
         ),
+        signal: req.signal,
       });
       if (req.snippetId) await deps.snippets.recordExecution(userId, req.snippetId);
       return result;

@@ -56,9 +56,28 @@ export async function registerExecutionAsyncRoutes(
         ),
         snippetId: b.snippet_id,
         connectionId: b.connection_id,
+        interactive: b.interactive,
       });
       return reply.code(202).send({ job_id: row.jobId, status: "queued" as const });
     },
+  );
+
+  r.post(
+    "/executions/:job_id/cancel",
+    {
+      schema: {
+        ...common,
+        summary: "Stop a queued or running execution (owner only)",
+        description:
+          "A queued job ends at once; a running one is stopped and answers success: false, error_type: Cancelled, with the output printed so far. Answers the job once it has ended (a finished job unchanged).",
+        params: jobParams,
+        response: { 200: executionJobSchema, 404: errorSchema, ...authErrors },
+      },
+    },
+    async (request) =>
+      toExecutionJob(
+        await deps.jobs.cancel(currentUser(request).id, request.params.job_id, { wait: true }),
+      ),
   );
 
   r.get(

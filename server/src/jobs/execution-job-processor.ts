@@ -7,15 +7,17 @@
 // each of those transitions announces the one execution_result of the job.
 import type { Logger } from "pino";
 import type { ExecuteInput } from "../execution/executor-service.js";
+import { LiveInput } from "../execution/sandbox/live-input.js";
 import type { ExecutionResult } from "../execution/sandbox/sandbox.js";
 import type { Db } from "../platform/db/database.js";
 import type { ExecutionRow } from "../platform/db/schema/index.js";
 import { NotFoundError, RateLimitedError, SecurityViolationError } from "../platform/errors.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import * as repo from "./execution-job-repo.js";
-import { failureResult } from "./execution-job-service.js";
+import { CANCELLED_MESSAGE, failureResult } from "./execution-job-service.js";
 import type { ExecutionJobMessage, JobQueue, ReceivedMessage } from "./queue/job-queue.js";
 import type { HandlerOutcome } from "./queue/queue-consumer.js";
+import type { JobCommand, JobControl } from "./realtime/job-control.js";
 import type { Notifier } from "./realtime/notifier.js";
 import { OutputBatcher } from "./realtime/output-batcher.js";
 
@@ -25,6 +27,8 @@ export interface ExecutionJobProcessorDeps {
   notifier: Pick<Notifier, "publish">;
   snippets: Pick<SnippetService, "recordExecution">;
   logger: Pick<Logger, "info" | "warn" | "error">;
+  /** Cancel and input from the job's owner, wherever they were sent from. */
+  control?: Pick<JobControl, "attach">;
   /** Runs per job before it is failed; keep it below the SQS DLQ's maxReceiveCount. */
   maxAttempts?: number;
   output?: { flushMs?: number; maxBytes?: number };
@@ -41,6 +45,18 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 const RUNNING_STALE_MS = 120_000;
 const QUEUED_STALE_MS = 60_000;
 const ACK: HandlerOutcome = { ack: true };
+
+/** What the owner sends to a job while this process holds it. */
+class LiveRun {
+  readonly abort = new AbortController();
+  readonly input = new LiveInput();
+
+  apply(c: JobCommand): void {
+    if (c.action === "cancel") this.abort.abort();
+    else if (c.action === "stdin") this.input.write(c.data);
+    else this.input.close();
+  }
+}
 
 function violationResult(err: SecurityViolationError): ExecutionResult {
   return {
@@ -86,7 +102,7 @@ export function createExecutionJobProcessor(
     return ACK;
   }
 
-  async function run(row: ExecutionRow): Promise<HandlerOutcome> {
+  async function run(row: ExecutionRow, live: LiveRun): Promise<HandlerOutcome> {
     const request = row.request as repo.StoredRequest | null;
     const attempt = row.attempts;
     if (!request) {
@@ -107,19 +123,38 @@ export function createExecutionJobProcessor(
           targetOf(row),
         ),
     });
+    const publishAfterOutput = (message: { type: string; [k: string]: unknown }) =>
+      batcher.after(() => deps.notifier.publish(row.userId, message, targetOf(row)));
+    const interactive = request.interactive === true;
     let result: ExecutionResult;
     try {
+      // Cancelled while queued behind a crash, or before this attempt got going.
+      if (request.cancelled || live.abort.signal.aborted) {
+        throw Object.assign(new Error(CANCELLED_MESSAGE), { cancelled: true });
+      }
       result = await deps.executor.execute({
         userId: row.userId,
         jobId: row.jobId,
         code: request.code,
         stdin: request.stdin,
         timeoutSeconds: request.timeout_seconds,
+        signal: live.abort.signal,
+        ...(interactive
+          ? {
+              input: live.input,
+              onInputRequest: (prompt: string) =>
+                publishAfterOutput({ type: "execution_input_request", job_id: row.jobId, prompt }),
+            }
+          : {}),
         onOutput: (chunk) => batcher.push(chunk),
+        onFigure: (figure) =>
+          publishAfterOutput({ type: "execution_figure", job_id: row.jobId, ...figure }),
       });
     } catch (err) {
       await batcher.finish().catch(() => {});
-      if (err instanceof SecurityViolationError) {
+      if ((err as { cancelled?: boolean }).cancelled) {
+        result = failureResult(CANCELLED_MESSAGE, "Cancelled");
+      } else if (err instanceof SecurityViolationError) {
         result = violationResult(err);
       } else if (err instanceof RateLimitedError) {
         // Admission happens at submit; should a run-time limit still bite, wait, don't fail.
@@ -161,9 +196,16 @@ export function createExecutionJobProcessor(
 
   return {
     async handle(message) {
-      const claimed = await repo.claimJob(db, message.body.job_id, maxAttempts);
-      if (!claimed) return unclaimable(message.body.job_id);
-      return run(claimed);
+      // Listen before claiming: a command sent once the job shows `running` finds us.
+      const live = new LiveRun();
+      const detach = deps.control?.attach(message.body.job_id, (c) => live.apply(c));
+      try {
+        const claimed = await repo.claimJob(db, message.body.job_id, maxAttempts);
+        if (!claimed) return await unclaimable(message.body.job_id);
+        return await run(claimed, live);
+      } finally {
+        detach?.();
+      }
     },
     async recoverStale(queue) {
       const stale = await repo.findStaleJobs(db, {

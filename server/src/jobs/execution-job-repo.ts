@@ -1,7 +1,7 @@
 // Queries of the async execution lifecycle. Every transition is a conditional UPDATE, so
 // concurrent or repeated deliveries of one job race safely: the attempt counter is the
 // fencing token — only the worker holding the latest attempt may finish the job.
-import { and, count, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../platform/db/database.js";
 import { type ExecutionRow, executions } from "../platform/db/schema/index.js";
 
@@ -12,6 +12,10 @@ export interface StoredRequest {
   code: string;
   stdin: string;
   timeout_seconds: number;
+  /** Input comes over the WebSocket while it runs (stdin is only its start). */
+  interactive?: boolean;
+  /** The owner cancelled it while it ran: a later attempt must not run it again. */
+  cancelled?: boolean;
 }
 
 export async function insertJob(
@@ -170,4 +174,34 @@ export async function oldestJobSince(
     .from(executions)
     .where(and(eq(executions.userId, userId), gte(executions.createdAt, since)));
   return row?.at ? new Date(row.at) : undefined;
+}
+
+/** A job not yet claimed ends here and now, with `result`; undefined if it had started. */
+export async function cancelQueuedJob(
+  db: DbOrTx,
+  jobId: string,
+  result: unknown,
+): Promise<ExecutionRow | undefined> {
+  const [row] = await db
+    .update(executions)
+    .set({ status: "completed", result, error: null, finishedAt: sql`now()`, request: null })
+    .where(and(eq(executions.jobId, jobId), eq(executions.status, "queued")))
+    .returning();
+  return row;
+}
+
+/** Marks a running job cancelled, so no retry of it runs again; false if it is not running. */
+export async function markCancelled(db: DbOrTx, jobId: string): Promise<boolean> {
+  const rows = await db
+    .update(executions)
+    .set({ request: sql`${executions.request} || '{"cancelled": true}'::jsonb` })
+    .where(
+      and(
+        eq(executions.jobId, jobId),
+        eq(executions.status, "running"),
+        isNotNull(executions.request),
+      ),
+    )
+    .returning({ jobId: executions.jobId });
+  return rows.length > 0;
 }

@@ -16,6 +16,10 @@ const connectionId = z
 export const executeAsyncRequestSchema = z.strictObject({
   ...executeRequestFields,
   connection_id: connectionId.optional(),
+  interactive: z.boolean().optional().meta({
+    description:
+      "Wait for input sent over the WebSocket (stdin / stdin_close) instead of reading end of file after `stdin`",
+  }),
 });
 
 export const jobAcceptedSchema = z
@@ -59,6 +63,12 @@ export const clientMessageSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("ping") }),
   z.object({ action: z.literal("subscribe"), job_id: z.uuid() }),
   z.object({ action: z.literal("unsubscribe"), job_id: z.uuid() }),
+  z.object({ action: z.literal("cancel"), job_id: z.uuid() }),
+  // The frame limit (4 KB) bounds `data`; a longer input is sent in several messages.
+  z.object({ action: z.literal("stdin"), job_id: z.uuid(), data: z.string() }),
+  z.object({ action: z.literal("stdin_close"), job_id: z.uuid() }),
 ]);
+
+export const CLIENT_ACTIONS = clientMessageSchema.options.map((o) => o.shape.action.value);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -8,10 +8,17 @@ import type { Logger } from "pino";
 import type { ExecutionResult } from "../execution/sandbox/sandbox.js";
 import type { Db } from "../platform/db/database.js";
 import type { ExecutionRow } from "../platform/db/schema/index.js";
-import { NotFoundError, RateLimitedError, UnavailableError } from "../platform/errors.js";
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitedError,
+  UnavailableError,
+} from "../platform/errors.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import * as repo from "./execution-job-repo.js";
 import type { ExecutionJobMessage, JobQueue } from "./queue/job-queue.js";
+import type { JobCommand, JobControl } from "./realtime/job-control.js";
+import type { Notifier } from "./realtime/notifier.js";
 
 export interface SubmitInput {
   code: string;
@@ -19,6 +26,7 @@ export interface SubmitInput {
   timeoutSeconds: number;
   snippetId?: string | undefined;
   connectionId?: string | undefined;
+  interactive?: boolean | undefined;
 }
 
 export interface ExecutionJobServiceDeps {
@@ -28,7 +36,13 @@ export interface ExecutionJobServiceDeps {
   logger: Pick<Logger, "error">;
   /** Jobs per user per rolling minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Carries cancel and input to the process running a job (none: only queued jobs cancel). */
+  control?: Pick<JobControl, "send">;
+  /** Announces the result of a job cancelled before it started. */
+  notifier?: Pick<Notifier, "publish">;
   now?: () => number;
+  /** How long cancel() waits for a running job to end before answering. */
+  cancelWaitMs?: number;
 }
 
 export interface ExecutionJobService {
@@ -37,7 +51,19 @@ export interface ExecutionJobService {
   get(userId: string, jobId: string): Promise<ExecutionRow>;
   /** The user's job or undefined (the WebSocket answers with a message, not an exception). */
   findOwned(userId: string, jobId: string): Promise<ExecutionRow | undefined>;
+  /**
+   * Ends the user's job: a queued one at once (its result announced here), a running one
+   * through the process running it; with `wait`, resolves once it has ended (or the wait
+   * is over) with the row as it then is. A finished job is returned unchanged.
+   */
+  cancel(userId: string, jobId: string, opts?: { wait?: boolean }): Promise<ExecutionRow>;
+  /** Passes input (or its end) to the user's running interactive job. */
+  sendInput(userId: string, jobId: string, command: JobCommand): Promise<void>;
 }
+
+export const CANCELLED_MESSAGE = "Execution was cancelled";
+const CANCEL_POLL_MS = 20;
+const isFinished = (row: ExecutionRow) => row.status === "completed" || row.status === "failed";
 
 const WINDOW_MS = 60_000;
 
@@ -53,6 +79,7 @@ export function failureResult(message: string, errorType = "ExecutionFailed"): E
     timed_out: false,
     truncated: false,
     security_violations: [],
+    figures: [],
   };
 }
 
@@ -70,6 +97,21 @@ export function createExecutionJobService(deps: ExecutionJobServiceDeps): Execut
   }
 
   const findOwned = (userId: string, jobId: string) => repo.findOwnedJob(deps.db, userId, jobId);
+  async function get(userId: string, jobId: string): Promise<ExecutionRow> {
+    const row = await findOwned(userId, jobId);
+    if (!row) throw new NotFoundError("Execution not found");
+    return row;
+  }
+
+  async function waitFinished(row: ExecutionRow, ms: number): Promise<ExecutionRow> {
+    const until = now() + ms;
+    let current = row;
+    while (!isFinished(current) && now() < until) {
+      await new Promise((r) => setTimeout(r, CANCEL_POLL_MS));
+      current = (await repo.findJob(deps.db, row.jobId)) ?? current;
+    }
+    return current;
+  }
 
   return {
     async submit(userId, input) {
@@ -79,7 +121,12 @@ export function createExecutionJobService(deps: ExecutionJobServiceDeps): Execut
         userId,
         snippetId: input.snippetId ?? null,
         codeSha256: createHash("sha256").update(input.code).digest("hex"),
-        request: { code: input.code, stdin: input.stdin, timeout_seconds: input.timeoutSeconds },
+        request: {
+          code: input.code,
+          stdin: input.stdin,
+          timeout_seconds: input.timeoutSeconds,
+          ...(input.interactive ? { interactive: true } : {}),
+        },
         connectionId: input.connectionId ?? null,
       });
       try {
@@ -95,11 +142,37 @@ export function createExecutionJobService(deps: ExecutionJobServiceDeps): Execut
       }
       return row;
     },
-    async get(userId, jobId) {
-      const row = await findOwned(userId, jobId);
-      if (!row) throw new NotFoundError("Execution not found");
-      return row;
-    },
+    get,
     findOwned,
+    async cancel(userId, jobId, opts = {}) {
+      const row = await get(userId, jobId);
+      if (isFinished(row)) return row;
+      if (row.status === "queued") {
+        const result = failureResult(CANCELLED_MESSAGE, "Cancelled");
+        const done = await repo.cancelQueuedJob(deps.db, jobId, result);
+        if (done) {
+          await deps.notifier
+            ?.publish(
+              userId,
+              { type: "execution_result", job_id: jobId, ...result },
+              { connectionId: done.connectionId ?? undefined, jobId },
+            )
+            .catch(() => {}); // stored: a client that missed it reads GET /executions/{id}
+          return done;
+        }
+      }
+      // Running (or claimed since): the mark stops any retry, the command stops this run.
+      await repo.markCancelled(deps.db, jobId);
+      await deps.control?.send(jobId, { action: "cancel" });
+      return opts.wait ? waitFinished(row, deps.cancelWaitMs ?? 2000) : row;
+    },
+    async sendInput(userId, jobId, command) {
+      const row = await get(userId, jobId);
+      if (isFinished(row)) throw new ConflictError("The execution has finished");
+      if (!(row.request as repo.StoredRequest | null)?.interactive) {
+        throw new ConflictError("The execution is not interactive");
+      }
+      await deps.control?.send(jobId, command);
+    },
   };
 }

@@ -18,6 +18,7 @@ import { type ExecutionJobWorker, startExecutionJobWorker } from "./execution-jo
 import { createExecutionQueue } from "./queue/create-job-queue.js";
 import type { ExecutionJobMessage, JobQueue } from "./queue/job-queue.js";
 import { createRealtime, type Realtime } from "./realtime/create-notifier.js";
+import { createJobControl, type JobControl } from "./realtime/job-control.js";
 import type { Notifier } from "./realtime/notifier.js";
 import { registerWsRoutes } from "./ws-routes.js";
 
@@ -56,6 +57,7 @@ function executionJobsProcessor(
     queue: JobQueue<ExecutionJobMessage>;
     sandbox: Sandbox;
     notifier: Notifier;
+    control: JobControl;
     snippets: Pick<SnippetService, "recordExecution">;
   },
 ): Processor {
@@ -64,6 +66,7 @@ function executionJobsProcessor(
     db: database.db,
     executor: createJobExecutor({ sandbox: deps.sandbox, logger }),
     notifier: deps.notifier,
+    control: deps.control,
     snippets: deps.snippets,
     logger,
   });
@@ -105,12 +108,16 @@ export async function composeAsyncExecution(
     logger.warn("NOTIFIER=local with out-of-process workers: live output will not reach /ws");
   }
   const queue = await createExecutionQueue(settings);
+  const runsJobs = deps.runJobs && deps.sandbox !== undefined;
+  const control = await createJobControl({ pool: database.pool, listen: runsJobs, logger });
   const jobs = createExecutionJobService({
     db: database.db,
     queue,
     snippets: deps.snippets,
     logger,
     rateLimitPerMinute: settings.execution.rateLimitPerMinute,
+    control,
+    notifier: realtime.notifier,
   });
   const processor =
     deps.runJobs && deps.sandbox
@@ -118,6 +125,7 @@ export async function composeAsyncExecution(
           queue,
           sandbox: deps.sandbox,
           notifier: realtime.notifier,
+          control,
           snippets: deps.snippets,
         })
       : undefined;
@@ -142,6 +150,7 @@ export async function composeAsyncExecution(
     async close() {
       await processor?.stop();
       await queue.close();
+      await control.close();
       await realtime.close();
     },
   };

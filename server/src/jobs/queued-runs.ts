@@ -13,7 +13,7 @@ const POLL_MAX_MS = 250;
 
 export interface QueuedRunsDeps {
   /** The job service, resolved at the first run (it is composed after the execution area). */
-  jobs: () => Pick<ExecutionJobService, "submit" | "findOwned">;
+  jobs: () => Pick<ExecutionJobService, "submit" | "findOwned" | "cancel">;
   /** How long to wait for the execution tier beyond the run's own timeout. */
   waitBeyondTimeoutMs: number;
   sleep?: (ms: number) => Promise<void>;
@@ -32,6 +32,10 @@ export function createQueuedExecutor(deps: QueuedRunsDeps) {
         stdin: i.stdin ?? "",
         timeoutSeconds: i.timeoutSeconds,
       });
+      // The client went away: stop the job too, wherever it runs (its sandbox is freed).
+      const cancel = () => void jobs.cancel(i.userId, row.jobId).catch(() => {});
+      if (i.signal?.aborted) cancel();
+      else i.signal?.addEventListener("abort", cancel, { once: true });
       const deadline = Date.now() + i.timeoutSeconds * 1000 + deps.waitBeyondTimeoutMs;
       let pause = POLL_FIRST_MS;
       for (;;) {

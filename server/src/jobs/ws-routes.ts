@@ -5,7 +5,9 @@ import fastifyWebsocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import { type AuthGuard, currentUser } from "../auth/auth-guard.js";
-import { clientMessageSchema } from "./execution-job-schemas.js";
+import { ConflictError, NotFoundError } from "../platform/errors.js";
+import type { ClientMessage } from "./execution-job-schemas.js";
+import { CLIENT_ACTIONS, clientMessageSchema } from "./execution-job-schemas.js";
 import type { ExecutionJobService } from "./execution-job-service.js";
 import type { Connection, WsHub } from "./realtime/ws-hub.js";
 
@@ -19,7 +21,7 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 export interface WsRouteDeps {
   hub: WsHub;
   guard: AuthGuard;
-  jobs: Pick<ExecutionJobService, "findOwned">;
+  jobs: Pick<ExecutionJobService, "findOwned" | "cancel" | "sendInput">;
 }
 
 const byteLength = (data: RawData): number =>
@@ -44,7 +46,7 @@ export function parseClientMessage(
   const parsed = clientMessageSchema.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
   const action = (json as { action?: unknown } | null)?.action;
-  if (typeof action !== "string" || !["ping", "subscribe", "unsubscribe"].includes(action)) {
+  if (typeof action !== "string" || !(CLIENT_ACTIONS as string[]).includes(action)) {
     return { ok: false, error: `Unknown action: ${String(action).slice(0, 64)}` };
   }
   const issue = parsed.error.issues[0];
@@ -52,6 +54,29 @@ export function parseClientMessage(
     ok: false,
     error: `Invalid ${action} message: ${issue?.path.join(".")} ${issue?.message}`,
   };
+}
+
+/**
+ * cancel / stdin / stdin_close for the user's job; returns the error to answer, if any.
+ * Shared with the API Gateway WebSocket Lambda (ws-handler.ts). The answer to a cancel is
+ * the job's execution_result; input needs none.
+ */
+export async function commandJob(
+  jobs: Pick<ExecutionJobService, "cancel" | "sendInput">,
+  userId: string,
+  m: Extract<ClientMessage, { action: "cancel" | "stdin" | "stdin_close" }>,
+): Promise<string | undefined> {
+  try {
+    if (m.action === "cancel") await jobs.cancel(userId, m.job_id);
+    else if (m.action === "stdin") {
+      await jobs.sendInput(userId, m.job_id, { action: "stdin", data: m.data });
+    } else await jobs.sendInput(userId, m.job_id, { action: "stdin_close" });
+    return undefined;
+  } catch (err) {
+    if (err instanceof NotFoundError) return "Job not found";
+    if (err instanceof ConflictError) return err.message;
+    throw err;
+  }
 }
 
 export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps): Promise<void> {
@@ -74,6 +99,11 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
     if (m.action === "unsubscribe") {
       hub.unsubscribe(conn, m.job_id);
       return void send(conn, { type: "unsubscribed", job_id: m.job_id });
+    }
+    if (m.action === "cancel" || m.action === "stdin" || m.action === "stdin_close") {
+      const error = await commandJob(deps.jobs, conn.userId, m);
+      if (error) send(conn, { type: "error", message: error, job_id: m.job_id });
+      return;
     }
     // Subscribe before reading the job, so a result published in between is not missed;
     // the hub only ever delivers the owner's messages, so a foreign id matches nothing.

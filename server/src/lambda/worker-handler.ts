@@ -17,6 +17,7 @@ import {
 import type { ExecutionJobMessage, ReceivedMessage } from "../jobs/queue/job-queue.js";
 import { createSqsClient, SqsQueue } from "../jobs/queue/sqs-queue.js";
 import { createRealtime } from "../jobs/realtime/create-notifier.js";
+import { createJobControl } from "../jobs/realtime/job-control.js";
 import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
 import { type Database, openDatabase } from "../platform/db/database.js";
 import { loggerOptions } from "../platform/logger.js";
@@ -68,10 +69,13 @@ export async function createWorkerHandler(
         inProcess: true,
       }),
     ));
+  // cancel / stdin from the WebSocket Lambda arrive over the database's LISTEN/NOTIFY.
+  const control = await createJobControl({ pool: database.pool, listen: true, logger });
   const processor = createExecutionJobProcessor({
     db: database.db,
     executor: createJobExecutor({ sandbox, logger }),
     notifier: realtime.notifier,
+    control,
     snippets: composeSnippets({ database }).snippets,
     logger,
   });
@@ -109,6 +113,7 @@ export async function createWorkerHandler(
     },
     async close() {
       if (!overrides.sandbox) await sandbox.close();
+      await control.close();
       await realtime.close();
       await queue.close();
       if (!overrides.database) await database.close();

@@ -12,11 +12,13 @@ import { type Logger, pino } from "pino";
 import { composeAuth } from "../auth/auth-module.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import { findOwnedJob } from "../jobs/execution-job-repo.js";
+import { createExecutionJobService } from "../jobs/execution-job-service.js";
 import { ApiGatewayNotifier } from "../jobs/realtime/apigateway-notifier.js";
 import { createRealtime } from "../jobs/realtime/create-notifier.js";
 import { DbConnectionRegistry } from "../jobs/realtime/db-connection-registry.js";
+import { createJobControl } from "../jobs/realtime/job-control.js";
 import type { ServerMessage } from "../jobs/realtime/notifier.js";
-import { MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../jobs/ws-routes.js";
+import { commandJob, MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../jobs/ws-routes.js";
 import { Closer } from "../platform/area.js";
 import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
 import { type Database, openDatabase } from "../platform/db/database.js";
@@ -65,6 +67,21 @@ export async function createWsHandler(
   }
   const notifier: ApiGatewayNotifier = realtime.notifier;
   const registry = new DbConnectionRegistry(database.db);
+  // cancel / stdin reach the worker running the job through the database (job-control.ts).
+  const control = await createJobControl({ pool: database.pool, listen: false, logger: log });
+  closer.add(() => control.close());
+  const refuse = async (): Promise<never> => {
+    throw new Error("the WebSocket Lambda does not submit jobs");
+  };
+  const jobs = createExecutionJobService({
+    db: database.db,
+    queue: { enqueue: refuse },
+    snippets: { assertOwned: refuse },
+    logger: log,
+    rateLimitPerMinute: 0,
+    control,
+    notifier,
+  });
 
   async function connect(connectionId: string, token: string | undefined): Promise<WsResult> {
     let userId: string;
@@ -103,6 +120,9 @@ export async function createWsHandler(
     } else if (m.action === "unsubscribe") {
       await registry.unsubscribe(connectionId, m.job_id);
       await send({ type: "unsubscribed", job_id: m.job_id });
+    } else if (m.action === "cancel" || m.action === "stdin" || m.action === "stdin_close") {
+      const error = await commandJob(jobs, userId, m);
+      if (error) await send({ type: "error", message: error, job_id: m.job_id });
     } else if (!(await registry.trySubscribe(connectionId, m.job_id))) {
       await send({ type: "error", message: "Too many subscriptions" });
     } else {

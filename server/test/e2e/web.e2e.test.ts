@@ -197,6 +197,68 @@ describe("web UI in Chromium", () => {
   );
 
   it(
+    "without prepared input, the output becomes a console when the program reads",
+    async () => {
+      await setCode(
+        page,
+        'name = input("Name? ")\nprint("Hello", name)\nage = input("Age? ")\nprint("In ten years:", int(age) + 10)',
+      );
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      const box = page.getByRole("textbox", { name: "Program input" });
+      await box.waitFor({ timeout: 20_000 });
+      await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await page.getByTestId("output").innerText()).toContain("Name?");
+      await page.keyboard.type("Ada");
+      await page.keyboard.press("Enter");
+      await expect
+        .poll(() => page.getByTestId("output").innerText(), { timeout: 20_000 })
+        .toContain("Hello Ada");
+      await box.waitFor();
+      await page.keyboard.type("36");
+      await page.keyboard.press("Enter");
+      await expect
+        .poll(() => page.getByTestId("run-status").innerText(), { timeout: 20_000 })
+        .toBe("Succeeded");
+      const text = await page.getByTestId("output").innerText();
+      expect(text).toContain("In ten years: 46");
+      expect(wsFrames.some((f) => f.includes('"execution_input_request"'))).toBe(true);
+      await screenshot(page, "console-light");
+      await expectAxeClean(page, "console");
+    },
+    STEP,
+  );
+
+  it(
+    "Stop (the button, and Ctrl+.) ends a run and keeps its output",
+    async () => {
+      const ticker =
+        'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.05)';
+      await setCode(page, ticker);
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      const output = page.getByTestId("output");
+      await expect.poll(() => output.innerText(), { timeout: 20_000 }).toContain("tick 2");
+      await page.getByRole("button", { name: "Stop" }).click();
+      await expect
+        .poll(() => page.getByTestId("run-status").innerText(), { timeout: 10_000 })
+        .toBe("Stopped");
+      expect(await output.innerText()).toContain("tick 0");
+      expect(await output.innerText()).not.toContain("tick 599");
+
+      // The shortcut, also while the program waits for input.
+      await setCode(page, 'print("waiting", flush=True)\ninput()');
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      await page.getByRole("textbox", { name: "Program input" }).waitFor({ timeout: 20_000 });
+      await page.keyboard.press("Control+.");
+      await expect
+        .poll(() => page.getByTestId("run-status").innerText(), { timeout: 10_000 })
+        .toBe("Stopped");
+      expect(await page.getByRole("textbox", { name: "Program input" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Stop" }).isDisabled()).toBe(true);
+    },
+    STEP,
+  );
+
+  it(
     "shows a security policy violation inline in the editor at its line",
     async () => {
       await setCode(page, "x = 1\nimport os\nprint(os.getcwd())");

@@ -12,6 +12,7 @@ export function executionResult(over: Partial<ExecutionResult> = {}): ExecutionR
     timed_out: false,
     truncated: false,
     security_violations: [],
+    figures: [],
     ...over,
   };
 }

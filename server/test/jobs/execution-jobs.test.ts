@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { pino } from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { upsertUserFromIdentity } from "../../src/auth/user-repo.js";
 import type { ExecuteInput } from "../../src/execution/executor-service.js";
 import type { ExecutionResult } from "../../src/execution/sandbox/sandbox.js";
@@ -13,6 +13,7 @@ import { createExecutionJobService } from "../../src/jobs/execution-job-service.
 import { startExecutionJobWorker } from "../../src/jobs/execution-job-worker.js";
 import type { ExecutionJobMessage, ReceivedMessage } from "../../src/jobs/queue/job-queue.js";
 import { MemoryQueue } from "../../src/jobs/queue/memory-queue.js";
+import { LocalJobControl } from "../../src/jobs/realtime/job-control.js";
 import type { ServerMessage } from "../../src/jobs/realtime/notifier.js";
 import type { Database } from "../../src/platform/db/database.js";
 import { executions } from "../../src/platform/db/schema/index.js";
@@ -126,6 +127,28 @@ describe("processing", () => {
     expect(await row(job.jobId)).toMatchObject({ status: "completed", attempts: 1, request: null });
   });
 
+  it("sends each figure as execution_figure after the output printed before it", async () => {
+    const figure = { mime_type: "image/png" as const, data: "iVBORw0KGgo=" };
+    const s = setup(async (i) => {
+      i.onOutput?.({ stream: "stdout", data: "before\n" });
+      i.onOutput?.({ stream: "stdout", data: "still before\n" });
+      i.onFigure?.(figure);
+      i.onOutput?.({ stream: "stdout", data: "after\n" });
+      return executionResult({ stdout: "before\nstill before\nafter\n", figures: [figure] });
+    });
+    const job = await s.jobs.submit(userId, submitInput);
+    expect(await s.processor.handle(await receiveOne(s.queue))).toEqual({ ack: true });
+    const seen = s.notifier.sent.map((x) =>
+      x.message.type === "execution_output" ? x.message.data : x.message.type,
+    );
+    expect(seen.join("|")).toBe(
+      "before\n|still before\n|execution_figure|after\n|execution_result",
+    );
+    const sent = s.notifier.sent.find((x) => x.message.type === "execution_figure");
+    expect(sent?.message).toEqual({ type: "execution_figure", job_id: job.jobId, ...figure });
+    expect(s.notifier.results(job.jobId)[0]?.message.figures).toEqual([figure]);
+  });
+
   it("retries a crashing run with back-off, then fails it with a clear error, announced once", async () => {
     const s = setup(async () => {
       calls += 1;
@@ -204,6 +227,110 @@ describe("processing", () => {
       handle: "x",
     };
     expect(await s.processor.handle(m)).toEqual({ ack: true });
+  });
+});
+
+describe("cancel and input", () => {
+  function withControl(execute: Execute) {
+    const control = new LocalJobControl();
+    const queue = new MemoryQueue<ExecutionJobMessage>({ leaseSeconds: 5 });
+    const notifier = new FakeNotifier();
+    const jobs = createExecutionJobService({
+      db: database.db,
+      queue,
+      snippets,
+      logger,
+      rateLimitPerMinute: 0,
+      control,
+      notifier,
+      cancelWaitMs: 3000,
+    });
+    const processor = createExecutionJobProcessor({
+      db: database.db,
+      executor: { execute },
+      notifier,
+      control,
+      snippets,
+      logger,
+      output: { flushMs: 5 },
+    });
+    return { control, queue, notifier, jobs, processor };
+  }
+
+  it("a queued job ends at once with Cancelled, announced once; its delivery then runs nothing", async () => {
+    let calls = 0;
+    const s = withControl(async () => {
+      calls += 1;
+      return ok("ran");
+    });
+    const job = await s.jobs.submit(userId, { ...submitInput, connectionId: "c-9" });
+    const cancelled = await s.jobs.cancel(userId, job.jobId);
+    expect(cancelled).toMatchObject({ status: "completed", request: null });
+    expect(cancelled.result).toMatchObject({ success: false, error_type: "Cancelled" });
+    expect(s.notifier.results(job.jobId)).toHaveLength(1);
+    expect(s.notifier.results(job.jobId)[0]?.target).toEqual({
+      connectionId: "c-9",
+      jobId: job.jobId,
+    });
+    const delivered = await receiveOne(s.queue);
+    expect(await s.processor.handle(delivered)).toEqual({ ack: true });
+    await s.queue.ack(delivered);
+    expect(calls).toBe(0);
+    expect(s.notifier.results(job.jobId)).toHaveLength(1);
+    // Someone else's job, or none: not found, nothing changes.
+    await expect(s.jobs.cancel(randomUUID(), job.jobId)).rejects.toThrow(/not found/);
+  });
+
+  it("a running job gets the cancel and stdin through the control; a retry of it never runs", async () => {
+    let runs = 0;
+    const inputs: string[] = [];
+    const s = withControl(async (i) => {
+      runs += 1;
+      i.onInputRequest?.("? ");
+      i.input?.attach({ write: (d) => inputs.push(d), end: () => inputs.push("<eof>") });
+      await new Promise<void>((resolve) => {
+        if (i.signal?.aborted) resolve();
+        i.signal?.addEventListener("abort", () => resolve());
+      });
+      return executionResult({ success: false, error_type: "Cancelled", stdout: "so far" });
+    });
+    const job = await s.jobs.submit(userId, { ...submitInput, interactive: true });
+    const first = await receiveOne(s.queue);
+    const handled = s.processor.handle(first);
+    await vi.waitFor(() =>
+      expect(s.notifier.sent.map((x) => x.message.type)).toContain("execution_input_request"),
+    );
+    await s.jobs.sendInput(userId, job.jobId, { action: "stdin", data: "4\n" });
+    await s.jobs.sendInput(userId, job.jobId, { action: "stdin_close" });
+    const ended = await s.jobs.cancel(userId, job.jobId, { wait: true });
+    expect(await handled).toEqual({ ack: true });
+    await s.queue.ack(first);
+    expect(inputs).toEqual(["4\n", "<eof>"]);
+    expect(ended).toMatchObject({ status: "completed" });
+    expect(ended.result).toMatchObject({ error_type: "Cancelled", stdout: "so far" });
+    await expect(
+      s.jobs.sendInput(userId, job.jobId, { action: "stdin", data: "late" }),
+    ).rejects.toThrow(/finished/);
+
+    // A job left running by a dead worker and cancelled: its redelivery finishes it unrun.
+    const orphan = await s.jobs.submit(userId, submitInput);
+    const m = await receiveOne(s.queue);
+    await database.db
+      .update(executions)
+      .set({ status: "running" })
+      .where(eq(executions.jobId, orphan.jobId));
+    await s.jobs.cancel(userId, orphan.jobId);
+    expect(await s.processor.handle(m)).toEqual({ ack: true });
+    expect(runs).toBe(1);
+    expect((await row(orphan.jobId))?.result).toMatchObject({ error_type: "Cancelled" });
+  });
+
+  it("refuses input for a job that is not interactive", async () => {
+    const s = withControl(async () => ok(""));
+    const job = await s.jobs.submit(userId, submitInput);
+    await expect(
+      s.jobs.sendInput(userId, job.jobId, { action: "stdin", data: "x" }),
+    ).rejects.toThrow(/not interactive/);
   });
 });
 

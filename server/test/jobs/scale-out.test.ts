@@ -144,6 +144,41 @@ describe("two API processes and workers over SQS + Postgres LISTEN/NOTIFY", () =
     ws.close();
   });
 
+  it("input and cancel reach a job running in a worker process (LISTEN/NOTIFY job control)", async () => {
+    const { token } = await signUp(apiA);
+    const ws = await TestWsClient.connect(apiB, token);
+    const connectionId = await ws.connectionId();
+    const code =
+      "name = input('name? ')\nprint('hi', name)\nimport time\nwhile True:\n    print('.', flush=True)\n    time.sleep(0.05)";
+    const jobId = await submit(apiA, token, {
+      code,
+      connection_id: connectionId,
+      interactive: true,
+    });
+
+    const ask = await ws.waitFor(
+      (m) => m.type === "execution_input_request" && m.job_id === jobId,
+      30_000,
+    );
+    expect(ask.prompt).toBe("name? ");
+    ws.send({ action: "stdin", job_id: jobId, data: "Grace\n" });
+    await ws.waitFor((m) => m.type === "execution_output" && /hi Grace/.test(String(m.data)));
+
+    // Cancel through the other API process's HTTP route; the worker stops the run.
+    const res = await fetch(`${apiA}/executions/${jobId}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const job = (await res.json()) as { status: string; result: Record<string, unknown> };
+    expect(job.status).toBe("completed");
+    expect(job.result).toMatchObject({ success: false, error_type: "Cancelled" });
+    expect(String(job.result.stdout)).toMatch(/^name\? hi Grace\n\.\n/);
+    const result = await ws.waitFor((m) => m.type === "execution_result" && m.job_id === jobId);
+    expect(result.stdout).toBe(job.result.stdout);
+    ws.close();
+  });
+
   it("a worker SIGKILLed mid-job: another worker re-runs it; one result reaches the client", async () => {
     const { token } = await signUp(apiB);
     const ws = await TestWsClient.connect(apiA, token);

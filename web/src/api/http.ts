@@ -31,6 +31,8 @@ export interface RunRequest {
   timeout_seconds?: number;
   snippet_id?: string;
   connection_id?: string;
+  /** Wait for input typed while it runs (over the WebSocket) instead of reading EOF. */
+  interactive?: boolean;
 }
 
 export type SnippetPatch = Partial<
@@ -105,11 +107,14 @@ export class Api {
 
   // execution
   execute(req: RunRequest, signal?: AbortSignal) {
-    const { connection_id: _ignored, ...body } = req;
+    const { connection_id: _ignored, interactive: _sync, ...body } = req;
     return this.request<ExecutionResponse>("POST", "/execute", body, { signal });
   }
   executeAsync(req: RunRequest) {
     return this.request<JobAccepted>("POST", "/execute/async", req);
+  }
+  cancelExecution(jobId: string) {
+    return this.request<ExecutionJob>("POST", `/executions/${encodeURIComponent(jobId)}/cancel`);
   }
   execution(jobId: string) {
     return this.request<ExecutionJob>("GET", `/executions/${encodeURIComponent(jobId)}`);

@@ -37,6 +37,12 @@ export interface SecurityViolation {
   message: string;
 }
 
+export interface Figure {
+  mime_type: "image/png" | "image/svg+xml";
+  /** base64 */
+  data: string;
+}
+
 export interface ExecutionResponse {
   success: boolean;
   stdout: string;
@@ -47,6 +53,8 @@ export interface ExecutionResponse {
   timed_out: boolean;
   security_violations: SecurityViolation[];
   truncated: boolean;
+  /** Images the program showed, in order (absent from servers that predate figures). */
+  figures?: Figure[];
 }
 
 export interface JobAccepted {
@@ -138,6 +146,8 @@ export type ServerMessage =
   | { type: "pong"; connection_id: string }
   | { type: "execution_output"; job_id: string; stream: "stdout" | "stderr"; data: string }
   | ({ type: "execution_result"; job_id: string } & ExecutionResponse)
+  | ({ type: "execution_figure"; job_id: string } & Figure)
+  | { type: "execution_input_request"; job_id: string; prompt: string }
   | { type: "analysis_stream_start"; job_id: string }
   | { type: "analysis_stream_chunk"; job_id: string; chunk: string }
   | { type: "analysis_stream_complete"; job_id: string; result: AnalysisResult }

@@ -1,9 +1,11 @@
-// Live output (stdout and stderr told apart) and the final status, time and badges.
+// Live output (stdout and stderr told apart, figures inline where they were shown), a
+// console input line while the program waits for input, and the final status, time and
+// badges.
 
-import { useLayoutEffect, useRef } from "react";
-import type { ExecutionResponse } from "../api/types";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { ExecutionResponse, Figure } from "../api/types";
 import { Badge, ErrorLine, Spinner } from "../ui/common";
-import { formatDuration, statusOf } from "./output";
+import { figureFileName, figureUrl, formatDuration, statusOf } from "./output";
 import type { RunState } from "./useRun";
 
 const STATUS_TEXT = {
@@ -11,7 +13,63 @@ const STATUS_TEXT = {
   error: "Failed",
   timed_out: "Timed out",
   refused: "Refused",
+  cancelled: "Stopped",
 } as const;
+
+export interface ConsoleActions {
+  sendInput: (line: string) => boolean;
+  closeInput: () => void;
+}
+
+function FigureView({ figure, index }: { figure: Figure; index: number }) {
+  const url = figureUrl(figure);
+  const name = figureFileName(figure, index);
+  return (
+    <figure className="figure" data-testid="figure">
+      <img src={url} alt={`Figure ${index + 1}`} />
+      <figcaption>
+        <a href={url} download={name}>
+          Download {name}
+        </a>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The console's input line: Enter sends the line, Ctrl+D ends the input. */
+function InputLine({ actions }: { actions: ConsoleActions }) {
+  const [line, setLine] = useState("");
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    input.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <form
+      className="console-input"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (actions.sendInput(line)) setLine("");
+      }}
+    >
+      <input
+        ref={input}
+        value={line}
+        onChange={(e) => setLine(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "d" && e.ctrlKey) {
+            e.preventDefault();
+            actions.closeInput();
+          }
+        }}
+        aria-label="Program input"
+        aria-keyshortcuts="Enter Control+D"
+        placeholder="Type input, Enter to send · Ctrl+D ends input"
+        autoComplete="off"
+        spellCheck={false}
+      />
+    </form>
+  );
+}
 
 function ResultBadges({ result }: { result: ExecutionResponse }) {
   const status = statusOf(result);
@@ -24,12 +82,18 @@ function ResultBadges({ result }: { result: ExecutionResponse }) {
       </Badge>
       <Badge testId="run-time">{formatDuration(result.execution_time_ms)}</Badge>
       {result.truncated && <Badge tone="warn">Output truncated</Badge>}
+      {(result.figures?.length ?? 0) > 0 && (
+        <Badge testId="run-figures">
+          {result.figures?.length} figure{result.figures?.length === 1 ? "" : "s"}
+        </Badge>
+      )}
     </div>
   );
 }
 
-export function OutputPanel({ state }: { state: RunState }) {
+export function OutputPanel({ state, io }: { state: RunState; io?: ConsoleActions }) {
   const { segments, result, running, error, violations, via } = state;
+  const waiting = running && state.waitingForInput && io !== undefined;
   const box = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   // Follow new output while the reader is at the bottom; leave them be if they scrolled up.
@@ -37,7 +101,7 @@ export function OutputPanel({ state }: { state: RunState }) {
   useLayoutEffect(() => {
     const el = box.current;
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
-  }, [segments]);
+  }, [segments, waiting]);
   return (
     <section className="panel output-panel" aria-labelledby="output-heading">
       <div className="panel-head">
@@ -74,12 +138,22 @@ export function OutputPanel({ state }: { state: RunState }) {
         tabIndex={0}
         aria-label="Program output"
       >
-        {segments.map((s, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: segments only ever grow at the end, so the index is stable
-          <span key={`${state.runId}:${i}`} className={s.stream} data-stream={s.stream}>
-            {s.text}
-          </span>
-        ))}
+        {segments.map((s, i) =>
+          s.stream === "figure" ? (
+            <FigureView
+              // biome-ignore lint/suspicious/noArrayIndexKey: segments only ever grow at the end, so the index is stable
+              key={`${state.runId}:${i}`}
+              figure={s.figure}
+              index={segments.slice(0, i).filter((x) => x.stream === "figure").length}
+            />
+          ) : (
+            // biome-ignore lint/suspicious/noArrayIndexKey: segments only ever grow at the end, so the index is stable
+            <span key={`${state.runId}:${i}`} className={s.stream} data-stream={s.stream}>
+              {s.text}
+            </span>
+          ),
+        )}
+        {waiting && io && <InputLine actions={io} />}
         {!running && !segments.length && !error && !violations.length && (
           <span className="muted">
             {result ? "(no output)" : "Run the program to see its output here."}

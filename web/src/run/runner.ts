@@ -1,11 +1,12 @@
 // Runs a program: over the WebSocket when it is up (POST /execute/async, then live
-// execution_output chunks and the execution_result), otherwise by POST /execute. If the
-// socket drops mid-run, the job is polled with GET /executions/{id} until it finishes.
+// execution_output chunks, execution_figure images, execution_input_request prompts and the
+// execution_result), otherwise by POST /execute. If the socket drops mid-run, the job is
+// polled with GET /executions/{id} until it finishes.
 
 import { ApiError } from "../api/errors";
 import type { Api, RunRequest } from "../api/http";
 import type { RealtimeSocket } from "../api/socket";
-import type { ExecutionResponse, ServerMessage } from "../api/types";
+import type { ExecutionResponse, Figure, ServerMessage } from "../api/types";
 import type { StreamName } from "./output";
 
 export type RunVia = "websocket" | "http";
@@ -13,7 +14,19 @@ export type RunVia = "websocket" | "http";
 export interface RunHandlers {
   onChunk: (stream: StreamName, data: string) => void;
   onVia?: (via: RunVia) => void;
+  onFigure?: (figure: Figure) => void;
+  /** An interactive run waits for input (`prompt` is what input() printed). */
+  onInputRequest?: (prompt: string) => void;
+  /** The job id of a run over the WebSocket, for input and Stop. */
+  onJob?: (jobId: string) => void;
 }
+
+const LIVE_TYPES = new Set([
+  "execution_output",
+  "execution_result",
+  "execution_figure",
+  "execution_input_request",
+]);
 
 const POLL_MS = 500;
 
@@ -27,11 +40,13 @@ export async function runProgram(
   socket: RealtimeSocket | null,
   req: Omit<RunRequest, "connection_id">,
   handlers: RunHandlers,
+  /** Stops a run over HTTP (the server frees its sandbox when the request goes away). */
+  signal?: AbortSignal,
 ): Promise<{ result: ExecutionResponse; via: RunVia }> {
   const connectionId = socket
     ? await socket.whenReady(socket.state === "connecting" ? 1500 : 0)
     : null;
-  if (!socket || !connectionId) return runOverHttp(api, req, handlers);
+  if (!socket || !connectionId) return runOverHttp(api, req, handlers, signal);
 
   let jobId: string | null = null;
   const early: ServerMessage[] = [];
@@ -46,16 +61,19 @@ export async function runProgram(
 
   const handle = (msg: ServerMessage) => {
     if (msg.type === "execution_output") handlers.onChunk(msg.stream, msg.data);
+    else if (msg.type === "execution_figure") {
+      handlers.onFigure?.({ mime_type: msg.mime_type, data: msg.data });
+    } else if (msg.type === "execution_input_request") handlers.onInputRequest?.(msg.prompt);
     else if (msg.type === "execution_result") {
       const { type: _t, job_id: _j, ...result } = msg;
       settle(result as ExecutionResponse);
     }
   };
   const offMessage = socket.onMessage((msg) => {
-    if (msg.type !== "execution_output" && msg.type !== "execution_result") return;
+    if (!LIVE_TYPES.has(msg.type)) return;
     // Output can overtake the 202: keep it until the job id is known.
     if (jobId === null) early.push(msg);
-    else if (msg.job_id === jobId) handle(msg);
+    else if ("job_id" in msg && msg.job_id === jobId) handle(msg);
   });
   const poll = async () => {
     if (polling || jobId === null) return;
@@ -86,10 +104,18 @@ export async function runProgram(
     try {
       accepted = await api.executeAsync({ ...req, connection_id: connectionId });
     } catch (err) {
-      if (asyncUnsupported(err)) return await runOverHttp(api, req, handlers);
+      if (asyncUnsupported(err)) return await runOverHttp(api, req, handlers, signal);
       throw err;
     }
     jobId = accepted.job_id;
+    handlers.onJob?.(jobId);
+    const id = jobId;
+    const cancel = () => {
+      if (!socket.send({ action: "cancel", job_id: id }))
+        void api.cancelExecution(id).catch(() => {});
+    };
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener("abort", cancel, { once: true });
     handlers.onVia?.("websocket");
     if (!socket.subscribe(jobId)) void poll();
     for (const msg of early.splice(0)) {
@@ -113,8 +139,9 @@ async function runOverHttp(
   api: Api,
   req: Omit<RunRequest, "connection_id">,
   handlers: RunHandlers,
+  signal?: AbortSignal,
 ): Promise<{ result: ExecutionResponse; via: RunVia }> {
   handlers.onVia?.("http");
-  const result = await api.execute(req);
+  const result = await api.execute(req, signal);
   return { result, via: "http" };
 }

@@ -48,7 +48,8 @@ export class OutputCollector {
     else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
-  private flush(end = false): void {
+  /** Hands over the live output batched so far (before an event that must follow it). */
+  flush(end = false): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const stream of ["stdout", "stderr"] as const) {

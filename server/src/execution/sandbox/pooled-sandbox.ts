@@ -22,13 +22,20 @@ export class PooledSandbox implements Sandbox {
   ) {}
 
   async run(opts: RunOptions): Promise<ExecutionResult> {
-    const job = encodeRunJob({ ...opts, stream: opts.onOutput !== undefined });
+    const job = encodeRunJob({
+      ...opts,
+      stream: opts.onOutput !== undefined,
+      interactive: opts.input !== undefined,
+    });
     const proc = await this.pool.acquire();
     try {
       const raw = await proc.execute(job, {
         timeoutMs: opts.timeoutMs,
         maxOutputBytes: this.maxOutputBytes,
         onOutput: opts.onOutput,
+        onFigure: opts.onFigure,
+        onInputRequest: opts.onInputRequest,
+        input: opts.input,
         signal: opts.signal,
       });
       return toExecutionResult(raw, opts.timeoutMs);

@@ -4,7 +4,12 @@
 // fd 3 too, so results are validated and capped: a forgery can only lie about its own run.
 import { z } from "zod";
 
-export const MAX_CONTROL_BYTES = 1 << 20;
+/** Caps on a run's figures (python/figures.py applies the same; the host re-checks). */
+export const MAX_FIGURES = 20;
+/** Base64 characters over all figures of one run. */
+export const MAX_FIGURE_BYTES = 3 << 20;
+/** Results and input requests fit in 1 MB; figures come on top. */
+export const MAX_CONTROL_BYTES = (1 << 20) + MAX_FIGURE_BYTES + (64 << 10);
 
 export function encodeRunJob(o: {
   code: string;
@@ -12,11 +17,14 @@ export function encodeRunJob(o: {
   timeoutMs: number;
   enforcePolicy: boolean;
   stream: boolean;
+  /** fd 0 stays open after the job: the rest is the program's input, sent as it comes. */
+  interactive?: boolean;
 }): Buffer {
   const code = Buffer.from(o.code, "utf8");
   const stdin = Buffer.from(o.stdin, "utf8");
   const flags = `${o.enforcePolicy ? 1 : 0} ${o.stream ? 1 : 0}`;
-  const header = `run ${Math.ceil(o.timeoutMs)} ${flags} ${code.length} ${code.length + stdin.length}\n`;
+  const interactive = o.interactive ? " 1" : "";
+  const header = `run ${Math.ceil(o.timeoutMs)} ${flags} ${code.length}${interactive} ${code.length + stdin.length}\n`;
   return Buffer.concat([Buffer.from(header, "ascii"), code, stdin]);
 }
 
@@ -52,16 +60,43 @@ export const runResultSchema = z.union([
 ]);
 export type RunResultMessage = z.infer<typeof runResultSchema>;
 
+/**
+ * Live events of a run, sent while it runs (lines with an `event` field, kept apart from
+ * the ready/verdict/result sequence). Each is stamped with the bytes of output written
+ * before it, so the host can deliver it in order with that output.
+ */
+const stamp = {
+  stdout_bytes: z.number().int().min(0),
+  stderr_bytes: z.number().int().min(0),
+};
+export const runEventSchema = z.discriminatedUnion("event", [
+  z.object({
+    event: z.literal("figure"),
+    mime_type: z.enum(["image/png", "image/svg+xml"]),
+    data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    ...stamp,
+  }),
+  z.object({ event: z.literal("figures_truncated"), ...stamp }),
+  /** An interactive run waits for input: fd 0 is empty and the program reads it. */
+  z.object({ event: z.literal("input"), prompt: z.string().max(1000), ...stamp }),
+]);
+export type RunEvent = z.infer<typeof runEventSchema>;
+
 export const toolResultSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
-/** Splits fd-3 bytes into parsed JSON lines, refusing more than MAX_CONTROL_BYTES. */
+/**
+ * Splits fd-3 bytes into parsed JSON lines, refusing more than MAX_CONTROL_BYTES. Lines
+ * with an `event` field (runEventSchema, unvalidated here) go to `events`; every other
+ * line to `messages`, so events never shift the ready/verdict/result positions.
+ */
 export class ControlReader {
-  private pending = "";
+  private pending: Buffer[] = [];
   private total = 0;
   readonly messages: unknown[] = [];
+  readonly events: unknown[] = [];
   overflow = false;
 
   push(chunk: Buffer): void {
@@ -70,14 +105,20 @@ export class ControlReader {
       this.overflow = true;
       return;
     }
-    this.pending += chunk.toString("utf8");
-    let nl = this.pending.indexOf("\n");
+    // Search only the new chunk: a figure line spans many chunks.
+    let rest = chunk;
+    let nl = rest.indexOf(10);
     while (nl >= 0) {
-      const line = this.pending.slice(0, nl);
-      this.pending = this.pending.slice(nl + 1);
-      this.messages.push(parseLine(line));
-      nl = this.pending.indexOf("\n");
+      this.pending.push(rest.subarray(0, nl));
+      const line = parseLine(Buffer.concat(this.pending).toString("utf8"));
+      this.pending = [];
+      const isEvent =
+        typeof line === "object" && line !== null && "event" in line && !Array.isArray(line);
+      (isEvent ? this.events : this.messages).push(line);
+      rest = rest.subarray(nl + 1);
+      nl = rest.indexOf(10);
     }
+    if (rest.length > 0) this.pending.push(rest);
   }
 }
 

@@ -8,7 +8,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Logger } from "pino";
 import type { SandboxOptions } from "./create-sandbox.js";
 import type { HostReply, HostRequest, Stats } from "./host-protocol.js";
-import type { ExecutionResult, OutputChunk, RunOptions, Sandbox, SandboxMode } from "./sandbox.js";
+import type { LiveInput } from "./live-input.js";
+import type {
+  ExecutionResult,
+  Figure,
+  OutputChunk,
+  RunOptions,
+  Sandbox,
+  SandboxMode,
+} from "./sandbox.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -16,6 +24,8 @@ interface Pending {
   resolve: (value: never) => void;
   reject: (e: Error) => void;
   onOutput?: (c: OutputChunk) => void;
+  onFigure?: (f: Figure) => void;
+  onInputRequest?: (prompt: string) => void;
 }
 
 interface Host {
@@ -100,6 +110,14 @@ export class RemoteSandbox implements Sandbox {
       p.onOutput?.(m.chunk);
       return;
     }
+    if (m.t === "figure") {
+      p.onFigure?.(m.figure);
+      return;
+    }
+    if (m.t === "input-request") {
+      p.onInputRequest?.(m.prompt);
+      return;
+    }
     this.pending.delete(m.id);
     if (m.t === "error") p.reject(new Error(m.message));
     else p.resolve((m.t === "result" ? m.result : m.value) as never);
@@ -107,8 +125,9 @@ export class RemoteSandbox implements Sandbox {
 
   private async call<T>(
     build: (id: number) => HostRequest,
-    onOutput?: (c: OutputChunk) => void,
+    live: Pick<Pending, "onOutput" | "onFigure" | "onInputRequest"> = {},
     signal?: AbortSignal,
+    input?: LiveInput,
   ): Promise<T> {
     if (this.closing) throw new Error("sandbox pool is closed");
     this.host ??= this.restart().then(
@@ -125,8 +144,12 @@ export class RemoteSandbox implements Sandbox {
     const id = this.nextId++;
     const abort = () => child.send({ t: "abort", id } satisfies HostRequest);
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onOutput });
+      this.pending.set(id, { resolve, reject, ...live });
       child.send(build(id));
+      input?.attach({
+        write: (data) => child.send({ t: "stdin", id, data } satisfies HostRequest),
+        end: () => child.send({ t: "stdin-close", id } satisfies HostRequest),
+      });
       if (signal?.aborted) abort();
       signal?.addEventListener("abort", abort, { once: true });
     }).finally(() => signal?.removeEventListener("abort", abort));
@@ -142,9 +165,12 @@ export class RemoteSandbox implements Sandbox {
         timeoutMs: opts.timeoutMs,
         enforcePolicy: opts.enforcePolicy,
         stream: opts.onOutput !== undefined,
+        liveFigures: opts.onFigure !== undefined,
+        interactive: opts.input !== undefined,
       }),
-      opts.onOutput,
+      { onOutput: opts.onOutput, onFigure: opts.onFigure, onInputRequest: opts.onInputRequest },
       opts.signal,
+      opts.input,
     );
   }
 

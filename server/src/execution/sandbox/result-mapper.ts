@@ -18,8 +18,9 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
     stdout: raw.stdout,
     stderr: raw.stderr,
     timed_out: false,
-    truncated: raw.truncated,
+    truncated: raw.truncated || raw.figuresTruncated,
     security_violations: [],
+    figures: raw.figures,
     execution_time_ms: round(raw.wallMs),
   };
   const failure = (error_type: string, error: string): ExecutionResult => ({

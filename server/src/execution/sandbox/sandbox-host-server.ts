@@ -1,5 +1,6 @@
 // The host side: serves a local Sandbox (the warm pool) to the server over IPC.
 import type { Channel, HostReply, HostRequest, Stats } from "./host-protocol.js";
+import { LiveInput } from "./live-input.js";
 import type { Sandbox } from "./sandbox.js";
 
 const STATS_PUSH_MS = 100;
@@ -10,6 +11,7 @@ export function serveSandbox(
   sandbox: Sandbox,
 ): Promise<void> {
   const aborts = new Map<number, AbortController>();
+  const inputs = new Map<number, LiveInput>();
   let lastStats = "";
   const pushStats = () => {
     const stats: Stats = sandbox.stats();
@@ -26,6 +28,8 @@ export function serveSandbox(
       if (m.t === "run") {
         const ac = new AbortController();
         aborts.set(m.id, ac);
+        const input = m.interactive ? new LiveInput() : undefined;
+        if (input) inputs.set(m.id, input);
         sandbox
           .run({
             code: m.code,
@@ -36,17 +40,31 @@ export function serveSandbox(
             onOutput: m.stream
               ? (chunk) => channel.send({ t: "output", id: m.id, chunk })
               : undefined,
+            onFigure: m.liveFigures
+              ? (figure) => channel.send({ t: "figure", id: m.id, figure })
+              : undefined,
+            input,
+            onInputRequest: input
+              ? (prompt) => channel.send({ t: "input-request", id: m.id, prompt })
+              : undefined,
           })
           .then(
             (result) => channel.send({ t: "result", id: m.id, result }),
             (e: Error) => channel.send({ t: "error", id: m.id, message: e.message }),
           )
-          .finally(() => aborts.delete(m.id));
+          .finally(() => {
+            aborts.delete(m.id);
+            inputs.delete(m.id);
+          });
       } else if (m.t === "tool") {
         sandbox.runTool(m.module, m.payload, m.timeoutMs).then(
           (value) => channel.send({ t: "tool-result", id: m.id, value }),
           (e: Error) => channel.send({ t: "error", id: m.id, message: e.message }),
         );
+      } else if (m.t === "stdin") {
+        inputs.get(m.id)?.write(m.data);
+      } else if (m.t === "stdin-close") {
+        inputs.get(m.id)?.close();
       } else if (m.t === "abort") {
         aborts.get(m.id)?.abort();
       } else if (m.t === "close") {

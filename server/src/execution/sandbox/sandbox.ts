@@ -1,12 +1,20 @@
 // The Sandbox port: runs untrusted Python once per call under OS isolation (SECURITY.md).
 // Adapters: the bwrap and process launchers behind one warm pool (pooled-sandbox.ts).
 
+import type { LiveInput } from "./live-input.js";
+
 export type IsolationLevel = "bwrap" | "process";
 /** How runners start: forked from a warm fork server, or spawned one bwrap per run. */
 export type SandboxMode = "fork" | "spawn";
 
 export interface OutputChunk {
   stream: "stdout" | "stderr";
+  data: string;
+}
+
+/** An image a run showed (plt.show() or a figure left open at the end), base64. */
+export interface Figure {
+  mime_type: "image/png" | "image/svg+xml";
   data: string;
 }
 
@@ -28,8 +36,11 @@ export interface ExecutionResult {
   error_type: string | null;
   execution_time_ms: number;
   timed_out: boolean;
+  /** Output or figures were cut at their caps. */
   truncated: boolean;
   security_violations: SecurityViolationInfo[];
+  /** In the order they were shown; capped in count and bytes (`truncated` then set). */
+  figures: Figure[];
 }
 
 export interface RunOptions {
@@ -40,6 +51,15 @@ export interface RunOptions {
   enforcePolicy: boolean;
   /** Live output in batches; also makes the runner line-buffer its output. */
   onOutput?: (c: OutputChunk) => void;
+  /** Each figure as it is shown, after the output printed before it. */
+  onFigure?: (f: Figure) => void;
+  /**
+   * An interactive run: `stdin` first, then what is written to `input` while it runs; a
+   * read with nothing there waits (the wall-clock timeout keeps running) and is announced
+   * through onInputRequest with the prompt input() printed.
+   */
+  input?: LiveInput;
+  onInputRequest?: (prompt: string) => void;
   signal?: AbortSignal;
 }
 

@@ -8,10 +8,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
+import type { LiveInput } from "./live-input.js";
 import { OutputCollector } from "./output-collector.js";
 import { ControlReader, readySchema, runResultSchema } from "./protocol.js";
 import { killUid } from "./reaper.js";
-import type { OutputChunk } from "./sandbox.js";
+import { RunEvents } from "./run-events.js";
+import type { Figure, OutputChunk } from "./sandbox.js";
 import { childPids, signal, signalNumber } from "./signals.js";
 
 const READY_TIMEOUT_MS = 10_000;
@@ -22,12 +24,18 @@ const UID_SWEEP_MS = 100;
 const MAX_SWEEPS_AFTER_CLOSE = 50;
 /** Time a timed-out runner gets to flush its output before it is killed. */
 const STOP_GRACE_MS = 150;
+/** The same for a cancelled run: it must end within 200 ms with the output so far. */
+const CANCEL_GRACE_MS = 60;
 const STARTUP_STDERR_BYTES = 4096;
 
 export interface JobOptions {
   timeoutMs: number;
   maxOutputBytes: number;
   onOutput?: (c: OutputChunk) => void;
+  onFigure?: (f: Figure) => void;
+  onInputRequest?: (prompt: string) => void;
+  /** Interactive: fd 0 stays open and carries this input after the job. */
+  input?: LiveInput;
   signal?: AbortSignal;
 }
 
@@ -37,6 +45,9 @@ export interface RawOutcome {
   stdout: string;
   stderr: string;
   truncated: boolean;
+  figures: Figure[];
+  /** Figures were dropped at their caps. */
+  figuresTruncated: boolean;
   timedOut: boolean;
   aborted: boolean;
   controlOverflow: boolean;
@@ -55,6 +66,7 @@ export class WarmProcess {
   private readonly control = new ControlReader();
   private startupStderr = "";
   private onControl: (() => void) | undefined;
+  private onEvents: (() => void) | undefined;
   private killed = false;
   private readonly isolation: Launcher["isolation"];
   /** From a fork server: kill() and stop() go through it, to the run's whole namespace. */
@@ -90,6 +102,7 @@ export class WarmProcess {
     this.stream(3).on("data", (chunk: Buffer) => {
       this.control.push(chunk);
       if (this.control.overflow) this.kill();
+      if (this.control.events.length > 0) this.onEvents?.();
       this.onControl?.();
     });
     this.stream(2).on("data", (chunk: Buffer) => {
@@ -154,17 +167,17 @@ export class WarmProcess {
   }
 
   /** Asks the runner to flush its output and exit (SIGTERM), then kills after a grace. */
-  private stop(): void {
+  private stop(graceMs = STOP_GRACE_MS): void {
     if (this.forked) {
       this.child.kill("SIGTERM");
-      const grace = setTimeout(() => this.kill(), STOP_GRACE_MS);
+      const grace = setTimeout(() => this.kill(), graceMs);
       void this.closed.then(() => clearTimeout(grace));
       return;
     }
     const pid = this.child.pid as number;
     const runner = this.isolation === "bwrap" ? childPids(pid)[0] : pid;
     if (runner !== undefined) signal(runner, "SIGTERM");
-    const grace = setTimeout(() => this.kill(), STOP_GRACE_MS);
+    const grace = setTimeout(() => this.kill(), graceMs);
     void this.closed.then(() => clearTimeout(grace));
   }
 
@@ -208,6 +221,11 @@ export class WarmProcess {
   execute(job: Buffer, o: JobOptions): Promise<RawOutcome> {
     const started = performance.now();
     const output = new OutputCollector(o.maxOutputBytes, () => this.kill(), o.onOutput);
+    const events = new RunEvents(output, {
+      onFigure: o.onFigure,
+      onInputRequest: o.onInputRequest,
+    });
+    this.onEvents = () => events.take(this.control.events);
     let timedOut = false;
     let aborted = false;
     const timer = setTimeout(() => {
@@ -216,7 +234,7 @@ export class WarmProcess {
     }, o.timeoutMs);
     const onAbort = () => {
       aborted = true;
-      this.kill();
+      this.stop(CANCEL_GRACE_MS);
     };
     return new Promise<RawOutcome>((resolve) => {
       let done = false;
@@ -228,10 +246,15 @@ export class WarmProcess {
         this.stream(1).removeAllListeners("data");
         this.stream(2).removeAllListeners("data");
         o.signal?.removeEventListener("abort", onAbort);
+        this.onEvents = undefined;
+        events.take(this.control.events);
+        events.deliver(true);
         const { exitCode, signalCode } = this.child;
         resolve({
           message: this.control.messages[1],
           ...output.finish(),
+          figures: events.figures,
+          figuresTruncated: events.truncated,
           timedOut,
           aborted,
           controlOverflow: this.control.overflow,
@@ -253,10 +276,12 @@ export class WarmProcess {
       this.stream(2).removeAllListeners("data");
       this.stream(1).on("data", (c: Buffer) => {
         output.push("stdout", c);
+        events.deliver();
         if (this.control.messages.length > 1) maybeComplete();
       });
       this.stream(2).on("data", (c: Buffer) => {
         output.push("stderr", c);
+        events.deliver();
         if (this.control.messages.length > 1) maybeComplete();
       });
       // The runner flushed its output before its result, and pipe contents outlive their
@@ -269,7 +294,13 @@ export class WarmProcess {
       o.signal?.addEventListener("abort", onAbort, { once: true });
       if (o.signal?.aborted) onAbort();
       void this.closed.then(finish);
-      (this.child.stdin as Writable).end(job);
+      const stdin = this.child.stdin as Writable;
+      if (o.input) {
+        stdin.write(job);
+        o.input.attach({ write: (data) => stdin.write(data), end: () => stdin.end() });
+      } else {
+        stdin.end(job);
+      }
     });
   }
 }

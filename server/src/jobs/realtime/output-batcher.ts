@@ -42,6 +42,16 @@ export class OutputBatcher {
     else this.timer = setTimeout(() => this.flush(), wait);
   }
 
+  /** Sends the output so far, then `emit` (a message that must follow that output). */
+  after(emit: () => Promise<void>): void {
+    this.flush();
+    this.chain = this.chain.then(() =>
+      emit().catch((err: unknown) => {
+        this.failure ??= err;
+      }),
+    );
+  }
+
   /** Sends what is left and resolves when every message has been handed over. */
   async finish(): Promise<void> {
     this.flush();

@@ -111,6 +111,8 @@ describe("toExecutionResult", () => {
     stdout: "out",
     stderr: "",
     truncated: false,
+    figures: [],
+    figuresTruncated: false,
     timedOut: false,
     aborted: false,
     controlOverflow: false,
@@ -129,6 +131,7 @@ describe("toExecutionResult", () => {
       timed_out: false,
       truncated: false,
       security_violations: [],
+      figures: [],
     });
   });
 

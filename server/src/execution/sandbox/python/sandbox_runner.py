@@ -10,15 +10,17 @@ on fd 3. User output goes straight to fd 1/2, which the host reads and caps.
 import _signal
 import posix
 import sys
-from io import BufferedWriter, RawIOBase, StringIO, TextIOWrapper
+from io import BufferedReader, BufferedWriter, RawIOBase, StringIO, TextIOWrapper
 from time import perf_counter
 
+import figures
 import guard
 import jail
 import policy
 import wire
 
 MAX_ERROR_CHARS = 4000
+MAX_PROMPT_CHARS = 1000
 
 
 def parse_config(argv):
@@ -85,12 +87,80 @@ def counting_stream(fd, line_buffered):
     )
 
 
+def send_event(event):
+    """A live event (figure, input request) on fd 3, stamped with the output written so
+    far: the host holds it until that output has arrived, keeping it in order with it."""
+    flush_streams()
+    event["stdout_bytes"] = STREAMS[0].buffer.raw.count
+    event["stderr_bytes"] = STREAMS[1].buffer.raw.count
+    wire.send(event)
+
+
 def on_stop_signal(signum, frame):
     """SIGTERM (the host's timeout) or SIGXCPU: flush what the program printed so the
     response keeps it, then end with the signal's status. The host SIGKILLs shortly after
     in any case, so a program that blocks this only loses its unflushed output."""
     flush_streams()
     posix._exit(128 + signum)
+
+
+def is_interactive(fields):
+    """`run <timeout> <policy> <stream> <code_len> 1`: fd 0 stays open as the input."""
+    return fields[0] == "run" and len(fields) > 5 and fields[5] == "1"
+
+
+class LiveInputRaw(RawIOBase):
+    """fd 0 of an interactive run. Before blocking on an empty pipe it tells the host the
+    program waits (with the prompt input() printed), so the client can show an input line."""
+
+    def __init__(self, extra):
+        self.extra = extra
+        self.prompt = ""
+
+    def readable(self):
+        return True
+
+    def fileno(self):
+        return 0
+
+    def readinto(self, b):
+        if self.extra:
+            n = min(len(b), len(self.extra))
+            b[:n] = self.extra[:n]
+            self.extra = self.extra[n:]
+            return n
+        posix.set_blocking(0, False)
+        try:
+            data = posix.read(0, len(b))
+        except BlockingIOError:
+            data = None
+        finally:
+            posix.set_blocking(0, True)
+        if data is None:
+            send_event({"event": "input", "prompt": self.prompt[:MAX_PROMPT_CHARS]})
+            data = posix.read(0, len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def live_stdin(given):
+    """The request's stdin first, then what the host passes on while the program runs."""
+    return TextIOWrapper(
+        BufferedReader(LiveInputRaw(given + wire.EXTRA)), encoding="utf-8", errors="replace"
+    )
+
+
+def with_prompt(plain_input, raw):
+    """input() that tells the waiting raw reader its prompt."""
+
+    def input(prompt=""):
+        raw.prompt = str(prompt)
+        try:
+            return plain_input(prompt)
+        finally:
+            raw.prompt = ""
+
+    return input
 
 
 def run_user_code(cfg, fields, body):
@@ -112,11 +182,18 @@ def run_user_code(cfg, fields, body):
     STREAMS = (counting_stream(1, line_buffered), counting_stream(2, line_buffered))
     sys.stdout, sys.stderr = STREAMS
 
+    interactive = is_interactive(fields)
+    stdin = live_stdin(body[code_len:]) if interactive else StringIO(stdin_text)
+    builtins_table = guard.make_builtins(cfg["allowed"], stdin, sys.stdout)
+    if interactive:
+        sys.stdin = stdin
+        builtins_table["input"] = with_prompt(builtins_table["input"], stdin.buffer.raw)
     user_globals = {
         "__name__": "__main__",
         "__doc__": None,
-        "__builtins__": guard.make_builtins(cfg["allowed"], StringIO(stdin_text), sys.stdout),
+        "__builtins__": builtins_table,
     }
+    figures.install(send_event)
     # _signal is builtin; the `signal` module would import enum (~7 ms per start).
     for signum in (_signal.SIGTERM, _signal.SIGXCPU):
         _signal.signal(signum, on_stop_signal)
@@ -139,6 +216,7 @@ def run_user_code(cfg, fields, body):
         result = {"success": False, "error": str(e)[:MAX_ERROR_CHARS], "error_type": type(e).__name__}
         result["execution_time_ms"] = round(elapsed * 1000, 3)
     result.setdefault("execution_time_ms", round((perf_counter() - started) * 1000, 3))
+    figures.flush_open_figures()
     flush_streams()
     result["stdout_bytes"] = STREAMS[0].buffer.raw.count
     result["stderr_bytes"] = STREAMS[1].buffer.raw.count
@@ -185,6 +263,8 @@ def serve(cfg):
     jail.load_seccomp(cfg["seccomp"], cfg["confine_group"])
     wire.send({"ready": True, "seccomp": jail.seccomp_active()})
     fields, body = wire.read_job()
+    if not is_interactive(fields):
+        wire.close_input()
     if fields[0] == "tool":
         run_tool(cfg, fields, body)
     else:

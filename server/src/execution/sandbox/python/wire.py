@@ -23,8 +23,13 @@ def read_exact(n, initial=b""):
     return b"".join(chunks)
 
 
+# Bytes read past the job's body: the start of an interactive run's input.
+EXTRA = b""
+
+
 def read_job():
     """Returns (header fields, body bytes). Blocks until the host sends a job."""
+    global EXTRA
     buf = b""
     while b"\n" not in buf:
         chunk = posix.read(0, 65536)
@@ -35,11 +40,16 @@ def read_job():
     fields = header.decode("ascii").split(" ")
     body_len = int(fields[-1])
     body = read_exact(body_len, rest)
-    # Nothing else may come from the host; user code must not read the pipe.
+    body, EXTRA = body[:body_len], body[body_len:]
+    return fields[:-1], body
+
+
+def close_input():
+    """Nothing else may come from the host; user code must not read the pipe (except in
+    an interactive run, where the rest of fd 0 is the program's input)."""
     null = posix.open("/dev/null", posix.O_RDONLY)
     posix.dup2(null, 0)
     posix.close(null)
-    return fields[:-1], body
 
 
 def dumps(value):
