@@ -252,10 +252,13 @@ async function main() {
     // Throughput and CPU per run at each concurrency, ours and cold alternating.
     const seconds = Number(process.env.BENCH_SECONDS ?? 3);
     const levels = [2, 4, 8, 16];
-    const tp: Record<number, { ours: number; cold: number; oursCpu: number; coldCpu: number }> = {};
+    const tp: Record<
+      number,
+      { ours: number; cold: number; oursCpu: number; coldCpu: number; serverCpu: number }
+    > = {};
     for (const c of levels) {
       console.log(`execute-bench: concurrency ${c}…`);
-      const acc = { ours: 0, cold: 0, oursRuns: 0, coldRuns: 0, oursCpu: 0, coldCpu: 0 };
+      const acc = { ours: 0, cold: 0, oursRuns: 0, coldRuns: 0, oursCpu: 0, coldCpu: 0, server: 0 };
       for (let round = 0; round < 2; round++) {
         const t0 = treeCpuMs(serverPid);
         const o = await saturate(ours, c, seconds * 500);
@@ -264,6 +267,7 @@ async function main() {
         acc.ours += o.rps / 2;
         acc.oursRuns += o.runs;
         acc.oursCpu += t1.server + t1.rest - t0.server - t0.rest;
+        acc.server += t1.server - t0.server;
         const r0 = reapedCpuMs();
         const k = await saturate(cold, c, seconds * 500);
         acc.cold += k.rps / 2;
@@ -275,6 +279,7 @@ async function main() {
         cold: acc.cold,
         oursCpu: acc.oursCpu / acc.oursRuns,
         coldCpu: acc.coldCpu / acc.coldRuns,
+        serverCpu: acc.server / acc.oursRuns,
       };
     }
 
@@ -343,6 +348,13 @@ async function main() {
       console.log(
         `| CPU per run, concurrency ${c} (whole tree) | ${fmt(t.oursCpu)} | ${fmt(t.coldCpu)} | ` +
           `${ratio(t.oursCpu, t.coldCpu)} | ${c === 8 ? "≤ 8 ms" : ""} |`,
+      );
+    }
+    for (const c of levels) {
+      const t = tp[c] as (typeof tp)[number];
+      console.log(
+        `CPU per run at concurrency ${c}: server process ${fmt(t.serverCpu)}, ` +
+          `the rest of its tree (sandbox host, fork servers, runners) ${fmt(t.oursCpu - t.serverCpu)}`,
       );
     }
     console.log(

@@ -45,7 +45,8 @@ export interface SandboxOptions {
   /**
    * Run the pool in this process instead of a sandbox host child process. Only for small
    * processes (a worker, tests): every spawn forks the calling process, and fork costs
-   * grow with its heap. Default false.
+   * grow with its heap. Default false. (Fork mode spawns only its fork servers, yet keeping
+   * the pool here instead measured no cheaper per run: bench:execute, issue 14.)
    */
   inProcess?: boolean;
 }
