@@ -134,7 +134,7 @@ describe("sync edge cases", () => {
       // The retry becomes due after its back-off (20 ms here); a busy machine may need a
       // few looks before the drain sees it due.
       let failed = 0;
-      for (let i = 0; i < 50 && failed === 0; i++) {
+      for (let i = 0; i < 200 && failed === 0; i++) {
         await sleep(45);
         failed = (await h.sync.drain()).failed;
       }
