@@ -16,6 +16,11 @@ import { signIn, startServer } from "./lib/server-process.js";
 
 const PYTHON = "/usr/bin/python3";
 const HELLO = 'print("hello")';
+// The scientific stack (standard profile): a numpy program, and one that draws and shows a
+// figure, measured one at a time next to print("hello").
+const NUMPY = "import numpy as np\nprint(np.arange(10).sum())";
+const FIGURE =
+  "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3], [1, 4, 9])\nplt.show()\nprint('drawn')";
 const cores = availableParallelism();
 
 const pct = (xs: number[], p: number) => {
@@ -45,6 +50,7 @@ async function coldSpawner() {
     limits: DEFAULT_LIMITS,
     extraAllowedModules: [],
     preimport: [],
+    policyProfile: "standard",
   });
   const cut = bw.args.lastIndexOf("/usr/bin/python3");
   const coldArgs = [...bw.args.slice(0, cut + 1), "-c", HELLO];
@@ -233,6 +239,17 @@ async function main() {
     };
     const ours: Once = async () => (await execute(HELLO)).ms;
     for (let i = 0; i < 50; i++) await ours(); // warm the JIT and the pool
+    const seq = async (code: string) => {
+      const walls: number[] = [];
+      for (let i = 0; i < 15; i++) walls.push((await execute(code, 30)).ms);
+      return pct(walls, 50);
+    };
+    const [helloP50, numpyP50, figureP50] = [await seq(HELLO), await seq(NUMPY), await seq(FIGURE)];
+    console.log(
+      `one at a time, p50 of 15: print("hello") ${fmt(helloP50)}; import numpy ${fmt(numpyP50)} ` +
+        `(${(numpyP50 / helloP50).toFixed(1)}× hello); a matplotlib figure drawn and shown ` +
+        `${fmt(figureP50)} (${(figureP50 / helloP50).toFixed(1)}× hello)`,
+    );
 
     // Latency at concurrency 1, interleaved in rounds so both see the same machine.
     console.log("execute-bench: concurrency 1 (back to back, then 50 ms apart)…");

@@ -52,6 +52,11 @@ function present({ kind, arg }) {
     const r = spawnSync(python, ["-I", "-c", code], { stdio: "ignore", timeout: 30_000 });
     return r.status === 0;
   }
+  if (kind === "module") {
+    const code = `import importlib.util, sys; sys.exit(importlib.util.find_spec(${JSON.stringify(arg)}) is None)`;
+    const r = spawnSync(python, ["-I", "-c", code], { stdio: "ignore", timeout: 30_000 });
+    return r.status === 0;
+  }
   throw new Error(`system-packages.txt: unknown check "${kind}"`);
 }
 

@@ -49,6 +49,8 @@ export function sandboxOptions(
     memoryLimitMb: e.memoryLimitMb,
     maxOutputBytes: e.maxOutputBytes,
     extraAllowedModules: e.extraAllowedModules,
+    policyProfile: e.policyProfile,
+    preimport: e.preimport,
     uidBase: e.uidBase,
     uidCount: e.uidCount,
     mode: e.mode,

@@ -90,6 +90,8 @@ const envSchema = z.object({
   EXECUTION_QUEUE_WAIT_SECONDS: int(1, 600).default(10),
   PYTHON_PATH: z.string().default("/usr/bin/python3"),
   EXTRA_ALLOWED_MODULES: list.default([]),
+  POLICY_PROFILE: z.enum(["standard", "original"]).default("standard"),
+  SANDBOX_PREIMPORT: list.default([]),
   EXECUTION_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
   ANALYSIS_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
 
@@ -165,6 +167,10 @@ export interface Settings {
     queueWaitSeconds: number;
     pythonPath: string;
     extraAllowedModules: string[];
+    /** `standard`: stdlib and bundled packages; `original`: the original project's lists. */
+    policyProfile: Parsed["POLICY_PROFILE"];
+    /** Modules every warm sandbox imports before its run (e.g. numpy). */
+    preimport: string[];
     rateLimitPerMinute: number;
   };
   analysis: { rateLimitPerMinute: number };
@@ -244,6 +250,8 @@ function toSettings(e: Parsed): Settings {
       queueWaitSeconds: e.EXECUTION_QUEUE_WAIT_SECONDS,
       pythonPath: e.PYTHON_PATH,
       extraAllowedModules: e.EXTRA_ALLOWED_MODULES,
+      policyProfile: e.POLICY_PROFILE,
+      preimport: e.SANDBOX_PREIMPORT,
       rateLimitPerMinute: e.EXECUTION_RATE_LIMIT_PER_MINUTE,
     },
     analysis: { rateLimitPerMinute: e.ANALYSIS_RATE_LIMIT_PER_MINUTE },

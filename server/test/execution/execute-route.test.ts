@@ -56,7 +56,7 @@ describe("POST /execute", () => {
   });
 
   it("refuses a policy violation with 400 and its line and column", async () => {
-    const res = await execute({ code: "x = 1\nimport os\n" });
+    const res = await execute({ code: "x = 1\nimport socket\n" });
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.error).toBe("security_violation");

@@ -19,7 +19,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const SCRIPT = join(process.cwd(), "scripts", "setup.mjs");
 const NOBODY = 65534;
-const FULL_LIST = "bubblewrap python3 python3-seccomp";
+const FULL_LIST =
+  "bubblewrap python3 python3-seccomp tzdata python3-numpy python3-pandas python3-scipy python3-matplotlib";
 
 let bin = "";
 let log = "";
@@ -124,7 +125,9 @@ describe("set-up script (root is required to test both the root and the non-root
     symlinkSync("/usr/bin/bwrap", join(bin, "bwrap"));
     const r = run({ PYTHON_PATH: join(bin, "no-such-python3") }, { uid: NOBODY });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("missing: python3, python3-seccomp.");
+    expect(r.stderr).toContain(
+      "missing: python3, python3-seccomp, python3-numpy, python3-pandas, python3-scipy, python3-matplotlib.",
+    );
   });
 
   it("does not ask for bubblewrap when the sandbox is not bwrap", () => {

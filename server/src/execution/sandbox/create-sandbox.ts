@@ -5,13 +5,16 @@ import { readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import type { Logger } from "pino";
+import { buildFontCache, fontCacheDir, hasFontCache } from "./font-cache.js";
 import { compileSeccompFilter, probeHostPaths } from "./host-paths.js";
 import {
   bwrapLauncher,
   DEFAULT_LIMITS,
   type Launcher,
   type LauncherConfig,
+  type PolicyProfile,
   processLauncher,
+  STANDARD_LIMITS,
   zygoteArgs,
 } from "./launcher.js";
 import { SandboxPool } from "./pool.js";
@@ -33,6 +36,10 @@ export interface SandboxOptions {
   memoryLimitMb: number;
   maxOutputBytes: number;
   extraAllowedModules: string[];
+  /** POLICY_PROFILE: `standard` (default) or `original` (SECURITY.md). */
+  policyProfile?: PolicyProfile;
+  /** SANDBOX_PREIMPORT: modules each warm runner imports before it says ready. */
+  preimport?: string[];
   uidBase: number;
   uidCount: number;
   /**
@@ -51,10 +58,12 @@ export interface SandboxOptions {
   inProcess?: boolean;
 }
 
-// Modules every warm runner imports before its job. Empty on purpose: each import costs
-// every run its CPU (throughput is bound by per-run CPU), while the allowed modules a
-// program does use import in well under a millisecond each from bytecode caches.
-const PREIMPORT: string[] = [];
+// Modules every warm runner imports before its job: none by default. Each import costs
+// every run its CPU (throughput is bound by per-run CPU, and each runner serves one run),
+// while the modules a program does use import in well under a millisecond each from
+// bytecode caches — except the scientific stack (numpy ~80 ms of CPU, pandas ~300 ms):
+// SANDBOX_PREIMPORT=numpy moves that off the run's critical path at that price (see
+// `npm run bench:execute` for both costs).
 
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -90,7 +99,7 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
   if (o.uidCount < size + maxConcurrent) {
     throw new Error(`uidCount ${o.uidCount} is below poolSize + maxConcurrent`);
   }
-  for (const name of o.extraAllowedModules) {
+  for (const name of [...o.extraAllowedModules, ...(o.preimport ?? [])]) {
     // They travel on the runner's command line, comma-separated.
     if (!MODULE_NAME.test(name)) throw new Error(`invalid module name in allow-list: ${name}`);
   }
@@ -115,18 +124,35 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
   const seccompBpf = o.kind === "bwrap" ? await compileSeccompFilter(paths, o.pythonPath) : null;
   // RLIMIT_NPROC counts every task of the uid. A run sharing the worker's uid would count
   // the worker's own threads and its warm runners too: give it its 16 on top of those.
+  const policyProfile = o.policyProfile ?? "standard";
+  const base = {
+    ...DEFAULT_LIMITS,
+    ...(policyProfile === "standard" ? STANDARD_LIMITS : {}),
+  };
   const maxProcesses = confineToGroup
-    ? DEFAULT_LIMITS.maxProcesses + tasksOfUid(process.getuid?.() ?? 0) + size + maxConcurrent
-    : DEFAULT_LIMITS.maxProcesses;
+    ? base.maxProcesses + tasksOfUid(process.getuid?.() ?? 0) + size + maxConcurrent
+    : base.maxProcesses;
   const config = {
     paths,
     seccompBpf,
-    limits: { ...DEFAULT_LIMITS, memoryLimitMb: o.memoryLimitMb, maxProcesses },
+    limits: { ...base, memoryLimitMb: o.memoryLimitMb, maxProcesses },
     extraAllowedModules: o.extraAllowedModules,
-    preimport: PREIMPORT,
+    preimport: o.preimport ?? [],
     confineToGroup,
+    policyProfile,
+    fontCacheDir: policyProfile === "standard" ? fontCacheDir(paths) : undefined,
   };
   let launcher: Launcher = o.kind === "bwrap" ? bwrapLauncher(config) : processLauncher(config);
+  if (config.fontCacheDir && !hasFontCache(config.fontCacheDir)) {
+    // Once per host (the directory outlives the process); before the pool, so no run waits.
+    const uid = uids.take() as number;
+    await buildFontCache(
+      config.fontCacheDir,
+      () => new WarmProcess(launcher, asRoot ? uid : undefined),
+      o.logger,
+    );
+    uids.release(uid);
+  }
   const removeFilter = () => {
     if (seccompBpf) rmSync(dirname(seccompBpf), { recursive: true, force: true });
   };

@@ -18,16 +18,54 @@ const probeSchema = z.object({
   stdlib: z.string(),
   libdirs: z.array(z.string()),
   seccomp: z.string().nullable(),
+  /** Directories added to the runner's sys.path (where the bundled packages live). */
+  sitepath: z.array(z.string()).default([]),
+  /** Read-only binds at the same path: the bundled packages and what they link to. */
+  extra: z.array(z.string()).default([]),
+  /** [real file, path inside]: libraries chosen through /etc/alternatives. */
+  alternatives: z.array(z.tuple([z.string(), z.string()])).default([]),
+  /** Bundled packages found on the host. */
+  packages: z.array(z.string()).default([]),
 });
 export type HostPaths = z.infer<typeof probeSchema>;
 
-// Runs with site enabled (-I only) so python3-seccomp in dist-packages is findable. Also
-// compiles the runner's modules once: sandboxes run with -B and a read-only view, so
-// without a __pycache__ every start would recompile them (~3 ms each time; the
-// analyser's bigo/ package, one level down, ~40 ms).
+/**
+ * The scientific stack bound into the sandbox (Debian python3-numpy, -pandas, -scipy,
+ * -matplotlib) and the modules they import: each top-level package is bound at its own
+ * path, nothing else of dist-packages. Missing ones are skipped.
+ */
+export const BUNDLED_PACKAGES = [
+  "numpy",
+  "pandas",
+  "scipy",
+  "matplotlib",
+  "mpl_toolkits",
+  "PIL",
+  "contourpy",
+  "cycler",
+  "dateutil",
+  "fontTools",
+  "kiwisolver",
+  "packaging",
+  "pyparsing",
+  "pytz",
+  "six",
+  // pandas uses these when present; without them its results could differ from python3's.
+  "bottleneck",
+  "numexpr",
+];
+
+// Runs with site enabled (-I only) so python3-seccomp and the bundled packages in
+// dist-packages are findable (by spec, without importing them). Also compiles the
+// runner's modules once: sandboxes run with -B and a read-only view, so without a
+// __pycache__ every start would recompile them (~3 ms each time; the analyser's bigo/
+// package, one level down, ~40 ms). Symlinks out of a bound package (matplotlib's
+// mpl-data lives in /usr/share) add their targets; libraries that the loader finds
+// through /etc/alternatives (BLAS, LAPACK) are bound as real files in /usr/lib.
 const PROBE = `
-import compileall, json, os, sys, sysconfig
-for d in sys.argv[1:]:
+import compileall, importlib.util, json, os, sys, sysconfig
+packages = sys.argv[1].split(",")
+for d in sys.argv[2:]:
     if os.path.isdir(d):
         compileall.compile_dir(d, quiet=2, maxlevels=2)
 arch = sysconfig.get_config_var("MULTIARCH") or ""
@@ -37,15 +75,66 @@ try:
     sc = os.path.realpath(seccomp.__file__)
 except ImportError:
     sc = None
+stdlib = sysconfig.get_paths()["stdlib"]
+roots, sitepath, found = [], [], []
+for name in packages:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
+        continue
+    path = spec.submodule_search_locations[0] if spec.submodule_search_locations else spec.origin
+    path = os.path.abspath(path)
+    parent = os.path.dirname(path)
+    if path.startswith(stdlib + os.sep) or os.path.basename(parent) not in ("dist-packages", "site-packages"):
+        continue
+    roots.append(path)
+    found.append(name)
+    if parent not in sitepath:
+        sitepath.append(parent)
+def inside(p, dirs):
+    return any(p == d or p.startswith(d.rstrip(os.sep) + os.sep) for d in dirs)
+extra, queue = [], list(roots)
+while queue:
+    top = queue.pop()
+    extra.append(top)
+    if not os.path.isdir(top):
+        continue
+    for base, dirs, files in os.walk(top):
+        for entry in dirs + files:
+            p = os.path.join(base, entry)
+            if os.path.islink(p):
+                real = os.path.realpath(p)
+                # Web assets (jquery for the webagg backend, which needs a network) stay out.
+                if real.startswith("/usr/share/javascript/"):
+                    continue
+                if os.path.exists(real) and not inside(real, extra + queue + libdirs + [stdlib]):
+                    queue.append(real)
+alternatives = []
+for d in libdirs:
+    for entry in sorted(os.listdir(d)):
+        p = os.path.join(d, entry)
+        if ".so." in entry and os.path.islink(p) and os.readlink(p).startswith("/etc/"):
+            real = os.path.realpath(p)
+            if os.path.isfile(real) and not real.startswith("/etc/"):
+                alternatives.append([real, os.path.join("/usr/lib", entry)])
+# Data outside the packages: time zones (zoneinfo, pytz, dateutil) and Debian's
+# matplotlib data (mpl-data with its fonts, found by a fixed path, not a symlink).
+data = ["/usr/share/zoneinfo"] + (["/usr/share/matplotlib"] if "matplotlib" in found else [])
+for z in data:
+    if os.path.isdir(z):
+        extra.append(os.path.realpath(z))
 print(json.dumps({"executable": os.path.realpath(sys.executable),
-  "stdlib": sysconfig.get_paths()["stdlib"], "libdirs": libdirs, "seccomp": sc}))
+  "stdlib": stdlib, "libdirs": libdirs, "seccomp": sc, "sitepath": sitepath,
+  "extra": extra, "alternatives": alternatives, "packages": found}))
 `;
 
 export async function probeHostPaths(pythonPath: string): Promise<HostPaths> {
   if (!existsSync(pythonPath)) throw new Error(`python interpreter not found: ${pythonPath}`);
   const { stdout } = await promisify(execFile)(
     pythonPath,
-    ["-I", "-c", PROBE, RUNNER_DIR, ANALYZER_TOOLS_DIR],
+    ["-I", "-c", PROBE, BUNDLED_PACKAGES.join(","), RUNNER_DIR, ANALYZER_TOOLS_DIR],
     {
       env: {},
       timeout: 10_000,

@@ -15,6 +15,13 @@ export interface Limits {
   /** Hard RLIMIT_CPU; each job lowers the soft limit to its own timeout. */
   maxCpuSeconds: number;
   tmpfsBytes: number;
+  /**
+   * Address space allowed beyond memoryLimitMb (RLIMIT_AS counts reservations that are
+   * never touched): 0 under `original`, STANDARD_LIMITS' under `standard`.
+   */
+  addressReserveMb?: number;
+  /** Size of a /dev/shm tmpfs (POSIX semaphores for multiprocessing); 0 = none. */
+  shmBytes?: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -24,6 +31,19 @@ export const DEFAULT_LIMITS: Limits = {
   maxOpenFiles: 64,
   maxCpuSeconds: 40,
   tmpfsBytes: 32 << 20,
+};
+
+/**
+ * What the `standard` profile changes: the bundled libraries reserve address space they
+ * never touch (OpenBLAS a 128 MB buffer at its first call, pandas + scipy + matplotlib
+ * ~250 MB of shared-library mappings), ordinary threaded code and a multiprocessing pool
+ * need more than 16 tasks (RLIMIT_NPROC counts threads), and multiprocessing's locks are
+ * POSIX semaphores in /dev/shm.
+ */
+export const STANDARD_LIMITS: Partial<Limits> = {
+  addressReserveMb: 384,
+  maxProcesses: 64,
+  shmBytes: 8 << 20,
 };
 
 export interface Launcher {
@@ -37,6 +57,19 @@ export interface Launcher {
   readonly args: readonly string[];
   /** A compiled seccomp filter to hand to the child as fd 4 (bwrap --seccomp 4). */
   readonly seccompFd4?: string;
+  /** The child's whole environment (bwrap clears it and sets its own with --setenv). */
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * glibc reserves 64 MB of address space per malloc arena, one per thread up to 8 × cores:
+ * under RLIMIT_AS a program could otherwise start only ~14 threads. Read by glibc at
+ * start, so it is set for the interpreter's exec (standard profile).
+ */
+const STANDARD_ENV = { MALLOC_ARENA_MAX: "2" };
+
+function childEnv(c: LauncherConfig): Record<string, string> {
+  return c.policyProfile === "standard" ? STANDARD_ENV : {};
 }
 
 export interface LauncherConfig {
@@ -52,23 +85,37 @@ export interface LauncherConfig {
    * setpgid or CLONE_PARENT), the group being the only handle on it. Needs python3-seccomp.
    */
   confineToGroup?: boolean;
+  /** The static policy profile (POLICY_PROFILE) the runner applies. */
+  policyProfile: PolicyProfile;
+  /** Host directory with matplotlib's prebuilt font list, bound read-only (standard). */
+  fontCacheDir?: string;
 }
+
+export type PolicyProfile = "standard" | "original";
 
 const SANDBOX_RUNNER_DIR = "/opt/runner";
 const SANDBOX_ANALYZER_DIR = "/opt/analyzer";
 const SANDBOX_SECCOMP_DIR = "/opt/seccomp";
+const SANDBOX_FONT_CACHE_DIR = "/opt/mplcache";
 
-function runnerArgs(c: LauncherConfig, dirs: { runner: string; tools: string[]; seccomp: string }) {
+function runnerArgs(
+  c: LauncherConfig,
+  dirs: { runner: string; tools: string[]; seccomp: string; workdir: string; mplcache: string },
+) {
   return [
     "-I", // no environment, no user site, no script dir on sys.path
     "-S", // no site: ~5 ms less start-up per sandbox
     "-B",
     `${dirs.runner}/runner.py`,
+    `profile=${c.policyProfile}`,
+    `workdir=${dirs.workdir}`,
+    `mplcache=${dirs.mplcache}`,
+    `sitepath=${c.paths.sitepath.join(":")}`,
     `allowed=${c.extraAllowedModules.join(",")}`,
     `preimport=${c.preimport.join(",")}`,
     `tools=${dirs.tools.join(":")}`,
     `seccomp=${dirs.seccomp}`,
-    `as=${c.limits.memoryLimitMb * 1024 * 1024}`,
+    `as=${(c.limits.memoryLimitMb + (c.limits.addressReserveMb ?? 0)) * 1024 * 1024}`,
     `nproc=${c.limits.maxProcesses}`,
     `fsize=${c.limits.maxFileBytes}`,
     `nofile=${c.limits.maxOpenFiles}`,
@@ -88,7 +135,15 @@ function fileSystem(c: LauncherConfig, ownDirs: boolean) {
   const binds: string[] = [];
   if (ownDirs) {
     // Every parent of a bind target below: "/usr/lib/python3.11" needs /usr and /usr/lib.
-    const targets = ["/usr/bin/python3", p.stdlib, ...p.libdirs, "/opt/x", "/dev/x"];
+    const targets = [
+      "/usr/bin/python3",
+      p.stdlib,
+      ...p.libdirs,
+      ...p.extra,
+      ...p.alternatives.map(([, inside]) => inside),
+      "/opt/x",
+      "/dev/x",
+    ];
     const parents = new Set<string>();
     for (const t of targets) {
       for (let d = dirname(t); d !== "/"; d = dirname(d)) parents.add(d);
@@ -100,6 +155,12 @@ function fileSystem(c: LauncherConfig, ownDirs: boolean) {
   for (const dir of p.libdirs) binds.push("--ro-bind", dir, dir);
   // Merged-/usr layout: the dynamic loader is looked up as /lib64/ld-linux-*.so.
   binds.push("--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64");
+  // The bundled packages, their data and time zones, each at its own path; BLAS and
+  // LAPACK, which the host selects through /etc/alternatives, as files where the loader
+  // looks after the dangling links (/usr/lib).
+  for (const path of p.extra) binds.push("--ro-bind", path, path);
+  for (const [real, inside] of p.alternatives) binds.push("--ro-bind", real, inside);
+  if (c.fontCacheDir) binds.push("--ro-bind", c.fontCacheDir, SANDBOX_FONT_CACHE_DIR);
   binds.push("--ro-bind", RUNNER_DIR, SANDBOX_RUNNER_DIR);
   const tools = [SANDBOX_RUNNER_DIR];
   if (existsSync(ANALYZER_TOOLS_DIR)) {
@@ -110,13 +171,14 @@ function fileSystem(c: LauncherConfig, ownDirs: boolean) {
 }
 
 /** Three device nodes, the /tmp tmpfs, hostname and a read-only root (after the binds). */
-function finishFileSystem(tmpfsBytes: number) {
+function finishFileSystem(tmpfsBytes: number, shmBytes = 0) {
   return [
     "--proc",
     "/proc",
     // Three device nodes rather than --dev's tmpfs, six nodes, devpts and links: the
     // runner needs only these, and each mount is paid on every run (~1 ms together).
     ...["null", "zero", "urandom"].flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]),
+    ...(shmBytes ? ["--size", String(shmBytes), "--tmpfs", "/dev/shm"] : []),
     "--size",
     String(tmpfsBytes),
     "--tmpfs",
@@ -155,12 +217,19 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     "--as-pid-1",
     "--new-session", // no TIOCSTI into a controlling terminal
     "--clearenv",
+    ...Object.entries(childEnv(c)).flatMap(([k, v]) => ["--setenv", k, v]),
     "--cap-drop",
     "ALL",
     ...binds,
-    ...finishFileSystem(c.limits.tmpfsBytes),
+    ...finishFileSystem(c.limits.tmpfsBytes, c.limits.shmBytes),
     "/usr/bin/python3",
-    ...runnerArgs(c, { runner: SANDBOX_RUNNER_DIR, tools, seccomp }),
+    ...runnerArgs(c, {
+      runner: SANDBOX_RUNNER_DIR,
+      tools,
+      seccomp,
+      workdir: "/tmp",
+      mplcache: c.fontCacheDir ? SANDBOX_FONT_CACHE_DIR : "",
+    }),
   ];
   return {
     isolation: "bwrap",
@@ -177,7 +246,15 @@ export function processLauncher(c: LauncherConfig): Launcher {
   return {
     isolation: "process",
     command: c.paths.executable,
-    args: runnerArgs(c, { runner: RUNNER_DIR, tools, seccomp }),
+    env: childEnv(c),
+    // No private /tmp without namespaces: the program gets no file of its own there.
+    args: runnerArgs(c, {
+      runner: RUNNER_DIR,
+      tools,
+      seccomp,
+      workdir: "",
+      mplcache: c.fontCacheDir ?? "",
+    }),
   };
 }
 
@@ -190,7 +267,15 @@ export function processLauncher(c: LauncherConfig): Launcher {
  */
 export function zygoteArgs(c: LauncherConfig): string[] {
   const { binds, tools } = fileSystem(c, true);
-  const runner = runnerArgs(c, { runner: SANDBOX_RUNNER_DIR, tools, seccomp: "" });
+  // Each run gets its own /tmp from the zygote (the program's workdir); no /dev/shm in
+  // this mode: one tmpfs would be shared by all the zygote's runs.
+  const runner = runnerArgs(c, {
+    runner: SANDBOX_RUNNER_DIR,
+    tools,
+    seccomp: "",
+    workdir: "/tmp",
+    mplcache: c.fontCacheDir ? SANDBOX_FONT_CACHE_DIR : "",
+  });
   runner[3] = `${SANDBOX_RUNNER_DIR}/zygote.py`;
   return [
     "--unshare-user",
@@ -207,6 +292,7 @@ export function zygoteArgs(c: LauncherConfig): string[] {
     "--as-pid-1", // the zygote is its namespace's pid 1: when it ends, every run ends
     "--new-session",
     "--clearenv",
+    ...Object.entries(childEnv(c)).flatMap(([k, v]) => ["--setenv", k, v]),
     "--cap-add",
     "ALL",
     ...binds,

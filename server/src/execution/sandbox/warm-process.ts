@@ -87,7 +87,7 @@ export class WarmProcess {
         launcher.start?.(uid) ??
         spawn(launcher.command, [...launcher.args], {
           ...(uid === undefined ? {} : { uid, gid: uid }),
-          env: {},
+          env: launcher.env ?? {},
           cwd: "/",
           detached: true, // own process group, so one kill reaches the whole tree
           stdio: ["pipe", "pipe", "pipe", "pipe", ...(filterFd === undefined ? [] : [filterFd])],

@@ -6,7 +6,7 @@ import { makeSandbox, run, runUnchecked } from "./helpers.js";
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await makeSandbox(62300);
+  sb = await makeSandbox(62300, { policyProfile: "original" });
 });
 afterAll(() => sb.close());
 

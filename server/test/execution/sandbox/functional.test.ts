@@ -4,7 +4,7 @@ import { makeSandbox, run } from "./helpers.js";
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await makeSandbox(62000, { extraAllowedModules: ["hashlib"] });
+  sb = await makeSandbox(62000, { extraAllowedModules: ["hashlib"], policyProfile: "original" });
 });
 afterAll(() => sb.close());
 

@@ -6,7 +6,7 @@ import { makeSandbox, run } from "./helpers.js";
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await makeSandbox(62100, { extraAllowedModules: ["hashlib"] });
+  sb = await makeSandbox(62100, { extraAllowedModules: ["hashlib"], policyProfile: "original" });
 });
 afterAll(() => sb.close());
 

@@ -356,8 +356,20 @@ describe("launchers", () => {
     stdlib: "/usr/lib/python3.11",
     libdirs: ["/usr/lib/x86_64-linux-gnu"],
     seccomp: "/usr/lib/python3/dist-packages/seccomp.so",
+    sitepath: ["/usr/lib/python3/dist-packages"],
+    extra: ["/usr/lib/python3/dist-packages/numpy", "/usr/share/zoneinfo"],
+    alternatives: [
+      ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3", "/usr/lib/libblas.so.3"],
+    ] as [string, string][],
+    packages: ["numpy"],
   };
-  const base = { paths, limits: DEFAULT_LIMITS, extraAllowedModules: ["numpy"], preimport: [] };
+  const base = {
+    paths,
+    limits: DEFAULT_LIMITS,
+    extraAllowedModules: ["numpy"],
+    preimport: [],
+    policyProfile: "standard" as const,
+  };
 
   it("bwrap: hands a compiled filter to bwrap as fd 4, else binds the extension", () => {
     const compiled = bwrapLauncher({ ...base, seccompBpf: "/tmp/f.bpf" });
@@ -371,6 +383,14 @@ describe("launchers", () => {
     );
     expect(loaded.args).toContain("seccomp=/opt/seccomp");
     expect(loaded.args).toContain("allowed=numpy");
+    expect(loaded.args).toContain("profile=standard");
+    expect(loaded.args).toContain("sitepath=/usr/lib/python3/dist-packages");
+    expect(loaded.args.join(" ")).toContain(
+      "--ro-bind /usr/lib/python3/dist-packages/numpy /usr/lib/python3/dist-packages/numpy",
+    );
+    expect(loaded.args.join(" ")).toContain(
+      "--ro-bind /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 /usr/lib/libblas.so.3",
+    );
     for (const flag of ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]) {
       expect(loaded.args).toContain(flag);
     }

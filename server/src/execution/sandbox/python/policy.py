@@ -12,6 +12,46 @@ import _ast
 ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, spelled out to avoid importing `ast`
 MAX_VIOLATIONS = 100
 
+# Profiles (POLICY_PROFILE). `standard`: the whole standard library and the bundled
+# scientific packages; only what cannot work inside the sandbox is refused, saying why.
+# `original`: the original project's allow-list and blocked names, unchanged.
+PROFILES = ("standard", "original")
+DEFAULT_PROFILE = "standard"
+
+NO_NETWORK = "the sandbox has no network"
+NO_PROGRAMS = (
+    "the sandbox runs no other programs (threads, multiprocessing and os.fork work)"
+)
+# Modules (or dotted submodules) whose only purpose is something the sandbox cannot do.
+STANDARD_REFUSED_MODULES = {
+    **{m: NO_NETWORK for m in (
+        "socket ssl socketserver ftplib poplib imaplib nntplib smtplib telnetlib "
+        "http.client http.server urllib.request xmlrpc webbrowser"
+    ).split()},
+    **{m: NO_PROGRAMS for m in ("subprocess", "pty", "asyncio.subprocess")},
+}
+# os functions that start a host program (/bin/sh, an executable): none exists inside.
+STANDARD_REFUSED_OS = frozenset(
+    "system popen execl execle execlp execlpe execv execve execvp execvpe spawnl spawnle "
+    "spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe posix_spawn posix_spawnp "
+    "forkpty".split()
+)
+
+
+def refused_module(name, profile, allowed):
+    """Why importing `name` is refused under `profile`, or None."""
+    name = name or ""
+    if profile == "original":
+        if name.split(".")[0] in allowed:
+            return None
+        return "is not allowed"
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        why = STANDARD_REFUSED_MODULES.get(".".join(parts[:i]))
+        if why:
+            return f"is not available: {why}"
+    return None
+
 DEFAULT_ALLOWED = frozenset(
     "math cmath decimal fractions random statistics collections heapq bisect array "
     "itertools functools operator string re textwrap json csv datetime calendar time "
@@ -62,8 +102,9 @@ def _words(text):
 
 
 class Checker:
-    def __init__(self, source, allowed):
+    def __init__(self, source, allowed, profile="original"):
         self.allowed = allowed
+        self.profile = profile
         self.lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.found = []
 
@@ -97,11 +138,15 @@ class Checker:
         return line, col
 
     def check_module(self, name, node):
-        top = (name or "").split(".")[0]
-        if top not in self.allowed:
-            self.add("forbidden_import", node, f"Import of '{name}' is not allowed")
+        why = refused_module(name, self.profile, self.allowed)
+        if why:
+            self.add("forbidden_import", node, f"Import of '{name}' {why}")
+            return True
+        return False
 
     def visit(self, node):
+        if self.profile == "standard":
+            return self.visit_standard(node)
         kind = type(node)
         if kind is _ast.Import:
             for alias in node.names:
@@ -138,6 +183,31 @@ class Checker:
                     self.add("forbidden_attribute", node, f"Pattern on attribute '{name}' is not allowed")
 
 
+    def visit_standard(self, node):
+        """Only what cannot work inside: network modules and starting host programs."""
+        kind = type(node)
+        if kind is _ast.Import:
+            for alias in node.names:
+                self.check_module(alias.name, node)
+        elif kind is _ast.ImportFrom and not node.level:
+            if not self.check_module(node.module, node):
+                for alias in node.names:  # from urllib import request; from os import system
+                    if node.module == "os" and alias.name in STANDARD_REFUSED_OS:
+                        self.refuse_os(node, alias.name)
+                    elif self.check_module(f"{node.module}.{alias.name}", node):
+                        break
+        elif kind is _ast.Attribute and node.attr in STANDARD_REFUSED_OS:
+            base = node.value
+            if type(base) is _ast.Name and base.id in ("os", "posix"):
+                line, col = self.attribute_position(node)
+                self.refuse_os(node, node.attr, line, col)
+
+    def refuse_os(self, node, name, line=None, col=None):
+        self.add(
+            "forbidden_call", node, f"Use of 'os.{name}' is not available: {NO_PROGRAMS}", line, col
+        )
+
+
 def _children(node):
     for field in node._fields:
         value = getattr(node, field, None)
@@ -162,9 +232,9 @@ def parse(source):
                        "message": f"Syntax error: {e}"}]
 
 
-def check(tree, source, allowed):
+def check(tree, source, allowed, profile="original"):
     """Every violation of `tree`, sorted by position, at most MAX_VIOLATIONS."""
-    checker = Checker(source, allowed)
+    checker = Checker(source, allowed, profile)
     stack = [tree]
     while stack:  # iterative: a deeply nested program must not overflow our own stack
         node = stack.pop()
@@ -175,9 +245,12 @@ def check(tree, source, allowed):
 
 
 def run(payload):
-    """Tool entry (Sandbox.runTool("policy", {code, allowed?})): the violations alone,
-    for callers that want to vet code without running it."""
+    """Tool entry (Sandbox.runTool("policy", {code, allowed?, profile?})): the violations
+    alone, for callers that want to vet code without running it."""
     source = payload["code"]
     tree, syntax = parse(source)
     allowed = DEFAULT_ALLOWED | frozenset(payload.get("allowed", ()))
-    return syntax or check(tree, source, allowed)
+    profile = payload.get("profile", "original")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown policy profile: {profile}")
+    return syntax or check(tree, source, allowed, profile)

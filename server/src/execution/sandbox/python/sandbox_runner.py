@@ -1,16 +1,18 @@
 """Sandbox runner body (entry point: runner.py), used for exactly one job.
 
-Start-up: import the helpers and a few cheap modules, drop to the limits, load the
-seccomp filter, say "ready" on fd 3, then block on fd 0 for exactly one job. For a `run`
-job: apply the static policy (returning violations instead of running), else execute the
-code with restricted builtins and report {success, error, error_type, execution_time_ms}
-on fd 3. User output goes straight to fd 1/2, which the host reads and caps.
+Start-up: import the helpers and a few cheap modules, set the run's environment, drop to
+the limits, load the seccomp filter, say "ready" on fd 3, then block on fd 0 for exactly
+one job. For a `run` job: apply the static policy of the profile (returning violations
+instead of running), else execute the code as the `__main__` module with the profile's
+builtins, finish as the interpreter would (threads, atexit) and report {success, error,
+error_type, execution_time_ms} on fd 3. User output goes straight to fd 1/2, which the
+host reads and caps.
 """
 
 import _signal
 import posix
 import sys
-from io import BufferedReader, BufferedWriter, RawIOBase, StringIO, TextIOWrapper
+from io import BufferedReader, BufferedWriter, RawIOBase, TextIOWrapper
 from time import perf_counter
 
 import figures
@@ -21,15 +23,25 @@ import wire
 
 MAX_ERROR_CHARS = 4000
 MAX_PROMPT_CHARS = 1000
+RUNNER_DIR = guard.__file__.rpartition("/")[0] + "/"
 
 
 def parse_config(argv):
     cfg = dict(arg.split("=", 1) for arg in argv)
     as_list = lambda key: [x for x in cfg.get(key, "").split(",") if x]  # noqa: E731
+    profile = cfg.get("profile", policy.DEFAULT_PROFILE)
+    if profile not in policy.PROFILES:
+        raise SystemExit(f"unknown policy profile: {profile}")
     return {
+        "profile": profile,
         "allowed": policy.DEFAULT_ALLOWED | frozenset(as_list("allowed")),
         "preimport": as_list("preimport"),
         "tools": [x for x in cfg.get("tools", "").split(":") if x],
+        "sitepath": [x for x in cfg.get("sitepath", "").split(":") if x],
+        # The run's private, writable directory (bwrap's /tmp); none without namespaces.
+        "workdir": cfg.get("workdir", ""),
+        # Where the host keeps matplotlib's prebuilt font list (mpl_fontcache.py), if any.
+        "mplcache": cfg.get("mplcache", ""),
         "seccomp": cfg.get("seccomp", ""),
         "confine_group": cfg.get("pgroup") == "1",
         "limits": {
@@ -42,15 +54,98 @@ def parse_config(argv):
     }
 
 
-def user_traceback(exc):
+# Under the standard profile the program is the file main.py in the run's own directory,
+# as `python3 main.py` run there: __file__, tracebacks, inspect.getsource and doctest's
+# line numbers all point at it.
+MAIN_NAME = "main.py"
+
+# Set for every run before anything is imported: the bundled libraries would otherwise
+# start one BLAS thread per host core (each counted by RLIMIT_NPROC) and matplotlib would
+# look for a display and a home directory. Nothing of the host's environment is passed.
+RUN_ENVIRONMENT = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+    "MPLCONFIGDIR": "/tmp/.config/matplotlib",  # per uid without a private /tmp
+    # Debian's matplotlib reads /etc/matplotlibrc (not in the sandbox); the packaged
+    # default differs from it only by the backend, which MPLBACKEND sets.
+    "MATPLOTLIBRC": "/usr/share/matplotlib/mpl-data",
+}
+
+
+def prepare_environment(cfg):
+    """Warm-up (before "ready"): the library search path and environment of every run."""
+    # posix.environ is what os.environ is built from when first imported; putenv is what
+    # C libraries (OpenBLAS) read. Not importing os here saves ~1 ms per sandbox.
+    env = dict(RUN_ENVIRONMENT)
+    if not cfg["workdir"]:  # process isolation: /tmp is shared by runs of other uids
+        env["MPLCONFIGDIR"] += f"-{posix.getuid()}"
+    for key, value in env.items():
+        posix.putenv(key, value)
+        posix.environ[key.encode()] = value.encode()
+    if cfg["mplcache"]:
+        try:
+            copy_font_cache(cfg["mplcache"], env["MPLCONFIGDIR"])
+        except OSError:  # only speed is lost: matplotlib builds its own
+            pass
+    for path in cfg["sitepath"]:
+        if path not in sys.path:
+            sys.path.append(path)
+    if cfg["profile"] == "standard":
+        # What `site` (skipped with -S for start-up speed) would add: exit(), quit(),
+        # help(), copyright, credits, license.
+        import builtins
+
+        import _sitebuiltins
+
+        builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+        builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+        builtins.help = _sitebuiltins._Helper()
+        builtins.copyright = _sitebuiltins._Printer("copyright", sys.copyright)
+        builtins.credits = _sitebuiltins._Printer("credits", "Thanks to the Python community.")
+        builtins.license = _sitebuiltins._Printer("license", "See https://www.python.org/psf/license/")
+
+
+def copy_font_cache(source, target):
+    """matplotlib's font list, built once by the host (mpl_fontcache.py), into this run's
+    writable cache directory; without it the first drawing builds it again."""
+    try:
+        names = [n for n in posix.listdir(source) if n.startswith("fontlist-")]
+    except OSError:
+        return
+    if not names:
+        return
+    path = ""
+    for part in target.strip("/").split("/"):
+        path += "/" + part
+        try:
+            posix.mkdir(path, 0o755)
+        except FileExistsError:
+            pass
+    for name in names:
+        fd = posix.open(f"{source}/{name}", posix.O_RDONLY)
+        try:
+            data = b""
+            while chunk := posix.read(fd, 1 << 16):
+                data += chunk
+        finally:
+            posix.close(fd)
+        write_main_file(f"{target}/{name}", data)
+
+
+def user_traceback(exc, filename):
     """The traceback as Python prints it, minus the runner's own frame."""
     try:
         import linecache
         import traceback
 
         tb = exc.__traceback__.tb_next if exc.__traceback__ else None
-        linecache.cache["<string>"] = (len(SOURCE), None, SOURCE.splitlines(True), "<string>")
-        return "".join(traceback.format_exception(type(exc), exc, tb))
+        linecache.cache[filename] = (len(SOURCE), None, SOURCE.splitlines(True), filename)
+        lines = traceback.format_exception(type(exc), exc, tb)
+        # The runtime guard's import wrapper is ours, not the program's: python3 would
+        # show no such frame.
+        return "".join(x for x in lines if not x.startswith('  File "' + RUNNER_DIR))
     except BaseException:  # memory exhausted or worse: the short form still helps
         return f"{type(exc).__name__}: {exc}\n"
 
@@ -74,6 +169,12 @@ class CountingRaw(RawIOBase):
     def writable(self):
         return True
 
+    def fileno(self):
+        return self.fd
+
+    def isatty(self):
+        return False
+
     def write(self, data):
         n = posix.write(self.fd, data)
         self.count += n
@@ -85,6 +186,36 @@ def counting_stream(fd, line_buffered):
         BufferedWriter(CountingRaw(fd)), encoding="utf-8", errors="backslashreplace",
         line_buffering=line_buffered,
     )
+
+
+def install_stdin(data):
+    """fd 0 becomes the request's stdin, as under `python3 main.py < input`: a regular
+    in-memory file, so sys.stdin, sys.stdin.buffer, open(0) and os.read(0) all read it."""
+    if data:
+        fd = posix.memfd_create("stdin", 0)
+        # A stdin larger than RLIMIT_FSIZE fails to write (EFBIG) instead of killing us.
+        old = _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[posix.write(fd, view):]
+        except OSError:
+            pass
+        finally:
+            _signal.signal(_signal.SIGXFSZ, old)
+        posix.lseek(fd, 0, 0)
+        posix.dup2(fd, 0)
+        posix.close(fd)
+    old = sys.stdin
+    sys.stdin = sys.__stdin__ = open_fd0(
+        getattr(old, "encoding", None) or "utf-8", getattr(old, "errors", None) or "strict"
+    )
+
+
+def open_fd0(encoding, errors):
+    import io
+
+    return io.open(0, "r", encoding=encoding, errors=errors, closefd=False)
 
 
 def send_event(event):
@@ -163,64 +294,136 @@ def with_prompt(plain_input, raw):
     return input
 
 
+def new_main_module(cfg, filename):
+    """A real `__main__` module in sys.modules, so unittest.main(), doctest.testmod(),
+    pickling (multiprocessing) and `if __name__ == "__main__":` behave as under python3."""
+    main = type(sys)("__main__")
+    main.__builtins__ = guard.make_builtins(cfg["allowed"], cfg["profile"])
+    if cfg["profile"] == "standard":
+        main.__file__ = filename
+        main.__cached__ = None
+    sys.modules["__main__"] = main
+    return main
+
+
+def finish_program():
+    """What the interpreter does after the main module ends: wait for non-daemon threads
+    (threading, ThreadPoolExecutor), then run atexit handlers (multiprocessing joins its
+    children, logging flushes)."""
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        threading._shutdown()
+    import atexit
+
+    atexit._run_exitfuncs()
+
+
+def exit_status(e):
+    """(success, error) for a SystemExit, as python3 sets its exit status."""
+    if e.code is None or e.code == 0:
+        return True, None
+    return False, f"SystemExit: {e.code}"
+
+
 def run_user_code(cfg, fields, body):
     global SOURCE
     timeout_ms, enforce, stream, code_len = (int(x) for x in fields[1:5])
     SOURCE = body[:code_len].decode("utf-8", "replace")
-    stdin_text = body[code_len:].decode("utf-8", "replace")
     jail.set_cpu_budget(timeout_ms // 1000 + 2)
+    profile = cfg["profile"]
 
     tree, syntax = policy.parse(SOURCE)
     if enforce:
-        violations = syntax or policy.check(tree, SOURCE, cfg["allowed"])
+        violations = syntax or policy.check(tree, SOURCE, cfg["allowed"], profile)
         if violations:
             return {"violations": violations}
 
+    filename = "<string>"
+    if profile == "standard":
+        sys.argv = [MAIN_NAME]
+        filename = MAIN_NAME
+        workdir = cfg["workdir"]
+        if workdir:
+            filename = f"{workdir}/{MAIN_NAME}"
+            write_main_file(filename, body[:code_len])
+            sys.path.insert(0, workdir)
+    else:
+        sys.argv = [""]
     line_buffered = bool(stream)  # streaming wants lines promptly; batch mode wants speed
     # Our own references: user code may rebind sys.stdout after an escape.
     global STREAMS
     STREAMS = (counting_stream(1, line_buffered), counting_stream(2, line_buffered))
     sys.stdout, sys.stderr = STREAMS
+    sys.__stdout__, sys.__stderr__ = STREAMS
 
     interactive = is_interactive(fields)
-    stdin = live_stdin(body[code_len:]) if interactive else StringIO(stdin_text)
-    builtins_table = guard.make_builtins(cfg["allowed"], stdin, sys.stdout)
     if interactive:
-        sys.stdin = stdin
-        builtins_table["input"] = with_prompt(builtins_table["input"], stdin.buffer.raw)
-    user_globals = {
-        "__name__": "__main__",
-        "__doc__": None,
-        "__builtins__": builtins_table,
-    }
+        sys.stdin = sys.__stdin__ = live_stdin(body[code_len:])
+    else:
+        install_stdin(body[code_len:])
+    main = new_main_module(cfg, filename)
+    if interactive:
+        table = main.__builtins__
+        raw = sys.stdin.buffer.raw
+        if isinstance(table, dict):
+            table["input"] = with_prompt(table["input"], raw)
+        else:
+            table.input = with_prompt(table.input, raw)
     figures.install(send_event)
     # _signal is builtin; the `signal` module would import enum (~7 ms per start).
     for signum in (_signal.SIGTERM, _signal.SIGXCPU):
         _signal.signal(signum, on_stop_signal)
     result = {"success": True, "error": None, "error_type": None}
+    runner_pid = posix.getpid()
     started = perf_counter()
     try:
         if tree is None:
-            compile(SOURCE, "<string>", "exec", dont_inherit=True)  # raises the SyntaxError
-        exec(compile(tree, "<string>", "exec", dont_inherit=True), user_globals)
+            compile(SOURCE, filename, "exec", dont_inherit=True)  # raises the SyntaxError
+        exec(compile(tree, filename, "exec", dont_inherit=True), main.__dict__)
+        finish_program()
     except SystemExit as e:
-        if e.code not in (None, 0):
-            result = {"success": False, "error": f"SystemExit: {e.code}", "error_type": "SystemExit"}
+        ok, error = exit_status(e)
+        if not ok:
+            result = {"success": False, "error": error, "error_type": "SystemExit"}
+        try_finish_program()
     except BaseException as e:
         elapsed = perf_counter() - started
         flush_streams()
         try:
-            sys.stderr.write(user_traceback(e))
+            sys.stderr.write(user_traceback(e, filename))
         except BaseException:
             pass
         result = {"success": False, "error": str(e)[:MAX_ERROR_CHARS], "error_type": type(e).__name__}
         result["execution_time_ms"] = round(elapsed * 1000, 3)
+        try_finish_program()
     result.setdefault("execution_time_ms", round((perf_counter() - started) * 1000, 3))
+    if posix.getpid() != runner_pid:
+        # A child the program forked with os.fork() fell off the end of the program: it
+        # ends as python3 would end it, and only the runner itself reports the result.
+        flush_streams()
+        posix._exit(0 if result["success"] else 1)
     figures.flush_open_figures()
     flush_streams()
     result["stdout_bytes"] = STREAMS[0].buffer.raw.count
     result["stderr_bytes"] = STREAMS[1].buffer.raw.count
     return result
+
+
+def try_finish_program():
+    try:
+        finish_program()
+    except BaseException:
+        pass
+
+
+def write_main_file(path, data):
+    fd = posix.open(path, posix.O_WRONLY | posix.O_CREAT | posix.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[posix.write(fd, view):]
+    finally:
+        posix.close(fd)
 
 
 def run_tool(cfg, fields, body):
@@ -252,6 +455,7 @@ def warm_up(argv):
     """What every run shares and may inherit: the configuration and the pre-imports. The
     fork server (zygote.py) does this once and forks each run's runner from it."""
     cfg = parse_config(argv)
+    prepare_environment(cfg)
     for name in cfg["preimport"]:
         __import__(name)
     return cfg
