@@ -52,7 +52,7 @@ describe("fork path", () => {
     const [uidA, pidA, tmpA] = pa.head.split(" ");
     const [uidB] = pb.head.split(" ");
     expect(pidA).toBe("1");
-    expect(tmpA).toBe("[]"); // a fresh /tmp, whatever earlier runs left in theirs
+    expect(tmpA).toBe("['main.py']"); // a fresh /tmp (the program's own file only), whatever earlier runs left in theirs
     expect(uidA).not.toBe(uidB);
     for (const uid of [uidA, uidB]) {
       expect(Number(uid)).toBeGreaterThanOrEqual(UID_BASE);

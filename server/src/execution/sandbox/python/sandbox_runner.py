@@ -313,6 +313,9 @@ def finish_program():
     threading = sys.modules.get("threading")
     if threading is not None:
         threading._shutdown()
+    if posix.getpid() == RUNNER_PID:
+        # Figures still open go out before atexit (pyplot's handler closes them all).
+        figures.flush_open_figures()
     import atexit
 
     atexit._run_exitfuncs()
@@ -374,7 +377,8 @@ def run_user_code(cfg, fields, body):
     for signum in (_signal.SIGTERM, _signal.SIGXCPU):
         _signal.signal(signum, on_stop_signal)
     result = {"success": True, "error": None, "error_type": None}
-    runner_pid = posix.getpid()
+    global RUNNER_PID
+    RUNNER_PID = runner_pid = posix.getpid()
     started = perf_counter()
     try:
         if tree is None:
@@ -402,7 +406,6 @@ def run_user_code(cfg, fields, body):
         # ends as python3 would end it, and only the runner itself reports the result.
         flush_streams()
         posix._exit(0 if result["success"] else 1)
-    figures.flush_open_figures()
     flush_streams()
     result["stdout_bytes"] = STREAMS[0].buffer.raw.count
     result["stderr_bytes"] = STREAMS[1].buffer.raw.count
@@ -481,6 +484,7 @@ def main():
 
 SOURCE = ""
 STREAMS = (sys.stdout, sys.stderr)
+RUNNER_PID = 0
 
 
 def entry():
