@@ -138,6 +138,8 @@ export class CodeRemoteStack extends Stack {
         ...settings,
         ...jobs,
         SANDBOX: "none",
+        // POST /execute waits for the worker: 20 s run + 8 s, inside the 29 s timeout.
+        EXECUTION_QUEUE_WAIT_SECONDS: "8",
         CORS_ORIGINS: config.corsOrigins,
         ...(gemini ? { GEMINI_API_KEY_SECRET_ARN: gemini.secretArn } : {}),
       },

@@ -316,6 +316,25 @@ describe("secrets", () => {
   });
 });
 
+describe("entry points", () => {
+  const env = (file: string) =>
+    ((fnByHandler(file)[1].Environment as Json).Variables ?? {}) as Record<string, unknown>;
+
+  it("run code only in the worker: the API queues its runs and waits inside its own timeout", () => {
+    expect(env("api-handler")).toMatchObject({ SANDBOX: "none", JOB_QUEUE: "sqs" });
+    expect(env("ws-handler")).toMatchObject({ SANDBOX: "none" });
+    expect(env("worker-handler")).toMatchObject({
+      SANDBOX: "process",
+      ALLOW_PROCESS_SANDBOX: "true",
+    });
+    const api = fnByHandler("api-handler")[1];
+    const waited =
+      Number(env("api-handler").EXECUTION_TIMEOUT_SECONDS) +
+      Number(env("api-handler").EXECUTION_QUEUE_WAIT_SECONDS);
+    expect(waited).toBeLessThan(Number(api.Timeout));
+  });
+});
+
 describe("the images", () => {
   it("point every function at a handler the server exports, built from infra/docker/Dockerfile", () => {
     const fns = ofType("AWS::Lambda::Function").filter(([, r]) => r.Properties?.ImageConfig);
