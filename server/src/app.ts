@@ -111,11 +111,10 @@ export async function composeApp(
         : undefined,
   });
   app.addHook("onClose", () => execution.close());
-  const runJobs = settings.queue.runWorkersInProcess;
   const asyncExecution = await composeAsyncExecution(platform, {
     snippets: snippets.snippets,
     sandbox: execution.sandbox,
-    runJobs,
+    runJobs: settings.queue.runJobsInProcess,
   });
   jobs = asyncExecution.jobs;
   // preClose: stop taking jobs and let running ones finish while the database is still open.
@@ -131,12 +130,10 @@ export async function composeApp(
   });
   app.addHook("onClose", () => search.close());
 
-  // The processors this process runs; `npm run worker` and `npm run sync-worker` run them
-  // elsewhere.
-  if (runJobs) {
-    asyncExecution.processor?.start();
-    search.processor.start();
-  }
+  // Each declared processor runs here only when its own setting says so; otherwise
+  // `npm run worker` (execution jobs) or `npm run sync-worker` (search sync) runs it.
+  if (settings.queue.runJobsInProcess) asyncExecution.processor?.start();
+  if (settings.search.syncInProcess) search.processor.start();
 
   const health: HealthChecks = {
     database: async () => {

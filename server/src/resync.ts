@@ -5,7 +5,7 @@
 import { openDatabase } from "./platform/db/database.js";
 import { runEntry, settingsOrExit } from "./platform/entry.js";
 import { buildSearch } from "./search/search-module.js";
-import { createSnippetService } from "./snippets/snippet-service.js";
+import { composeSnippets } from "./snippets/snippets-module.js";
 
 async function main(): Promise<void> {
   const settings = await settingsOrExit();
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (settings.autoMigrate) await database.migrate();
   const parts = await buildSearch(settings, {
     database,
-    snippets: createSnippetService({ db: database.db }),
+    snippets: composeSnippets({ database }).snippets,
   });
   const started = Date.now();
   try {

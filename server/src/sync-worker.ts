@@ -6,14 +6,19 @@
 //  - Otherwise: drains the outbox table directly; an advisory lock lets one worker drain at
 //    a time, in event order.
 // Both are lossless: the outbox rows, committed with each change, are the source of truth.
+// It estimates a missing Big-O exactly as the API process's in-process sync does (the
+// offline analyser in a small sandbox pool of its own), so which process drains the
+// outbox never changes what gets indexed.
 import { pino } from "pino";
+import { createOfflineEstimator } from "./analysis/create-provider.js";
+import { sandboxOptions, startSandbox } from "./execution/execution-module.js";
 import { createSqsClient, SqsQueue } from "./jobs/queue/sqs-queue.js";
 import { openDatabase } from "./platform/db/database.js";
 import { runEntry, settingsOrExit } from "./platform/entry.js";
 import { loggerOptions } from "./platform/logger.js";
-import { buildSearch } from "./search/search-module.js";
+import { buildSearch, searchSyncProcessor } from "./search/search-module.js";
 import { publishReady, type SyncMessage, startSyncConsumer } from "./search/sync-queue.js";
-import { createSnippetService } from "./snippets/snippet-service.js";
+import { composeSnippets } from "./snippets/snippets-module.js";
 
 const INTERVAL_MS = 500;
 
@@ -30,10 +35,15 @@ async function main(): Promise<void> {
     databaseUrl: settings.databaseUrl,
     dataDir: settings.dataDir,
   });
+  // One warm runner is enough: estimates are rare (only snippets without a Big-O).
+  const sandbox = await startSandbox(
+    sandboxOptions(settings, logger, { poolSize: 1, maxConcurrent: 1, inProcess: true }),
+  );
   const parts = await buildSearch(settings, {
     database,
-    snippets: createSnippetService({ db: database.db }),
+    snippets: composeSnippets({ database }).snippets,
     logger,
+    overrides: { estimateComplexity: createOfflineEstimator(sandbox.runTool.bind(sandbox)) },
   });
   const stops: (() => Promise<void>)[] = [];
   const { syncQueueUrl } = settings.queue;
@@ -55,19 +65,22 @@ async function main(): Promise<void> {
       await queue.close();
     });
   } else {
-    parts.sync.start(INTERVAL_MS);
+    const processor = searchSyncProcessor(parts.sync, INTERVAL_MS);
+    processor.start();
+    stops.push(() => processor.stop());
   }
   logger.info(
     {
       index: parts.index.kind,
       embedder: parts.embedder.model,
-      via: stops.length ? "queue" : "outbox",
+      via: syncQueueUrl && settings.queue.kind === "sqs" ? "queue" : "outbox",
     },
     "sync worker ready",
   );
   const stop = async () => {
     for (const s of stops) await s();
     await parts.close();
+    await sandbox.close();
     await database.close();
     process.exit(0);
   };

@@ -126,7 +126,7 @@ export async function composeExecution(
       execution: async () => ({
         status: "ok",
         runs: sandboxless ? "queue" : "in-process",
-        async_runs: settings.queue.runWorkersInProcess ? "in-process" : "queue",
+        async_runs: settings.queue.runJobsInProcess ? "in-process" : "queue",
         queue: settings.queue.kind,
       }),
     },

@@ -109,7 +109,10 @@ const envSchema = z.object({
   // The worker's way to the Management API from subnets without internet (connection-poster.ts).
   APIGATEWAY_RELAY_FUNCTION: optional,
   LAMBDA_ENDPOINT: optional.pipe(z.url().optional()),
+  // Each in-process processor has its own switch; RUN_WORKERS_IN_PROCESS sets both defaults.
   RUN_WORKERS_IN_PROCESS: bool.optional(),
+  RUN_JOBS_IN_PROCESS: bool.optional(),
+  RUN_SYNC_IN_PROCESS: bool.optional(),
 
   SEARCH_INDEX: z.enum(["postgres", "neo4j"]).default("postgres"),
   EMBEDDER: z.enum(["auto", "model", "offline", "gemini"]).default("auto"),
@@ -186,7 +189,8 @@ export interface Settings {
     sqsEndpoint: string | undefined;
     executionQueueUrl: string | undefined;
     syncQueueUrl: string | undefined;
-    runWorkersInProcess: boolean;
+    /** The execution-job processor runs in the API process (else `npm run worker`). */
+    runJobsInProcess: boolean;
   };
   notifier: {
     kind: Parsed["NOTIFIER"];
@@ -200,6 +204,8 @@ export interface Settings {
     embedder: Parsed["EMBEDDER"];
     model: { name: string | undefined; dir: string | undefined };
     neo4j: { uri: string | undefined; user: string; password: string | undefined };
+    /** The search-sync processor runs in the API process (else `npm run sync-worker`). */
+    syncInProcess: boolean;
   };
 }
 
@@ -269,8 +275,10 @@ function toSettings(e: Parsed): Settings {
       syncQueueUrl: e.SYNC_QUEUE_URL,
       // Embedded mode runs jobs in the API process; with SQS, `npm run worker` does.
       // A process without a sandbox (SANDBOX=none) never runs jobs.
-      runWorkersInProcess:
-        e.RUN_WORKERS_IN_PROCESS ?? (e.JOB_QUEUE === "memory" && e.SANDBOX !== "none"),
+      runJobsInProcess:
+        e.RUN_JOBS_IN_PROCESS ??
+        e.RUN_WORKERS_IN_PROCESS ??
+        (e.JOB_QUEUE === "memory" && e.SANDBOX !== "none"),
     },
     notifier: {
       kind: e.NOTIFIER,
@@ -283,6 +291,11 @@ function toSettings(e: Parsed): Settings {
       embedder: e.EMBEDDER,
       model: { name: e.EMBEDDING_MODEL, dir: e.EMBEDDING_MODEL_DIR },
       neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
+      // Embedded mode drains the outbox in the API process; otherwise `npm run sync-worker`.
+      syncInProcess:
+        e.RUN_SYNC_IN_PROCESS ??
+        e.RUN_WORKERS_IN_PROCESS ??
+        (e.JOB_QUEUE === "memory" && e.SANDBOX !== "none"),
     },
   };
 }
@@ -317,8 +330,10 @@ function checkCombinations(s: Settings): string[] {
         "SANDBOX=none: needs JOB_QUEUE=sqs (runs go to workers elsewhere; a memory queue has none)",
       );
     }
-    if (s.queue.runWorkersInProcess) {
-      problems.push("RUN_WORKERS_IN_PROCESS=true: a process with SANDBOX=none cannot run jobs");
+    if (s.queue.runJobsInProcess) {
+      problems.push(
+        "RUN_JOBS_IN_PROCESS=true (or RUN_WORKERS_IN_PROCESS=true): a process with SANDBOX=none cannot run jobs",
+      );
     }
   }
   if (s.corsOrigins.includes("*") && s.corsOrigins.length > 1) {

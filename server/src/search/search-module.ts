@@ -89,7 +89,7 @@ export async function buildSearch(
   settings: Settings,
   deps: {
     database: Database;
-    snippets: Pick<SnippetService, "assertOwned">;
+    snippets: Pick<SnippetService, "assertOwned" | "recordEstimate">;
     logger?: SyncLogger;
     overrides?: SearchOverrides;
   },
@@ -115,7 +115,10 @@ export async function buildSearch(
     index,
     embedder,
     lock: deps.database.pool ? advisoryLock(deps.database.pool) : processLock(),
-    estimateComplexity: o.estimateComplexity,
+    estimate: o.estimateComplexity && {
+      estimator: o.estimateComplexity,
+      snippets: deps.snippets,
+    },
     logger: deps.logger,
   });
   // After an embedder change the stored vectors belong to the old one: queue their
@@ -173,7 +176,7 @@ export interface SearchArea extends SearchParts {
 export async function composeSearch(
   platform: Platform,
   deps: {
-    snippets: Pick<SnippetService, "assertOwned">;
+    snippets: Pick<SnippetService, "assertOwned" | "recordEstimate">;
     /** Fills in a snippet's Big-O when it has none (the offline analyser in the app). */
     estimateComplexity?: ComplexityEstimator | undefined;
   },

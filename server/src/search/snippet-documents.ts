@@ -1,8 +1,7 @@
-// How snippets become search documents: complexity filled in where missing (and kept on the
-// snippet), words for full text, and one embedding call for the whole batch.
-import { eq, sql } from "drizzle-orm";
-import type { Db } from "../platform/db/database.js";
-import { type SnippetRow, snippets } from "../platform/db/schema/index.js";
+// How snippets become search documents: Big-O in the index's notation, words for full
+// text, and one embedding call for the whole batch. A pure mapping: it reads the rows it is
+// given and writes nothing (an estimated Big-O is recorded by the snippet service first).
+import type { SnippetRow } from "../platform/db/schema/index.js";
 import { normalizeComplexity } from "./complexity.js";
 import type { Embedder } from "./embedder.js";
 import { lexicalTerms } from "./lexical.js";
@@ -16,34 +15,13 @@ export type ComplexityEstimator = (
 ) => Promise<{ time: string | null; space: string | null } | null>;
 
 export interface DocumentDeps {
-  db: Db;
   embedder: Embedder;
-  estimateComplexity?: ComplexityEstimator | undefined;
 }
 
-async function complexityOf(row: SnippetRow, deps: DocumentDeps) {
-  let time = row.timeComplexity;
-  let space = row.spaceComplexity;
-  if ((!time || !space) && deps.estimateComplexity) {
-    const est = await deps.estimateComplexity(row.code).catch(() => null);
-    if (est) {
-      if (!time && est.time) time = normalizeComplexity(est.time);
-      if (!space && est.space) space = normalizeComplexity(est.space);
-      // Stored on the snippet only where it has none, so a person's or the LLM's value wins.
-      await deps.db
-        .update(snippets)
-        .set({
-          timeComplexity: sql`coalesce(${snippets.timeComplexity}, ${time})`,
-          spaceComplexity: sql`coalesce(${snippets.spaceComplexity}, ${space})`,
-        })
-        .where(eq(snippets.id, row.id));
-    }
-  }
-  return {
-    time: time ? normalizeComplexity(time) : null,
-    space: space ? normalizeComplexity(space) : null,
-  };
-}
+const complexityOf = (row: SnippetRow) => ({
+  time: row.timeComplexity ? normalizeComplexity(row.timeComplexity) : null,
+  space: row.spaceComplexity ? normalizeComplexity(row.spaceComplexity) : null,
+});
 
 /** Lets other work run between CPU steps: each step on a large snippet takes tens of
  * milliseconds, and no request may wait behind several of them in a row (issue 10). */
@@ -54,8 +32,7 @@ export async function toDocuments(
   deps: DocumentDeps,
 ): Promise<IndexedSnippet[]> {
   if (rows.length === 0) return [];
-  const complexities: { time: string | null; space: string | null }[] = [];
-  for (const row of rows) complexities.push(await complexityOf(row, deps));
+  const complexities = rows.map(complexityOf);
   const vectors = await deps.embedder.embedDocuments(rows);
   if (vectors.length !== rows.length)
     throw new Error("embedder returned a wrong number of vectors");

@@ -5,7 +5,9 @@
 // ever marked failed, so nothing is lost — it all applies when the index returns.
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/database.js";
-import { snippets, syncEvents } from "../platform/db/schema/index.js";
+import { type SnippetRow, snippets, syncEvents } from "../platform/db/schema/index.js";
+import type { SnippetService } from "../snippets/snippet-service.js";
+import { normalizeComplexity } from "./complexity.js";
 import type { DrainLock } from "./drain-lock.js";
 import type { Embedder } from "./embedder.js";
 import type { SearchIndex } from "./search-index.js";
@@ -22,7 +24,11 @@ export interface SyncDeps {
   index: SearchIndex;
   embedder: Embedder;
   lock: DrainLock;
-  estimateComplexity?: ComplexityEstimator | undefined;
+  /** Estimates a missing Big-O; the estimate is recorded through `snippets` (a snippet
+   * change with its own outbox event) before the snippet is indexed. */
+  estimate?:
+    | { estimator: ComplexityEstimator; snippets: Pick<SnippetService, "recordEstimate"> }
+    | undefined;
   logger?: SyncLogger | undefined;
   /** Failures (with the index up) before a snippet's events are marked failed. */
   maxAttempts?: number;
@@ -57,9 +63,8 @@ export interface SyncService {
   reembedStale(): Promise<number>;
   /** Clears the index and indexes every snippet from PostgreSQL; returns how many. */
   resync(opts?: { batchSize?: number }): Promise<number>;
-  /** Embedded mode: drain every `intervalMs` (and at once after `kick`). */
+  /** Drains every `intervalMs` until stop (the search-sync processor). */
   start(intervalMs: number): void;
-  kick(): void;
   stop(): Promise<void>;
 }
 
@@ -87,6 +92,27 @@ export function createSyncService(deps: SyncDeps): SyncService {
   const baseDelay = deps.baseDelayMs ?? 1_000;
   const maxDelay = deps.maxDelayMs ?? 300_000;
 
+  /** The row with an estimated Big-O where it has none, recorded on the snippet first. */
+  async function withEstimate(row: SnippetRow): Promise<SnippetRow | undefined> {
+    const e = deps.estimate;
+    if (!e || (row.timeComplexity && row.spaceComplexity)) return row;
+    const est = await e.estimator(row.code).catch(() => null);
+    if (!est) return row;
+    return e.snippets.recordEstimate(row.userId, row.id, {
+      time: est.time ? normalizeComplexity(est.time) : null,
+      space: est.space ? normalizeComplexity(est.space) : null,
+    });
+  }
+
+  async function documentsOf(rows: SnippetRow[]) {
+    const current: SnippetRow[] = [];
+    for (const row of rows) {
+      const r = await withEstimate(row);
+      if (r) current.push(r);
+    }
+    return toDocuments(current, deps);
+  }
+
   /** The snippet's state now, applied to the index. */
   async function apply(p: PendingSnippet): Promise<void> {
     const [row] = await db
@@ -94,7 +120,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
       .from(snippets)
       .where(and(eq(snippets.id, p.snippetId), eq(snippets.userId, p.userId)))
       .limit(1);
-    const [doc] = row ? await toDocuments([row], deps) : [];
+    const [doc] = row ? await documentsOf([row]) : [];
     if (doc) await index.upsert(doc);
     else await index.remove(p.userId, p.snippetId);
   }
@@ -315,7 +341,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
             .orderBy(asc(snippets.id))
             .limit(size);
           if (page.length === 0) break;
-          await index.upsertMany(await toDocuments(page, deps));
+          await index.upsertMany(await documentsOf(page));
           count += page.length;
           after = page[page.length - 1]?.id;
         }
@@ -343,9 +369,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
       };
       timer = setInterval(tick, intervalMs);
       timer.unref();
-      service.kick = tick;
     },
-    kick() {},
     async stop() {
       stopped = true;
       halting = true;

@@ -135,6 +135,34 @@ export async function updateSnippet(
   return row;
 }
 
+/**
+ * Fills in the Big-O fields that are still empty (a person's or the analyser's value wins);
+ * undefined when nothing changed. `updated_at` stays: an estimate is not an edit, and must
+ * not reorder a person's list.
+ */
+export async function fillComplexity(
+  db: DbOrTx,
+  userId: string,
+  id: string,
+  time: string | null,
+  space: string | null,
+): Promise<SnippetRow | undefined> {
+  const [row] = await db
+    .update(snippets)
+    .set({
+      timeComplexity: sql`coalesce(${snippets.timeComplexity}, ${time})`,
+      spaceComplexity: sql`coalesce(${snippets.spaceComplexity}, ${space})`,
+    })
+    .where(
+      and(
+        owned(userId, id),
+        sql`((${snippets.timeComplexity} is null and ${time}::text is not null) or (${snippets.spaceComplexity} is null and ${space}::text is not null))`,
+      ),
+    )
+    .returning();
+  return row;
+}
+
 export async function toggleStar(
   db: DbOrTx,
   userId: string,

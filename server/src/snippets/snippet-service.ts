@@ -28,6 +28,16 @@ export interface SnippetService {
     time: string | null,
     space: string | null,
   ): Promise<SnippetRow>;
+  /**
+   * Records an estimated Big-O (the offline analyser's, from the search sync) where the
+   * snippet has none, with its outbox event in the same transaction, like any change.
+   * Returns the snippet as it now is; undefined when it no longer exists.
+   */
+  recordEstimate(
+    userId: string,
+    id: string,
+    estimate: { time: string | null; space: string | null },
+  ): Promise<SnippetRow | undefined>;
 }
 
 export function createSnippetService(deps: { db: Db }): SnippetService {
@@ -65,6 +75,13 @@ export function createSnippetService(deps: { db: Db }): SnippetService {
       mutate(userId, id, (tx) =>
         repo.updateSnippet(tx, userId, id, { timeComplexity: time, spaceComplexity: space }),
       ),
+    recordEstimate: (userId, id, estimate) =>
+      db.transaction(async (tx) => {
+        const filled = await repo.fillComplexity(tx, userId, id, estimate.time, estimate.space);
+        if (!filled) return repo.findSnippet(tx, userId, id);
+        await repo.recordSyncEvent(tx, { snippetId: id, userId, operation: "upsert" });
+        return filled;
+      }),
     remove: (userId, id) =>
       db.transaction(async (tx) => {
         if (!(await repo.deleteSnippet(tx, userId, id))) throw notFound();

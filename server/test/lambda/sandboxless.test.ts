@@ -122,7 +122,8 @@ afterAll(async () => {
 
 describe("settings", () => {
   it("SANDBOX=none needs a queue with workers elsewhere and runs no jobs in process", () => {
-    expect(apiSettings.queue.runWorkersInProcess).toBe(false);
+    expect(apiSettings.queue.runJobsInProcess).toBe(false);
+    expect(apiSettings.search.syncInProcess).toBe(false);
     const problems = (env: Record<string, string>) => {
       try {
         loadSettings(env);
@@ -139,7 +140,9 @@ describe("settings", () => {
         EXECUTION_QUEUE_URL: "http://127.0.0.1:9/q.fifo",
         RUN_WORKERS_IN_PROCESS: "true",
       }),
-    ).toMatch(/RUN_WORKERS_IN_PROCESS=true: a process with SANDBOX=none cannot run jobs/);
+    ).toMatch(
+      /RUN_JOBS_IN_PROCESS=true \(or RUN_WORKERS_IN_PROCESS=true\): a process with SANDBOX=none cannot run jobs/,
+    );
   });
 });
 

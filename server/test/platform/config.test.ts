@@ -29,9 +29,30 @@ describe("settings", () => {
         rateLimitPerMinute: 10,
       },
       gemini: { model: "gemini-2.5-flash" },
-      queue: { kind: "memory", runWorkersInProcess: true },
-      search: { index: "postgres" },
+      queue: { kind: "memory", runJobsInProcess: true },
+      search: { index: "postgres", syncInProcess: true },
     });
+  });
+
+  it("switches each in-process processor on its own; RUN_WORKERS_IN_PROCESS sets both", () => {
+    const sqs = {
+      JOB_QUEUE: "sqs",
+      EXECUTION_QUEUE_URL: "http://127.0.0.1:9324/000000000000/jobs.fifo",
+    };
+    const switches = (env: Record<string, string>) => {
+      const s = loadSettings({ ...sqs, ...env });
+      return { jobs: s.queue.runJobsInProcess, sync: s.search.syncInProcess };
+    };
+    expect(switches({})).toEqual({ jobs: false, sync: false });
+    expect(switches({ RUN_WORKERS_IN_PROCESS: "true" })).toEqual({ jobs: true, sync: true });
+    expect(switches({ RUN_SYNC_IN_PROCESS: "true" })).toEqual({ jobs: false, sync: true });
+    expect(switches({ RUN_JOBS_IN_PROCESS: "true" })).toEqual({ jobs: true, sync: false });
+    expect(switches({ RUN_WORKERS_IN_PROCESS: "true", RUN_SYNC_IN_PROCESS: "false" })).toEqual({
+      jobs: true,
+      sync: false,
+    });
+    const embedded = loadSettings({ RUN_JOBS_IN_PROCESS: "false" });
+    expect([embedded.queue.runJobsInProcess, embedded.search.syncInProcess]).toEqual([false, true]);
   });
 
   it("names every bad variable at once", () => {

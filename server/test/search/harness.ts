@@ -83,7 +83,7 @@ export async function createHarness(
     index,
     embedder,
     lock: processLock(),
-    estimateComplexity: opts.estimateComplexity,
+    estimate: opts.estimateComplexity && { estimator: opts.estimateComplexity, snippets },
     baseDelayMs: 20,
     maxDelayMs: 40,
     ...(opts.maxAttempts !== undefined && { maxAttempts: opts.maxAttempts }),

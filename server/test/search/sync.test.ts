@@ -156,9 +156,29 @@ describe("sync edge cases", () => {
     );
     const kept = await h.snippets.create(user, input("Mine", "for x in y: pass"));
     await h.snippets.setComplexity(user, kept.id, "O(n²)", null);
+    const eventsOf = async (id: string) =>
+      h.testDb.database.db
+        .select()
+        .from(syncEvents)
+        .where(eq(syncEvents.snippetId, id))
+        .orderBy(syncEvents.id);
+    expect(await eventsOf(s.id)).toHaveLength(1);
     await h.sync.drain();
     const [row] = await h.testDb.database.db.select().from(snippets).where(eq(snippets.id, s.id));
     expect(row).toMatchObject({ timeComplexity: "O(n)", spaceComplexity: "O(1)" });
+    // The estimate is a snippet change like any other: it committed its own outbox event
+    // (applied by the same drain, in its next batch), and it did not move the snippet's
+    // updated_at (it is not a person's edit).
+    const events = await eventsOf(s.id);
+    expect(events.map((e) => [e.operation, e.status])).toEqual([
+      ["upsert", "done"],
+      ["upsert", "done"],
+    ]);
+    expect(row?.updatedAt).toEqual(s.updatedAt);
+    // With the Big-O in place, another drain estimates nothing and writes no further event.
+    await h.snippets.update(user, s.id, { title: "Sum v2" });
+    await h.sync.drain();
+    expect((await eventsOf(s.id)).map((e) => e.status)).toEqual(["done", "done", "done"]);
     const linear = await h.search.byComplexity(user, "time", "O(n)", 10);
     expect(linear.hits.map((x) => x.snippetId)).toEqual([s.id]);
     const quad = await h.search.byComplexity(user, "time", "O(n^2)", 10);
@@ -220,11 +240,12 @@ describe("stopping the in-process loop with a backlog", () => {
   let applied = 0;
   beforeAll(async () => {
     h = await createHarness("postgres:pglite", {
-      // A slow estimator stands in for a long backlog of analyses.
+      // A slow estimator stands in for a long backlog of analyses. It finds nothing, so
+      // the drain records no estimate (which would add outbox events of its own).
       estimateComplexity: async () => {
         await sleep(30);
         applied += 1;
-        return { time: "O(n)", space: "O(1)" };
+        return null;
       },
     });
   });
