@@ -14,9 +14,9 @@
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
+import { indexNotation } from "../server/src/analysis/complexity-notation.js";
 import { type Database, openDatabase } from "../server/src/platform/db/database.js";
 import { snippets as snippetsTable, users } from "../server/src/platform/db/schema/index.js";
-import { normalizeComplexity } from "../server/src/search/complexity.js";
 import { processLock } from "../server/src/search/drain-lock.js";
 import type { Embedder } from "../server/src/search/embedder.js";
 import { lexicalTerms } from "../server/src/search/lexical.js";
@@ -216,8 +216,8 @@ async function latency(database: Database, index: SearchIndex) {
         title: row.title,
         description: row.description,
         language: row.language,
-        timeComplexity: row.timeComplexity ? normalizeComplexity(row.timeComplexity) : null,
-        spaceComplexity: row.spaceComplexity ? normalizeComplexity(row.spaceComplexity) : null,
+        timeComplexity: row.timeComplexity ? indexNotation(row.timeComplexity) : null,
+        spaceComplexity: row.spaceComplexity ? indexNotation(row.spaceComplexity) : null,
         isStarred: false,
         terms: searchTerms(row),
         lexical: lexicalTerms(row),

@@ -1,6 +1,112 @@
-// Normalises a Big-O written by a model ("O(N²)", "Θ(n*log(n))", "o(1)", "quadratic")
-// to the notation of API.md ("O(n^2)", "O(n log n)", "O(1)"). Returns null when the text
-// holds no recognisable complexity, so callers can report it instead of storing junk.
+// The one Big-O module: the notation of API.md, the words that name a complexity, and the
+// ladder search ranks by. `normalizeComplexity` reads a Big-O written by a model or a
+// person ("O(N²)", "Θ(n*log(n))", "o(1)", "quadratic") as API.md writes it ("O(n^2)",
+// "O(n log n)", "O(1)"), or null when the text holds no recognisable complexity, so callers
+// can report it instead of storing junk. `indexNotation` and `complexityRank` place a value
+// on the ladder, so "worse than O(n)" or "slowest first" become integer comparisons that
+// SQL and Cypher can both express.
+
+export const NOTATIONS = [
+  "O(1)",
+  "O(log n)",
+  "O(sqrt n)",
+  "O(n)",
+  "O(n log n)",
+  "O(n^2)",
+  "O(n^3)",
+  "O(2^n)",
+  "O(n!)",
+] as const;
+export type Notation = (typeof NOTATIONS)[number];
+
+/**
+ * Words that name a complexity. `inQuery`, where given, is the stricter pattern for a search
+ * query, where the same word can name an algorithm instead ("linear search", "factorial").
+ */
+export const COMPLEXITY_WORDS: { word: RegExp; inQuery?: RegExp; notation: Notation }[] = [
+  { word: /\bconstant\b/, notation: "O(1)" },
+  {
+    word: /\blog[- ]?linear\b|\blinearithmic\b|\bn log n\b|\bnlogn\b/,
+    notation: "O(n log n)",
+  },
+  { word: /\blogarithmic\b/, notation: "O(log n)" },
+  {
+    word: /\blinear\b/,
+    inQuery: /\blinear\b(?!\s+(?:search|probing|probe|regression|algebra|scan))/,
+    notation: "O(n)",
+  },
+  { word: /\bquadratic\b/, notation: "O(n^2)" },
+  { word: /\bcubic\b/, notation: "O(n^3)" },
+  { word: /\bexponential\b/, notation: "O(2^n)" },
+  { word: /\bfactorial\b/, inQuery: /\bfactorial time\b/, notation: "O(n!)" },
+];
+
+/** Inner forms (lower case, no spaces) that mean a ladder step; multi-variable forms map to
+ * the step they behave like when the variables grow together. */
+const LADDER: Record<string, Notation> = {
+  "1": "O(1)",
+  c: "O(1)",
+  logn: "O(log n)",
+  "log(n)": "O(log n)",
+  lgn: "O(log n)",
+  log2n: "O(log n)",
+  sqrtn: "O(sqrt n)",
+  "sqrt(n)": "O(sqrt n)",
+  "√n": "O(sqrt n)",
+  "n^0.5": "O(sqrt n)",
+  "n^(1/2)": "O(sqrt n)",
+  n: "O(n)",
+  "n+m": "O(n)",
+  "v+e": "O(n)",
+  "m+n": "O(n)",
+  k: "O(n)",
+  nlogn: "O(n log n)",
+  "nlog(n)": "O(n log n)",
+  "n*logn": "O(n log n)",
+  "n*log(n)": "O(n log n)",
+  n·logn: "O(n log n)",
+  nlgn: "O(n log n)",
+  elogv: "O(n log n)",
+  "(v+e)logv": "O(n log n)",
+  "n^2": "O(n^2)",
+  "n*n": "O(n^2)",
+  "n*m": "O(n^2)",
+  "m*n": "O(n^2)",
+  nm: "O(n^2)",
+  mn: "O(n^2)",
+  "v^2": "O(n^2)",
+  "n^3": "O(n^3)",
+  "v^3": "O(n^3)",
+  "n*n*n": "O(n^3)",
+  "2^n": "O(2^n)",
+  "2**n": "O(2^n)",
+  "n!": "O(n!)",
+};
+
+const tidy = (value: string) => value.trim().replace(/²/g, "^2").replace(/³/g, "^3");
+
+/** The ladder step a written Big-O means, if it is one. */
+export function toNotation(value: string): Notation | undefined {
+  const m = /^\s*o\s*\((.*)\)\s*$/i.exec(tidy(value));
+  const inner = (m ? m[1] : value)?.toLowerCase().replace(/\s+/g, "") ?? "";
+  return LADDER[inner];
+}
+
+/** How the search index stores a Big-O: its ladder step when it has one (also after
+ * normalising, so "Θ(n*log(n))" is O(n log n)), else the value tidied (² → ^2). */
+export function indexNotation(value: string): string {
+  const normalized = normalizeComplexity(value);
+  return toNotation(value) ?? (normalized && toNotation(normalized)) ?? tidy(value);
+}
+
+/** Position on the ladder (0 = O(1)); undefined for notations we cannot place. */
+export function complexityRank(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const step = toNotation(value);
+  return step === undefined ? undefined : NOTATIONS.indexOf(step);
+}
+
+export const rankOf = (n: Notation): number => NOTATIONS.indexOf(n);
 
 const SUPERSCRIPTS: Record<string, string> = {
   "⁰": "0",
@@ -16,17 +122,6 @@ const SUPERSCRIPTS: Record<string, string> = {
   ⁿ: "n",
 };
 
-const WORDS: [RegExp, string][] = [
-  [/\bconstant\b/, "O(1)"],
-  [/\blog[- ]?linear\b|\blinearithmic\b|\bn log n\b/, "O(n log n)"],
-  [/\blogarithmic\b/, "O(log n)"],
-  [/\blinear\b/, "O(n)"],
-  [/\bquadratic\b/, "O(n^2)"],
-  [/\bcubic\b/, "O(n^3)"],
-  [/\bexponential\b/, "O(2^n)"],
-  [/\bfactorial\b/, "O(n!)"],
-];
-
 /** A Big-O opener: O( o( Θ( θ( Ω( "big O(" — not the "o(" ending a word like "foo(". */
 const OPENER = /(?<![A-Za-z0-9_])(?:[OoΘθΩω]|big[\s-]?o)\s*\(/u;
 
@@ -39,7 +134,7 @@ export function normalizeComplexity(raw: unknown): string | null {
   const open = OPENER.exec(text);
   if (!open) {
     const lower = text.toLowerCase();
-    for (const [re, value] of WORDS) if (re.test(lower)) return value;
+    for (const { word, notation } of COMPLEXITY_WORDS) if (word.test(lower)) return notation;
     const bare = lower.trim().replace(/^[`"'*_\s]+|[`"'*_.,;\s]+$/g, "");
     return bare.length > 0 && bare.length <= 30 ? canonical(bare) : null;
   }

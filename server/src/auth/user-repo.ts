@@ -3,16 +3,6 @@ import type { DbOrTx } from "../platform/db/database.js";
 import { localCredentials, type UserRow, users } from "../platform/db/schema/index.js";
 import type { Identity } from "./authenticator.js";
 
-export async function findUserBySub(db: DbOrTx, sub: string): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.cognitoSub, sub)).limit(1);
-  return row;
-}
-
-export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  return row;
-}
-
 /** Insert-or-update by `sub`, touching last_login; one round trip, safe under concurrency. */
 export async function upsertUserFromIdentity(db: DbOrTx, identity: Identity): Promise<UserRow> {
   const [row] = await db

@@ -1,44 +1,17 @@
 // Request and response shapes of POST /execute (API.md Execution), shared with the async
 // routes and the WebSocket result message.
 import { z } from "zod";
+import { securityViolationSchema } from "../platform/errors.js";
+import { executionResultSchema, figureSchema } from "./sandbox/sandbox.js";
 
 export const MAX_STDIN_CHARS = 65_536;
 
-export const securityViolationSchema = z
-  .object({
-    type: z.string(),
-    line: z.number().int(),
-    column: z.number().int(),
-    message: z.string(),
-  })
-  .meta({ id: "SecurityViolation" });
+export { figureSchema, securityViolationSchema };
 
-export const figureSchema = z
-  .object({
-    mime_type: z.enum(["image/png", "image/svg+xml"]),
-    data: z.string().meta({ description: "The image, base64" }),
-  })
-  .meta({ id: "Figure" });
-
-export const executionResponseSchema = z
-  .object({
-    success: z.boolean(),
-    stdout: z.string(),
-    stderr: z.string(),
-    error: z.string().nullable(),
-    error_type: z.string().nullable(),
-    execution_time_ms: z.number(),
-    timed_out: z.boolean(),
-    security_violations: z.array(securityViolationSchema),
-    truncated: z.boolean().meta({
-      description: "Output or figures were cut at their caps (figures: 20, 3 MiB of base64)",
-    }),
-    // Optional only for results stored before figures existed; every new result has it.
-    figures: z.array(figureSchema).optional().meta({
-      description:
-        "Images the program showed (plt.show(), fig.show()) or left open at its end, in order",
-    }),
-  })
+/** The sandbox port's result, as the API documents it. Figures are optional only for
+ * results stored before figures existed; every new result has them. */
+export const executionResponseSchema = executionResultSchema
+  .extend({ figures: executionResultSchema.shape.figures.optional() })
   .meta({ id: "ExecutionResponse" });
 
 /** Fields every execution request shares; the byte limit on `code` is checked by the service

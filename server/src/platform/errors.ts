@@ -1,12 +1,21 @@
 // The closed set of errors that services throw. One error handler (platform/http/error-handler.ts)
 // maps each to the envelope of API.md; anything else becomes a generic 500.
 
-export interface SecurityViolation {
-  type: string;
-  line: number;
-  column: number;
-  message: string;
-}
+import { z } from "zod";
+
+/** A static-policy finding, as API.md writes it (in a refusal and in an ExecutionResponse).
+ * The one definition: the sandbox port, the routes' schemas and the web client derive theirs. */
+export const securityViolationSchema = z
+  .object({
+    type: z.string(),
+    /** 1-based line. */
+    line: z.number().int(),
+    /** 0-based column, counted in characters (code points) of the line. */
+    column: z.number().int(),
+    message: z.string(),
+  })
+  .meta({ id: "SecurityViolation" });
+export type SecurityViolation = z.infer<typeof securityViolationSchema>;
 
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;

@@ -3,7 +3,7 @@
 // failure, timeout or invalid answer falls back to the deterministic rules.
 import type { GoogleGenAI } from "@google/genai";
 import { z } from "zod";
-import { NOTATIONS } from "./complexity.js";
+import { NOTATIONS } from "../analysis/complexity-notation.js";
 import { parseQueryRules } from "./query-rules.js";
 import { ORDERS, type QueryUnderstander, structuredQuerySchema } from "./structured-query.js";
 

@@ -1,6 +1,6 @@
 // StructuredQuery → a parameterised Cypher WHERE fragment over `s` (a :Snippet already
 // matched as the user's). Only fixed Cypher text is written here; every value is a parameter.
-import { rankOf } from "./complexity.js";
+import { rankOf } from "../analysis/complexity-notation.js";
 import type { ComplexityRange, StructuredQuery } from "./structured-query.js";
 
 export interface CypherFilter {

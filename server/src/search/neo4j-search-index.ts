@@ -5,7 +5,7 @@
 // the shared in-process lexical index (IDF, typo tolerance) and scored with the vector
 // cosines on one calibrated scale (hybrid.ts), as in the PostgreSQL index.
 import neo4j, { type Driver } from "neo4j-driver";
-import { complexityRank, normalizeComplexity } from "./complexity.js";
+import { complexityRank, indexNotation } from "../analysis/complexity-notation.js";
 import { CorpusCache, type CorpusSource } from "./corpus-cache.js";
 import { EMBEDDING_DIMENSIONS, isZeroVector } from "./embedder.js";
 import { CANDIDATES, hybridRank, SIMILAR_BLEND } from "./hybrid.js";
@@ -330,7 +330,7 @@ export class Neo4jSearchIndex implements SearchIndex {
 
   async byComplexity(userId: string, type: ComplexityType, value: string, limit: number) {
     const rel = type === "time" ? "HAS_TIME_COMPLEXITY" : "HAS_SPACE_COMPLEXITY";
-    const notation = normalizeComplexity(value);
+    const notation = indexNotation(value);
     const match = `MATCH (:User {id: $userId})<-[:OWNED_BY]-(s:Snippet)-[:${rel}]->(:Complexity {notation: $notation})`;
     const params = { userId, notation };
     const [records, counted] = await Promise.all([

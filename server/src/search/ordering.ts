@@ -1,6 +1,6 @@
 // Ordering shared by both adapters once relevance has picked the candidates: "fastest" and
 // "slowest" re-sort the relevant set by Big-O rank, unknown complexities last.
-import { complexityRank } from "./complexity.js";
+import { complexityRank } from "../analysis/complexity-notation.js";
 import type { SearchHit } from "./search-index.js";
 import type { SearchOrder } from "./structured-query.js";
 

@@ -1,7 +1,7 @@
 // StructuredQuery → parameterised SQL fragments for the search_documents table. Every value
 // travels as a bind parameter; only fixed SQL text is written here.
 import { type SQL, sql } from "drizzle-orm";
-import { rankOf } from "./complexity.js";
+import { rankOf } from "../analysis/complexity-notation.js";
 import type { ComplexityRange, StructuredQuery } from "./structured-query.js";
 
 function rangeSql(column: SQL, range: ComplexityRange | undefined): SQL[] {

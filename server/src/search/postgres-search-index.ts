@@ -4,9 +4,9 @@
 // the shared in-process lexical index (IDF, typo tolerance) and both are scored on one
 // calibrated scale (hybrid.ts, ranking.ts).
 import { sql } from "drizzle-orm";
+import { complexityRank, indexNotation } from "../analysis/complexity-notation.js";
 import type { Db } from "../platform/db/database.js";
 import { searchDocuments } from "../platform/db/schema/index.js";
-import { complexityRank, normalizeComplexity } from "./complexity.js";
 import { CorpusCache, type CorpusSource } from "./corpus-cache.js";
 import { CANDIDATES, cosineF32, hybridRank, similarScore } from "./hybrid.js";
 import { candidatePool, orderHits } from "./ordering.js";
@@ -306,7 +306,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async byComplexity(userId: string, type: ComplexityType, value: string, limit: number) {
-    const notation = normalizeComplexity(value);
+    const notation = indexNotation(value);
     const rank = complexityRank(notation);
     const column = type === "time" ? sql`time_complexity` : sql`space_complexity`;
     const rankColumn = type === "time" ? sql`time_rank` : sql`space_rank`;

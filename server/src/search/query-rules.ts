@@ -1,7 +1,13 @@
 // Deterministic query understanding: always available, no model. Recognises Big-O
 // notations and their names, comparisons ("worse than O(n)"), "efficient", orderings,
 // languages, "starred" and "top N"; whatever is left is the free-text meaning.
-import { NOTATIONS, type Notation, rankOf, toNotation } from "./complexity.js";
+import {
+  COMPLEXITY_WORDS,
+  NOTATIONS,
+  type Notation,
+  rankOf,
+  toNotation,
+} from "../analysis/complexity-notation.js";
 import {
   type ComplexityRange,
   type QueryUnderstander,
@@ -9,18 +15,6 @@ import {
   type StructuredQuery,
   structuredQuerySchema,
 } from "./structured-query.js";
-
-const NAMED: [RegExp, Notation][] = [
-  [/\bconstant\b/, "O(1)"],
-  [/\blog[- ]?linear\b|\blinearithmic\b|\bn log n\b|\bnlogn\b/, "O(n log n)"],
-  [/\blogarithmic\b/, "O(log n)"],
-  // "linear search" / "linear probing" name algorithms, not a complexity.
-  [/\blinear\b(?!\s+(?:search|probing|probe|regression|algebra|scan))/, "O(n)"],
-  [/\bquadratic\b/, "O(n^2)"],
-  [/\bcubic\b/, "O(n^3)"],
-  [/\bexponential\b/, "O(2^n)"],
-  [/\bfactorial time\b/, "O(n!)"],
-];
 
 const LANGUAGES: Record<string, string> = {
   python: "python",
@@ -86,8 +80,8 @@ function findMentions(q: string): Mention[] {
     const notation = toNotation(`O(${m[1]})`);
     if (notation) found.push({ notation, start: m.index, end: m.index + m[0].length });
   }
-  for (const [re, notation] of NAMED) {
-    const m = re.exec(q);
+  for (const { word, inQuery, notation } of COMPLEXITY_WORDS) {
+    const m = (inQuery ?? word).exec(q);
     if (m && !found.some((f) => m.index >= f.start && m.index < f.end)) {
       found.push({ notation, start: m.index, end: m.index + m[0].length });
     }

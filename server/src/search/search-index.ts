@@ -88,8 +88,3 @@ export interface SearchIndex {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Free-text words safe to hand any query parser: letters and digits only. */
-export function queryWords(text: string): string[] {
-  return [...new Set(text.toLowerCase().match(/[a-z0-9]+/g) ?? [])].slice(0, 32);
-}

@@ -1,9 +1,9 @@
 // /search, /search/complexity, /search/similar/{id}: always over the caller's snippets only.
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { indexNotation } from "../analysis/complexity-notation.js";
 import { type AuthGuard, currentUser } from "../auth/auth-guard.js";
 import { authErrors, errorSchema } from "../platform/http/common-schemas.js";
-import { normalizeComplexity } from "./complexity.js";
 import {
   complexityQuery,
   complexityResponse,
@@ -62,7 +62,7 @@ export async function registerSearchRoutes(
       );
       return {
         complexity_type: type,
-        complexity_value: normalizeComplexity(complexity),
+        complexity_value: indexNotation(complexity),
         results: found.hits.map(toSearchHit),
         total: found.total,
       };

@@ -1,8 +1,9 @@
 // How snippets become search documents: Big-O in the index's notation, words for full
 // text, and one embedding call for the whole batch. A pure mapping: it reads the rows it is
 // given and writes nothing (an estimated Big-O is recorded by the snippet service first).
+
+import { indexNotation } from "../analysis/complexity-notation.js";
 import type { SnippetRow } from "../platform/db/schema/index.js";
-import { normalizeComplexity } from "./complexity.js";
 import type { Embedder } from "./embedder.js";
 import { lexicalTerms } from "./lexical.js";
 import type { IndexedSnippet } from "./search-index.js";
@@ -19,8 +20,8 @@ export interface DocumentDeps {
 }
 
 const complexityOf = (row: SnippetRow) => ({
-  time: row.timeComplexity ? normalizeComplexity(row.timeComplexity) : null,
-  space: row.spaceComplexity ? normalizeComplexity(row.spaceComplexity) : null,
+  time: row.timeComplexity ? indexNotation(row.timeComplexity) : null,
+  space: row.spaceComplexity ? indexNotation(row.spaceComplexity) : null,
 });
 
 /** Lets other work run between CPU steps: each step on a large snippet takes tens of

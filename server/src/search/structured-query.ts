@@ -2,7 +2,7 @@
 // model). Adapters compile only this validated object into parameterised SQL or Cypher; no
 // text a model writes is ever executed.
 import { z } from "zod";
-import { NOTATIONS } from "./complexity.js";
+import { NOTATIONS } from "../analysis/complexity-notation.js";
 
 /** Inclusive bounds on the Big-O ladder; an exact class is min = max. */
 export const complexityRangeSchema = z.strictObject({

@@ -4,10 +4,10 @@
 // snippet's events pending with a growing `available_at`; while the index is down nothing is
 // ever marked failed, so nothing is lost — it all applies when the index returns.
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { indexNotation } from "../analysis/complexity-notation.js";
 import type { Db } from "../platform/db/database.js";
 import { type SnippetRow, snippets, syncEvents } from "../platform/db/schema/index.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
-import { normalizeComplexity } from "./complexity.js";
 import type { DrainLock } from "./drain-lock.js";
 import type { Embedder } from "./embedder.js";
 import type { SearchIndex } from "./search-index.js";
@@ -99,8 +99,8 @@ export function createSyncService(deps: SyncDeps): SyncService {
     const est = await e.estimator(row.code).catch(() => null);
     if (!est) return row;
     return e.snippets.recordEstimate(row.userId, row.id, {
-      time: est.time ? normalizeComplexity(est.time) : null,
-      space: est.space ? normalizeComplexity(est.space) : null,
+      time: est.time ? indexNotation(est.time) : null,
+      space: est.space ? indexNotation(est.space) : null,
     });
   }
 

@@ -5,19 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { API_HTTP_PATHS, API_WS_PATH } from "./api-paths.js";
 
-const API_PREFIXES = [
-  "/auth",
-  "/snippets",
-  "/execute",
-  "/executions",
-  "/analyze",
-  "/search",
-  "/health",
-  "/ws",
-  "/openapi.json",
-  "/docs",
-];
+const API_PREFIXES = [...API_HTTP_PATHS, API_WS_PATH];
 
 export function isApiPath(url: string): boolean {
   const path = url.split("?")[0] ?? "";

@@ -1,6 +1,6 @@
 // Deterministic query understanding: a table of queries and the structured query each means.
 import { describe, expect, it } from "vitest";
-import { complexityRank, normalizeComplexity } from "../../src/search/complexity.js";
+import { complexityRank, indexNotation } from "../../src/analysis/complexity-notation.js";
 import { parseQueryRules } from "../../src/search/query-rules.js";
 
 describe("query rules", () => {
@@ -74,7 +74,7 @@ describe("complexity notation", () => {
     ["O(n!)", "O(n!)"],
     ["O(n * m * k)", "O(n * m * k)"],
   ])("%s → %s", (raw, canonical) => {
-    expect(normalizeComplexity(raw)).toBe(canonical);
+    expect(indexNotation(raw)).toBe(canonical);
   });
 
   it("ranks the ladder and leaves unknown forms unranked", () => {

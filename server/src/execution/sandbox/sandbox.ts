@@ -1,5 +1,7 @@
 // The Sandbox port: runs untrusted Python once per call under OS isolation (SECURITY.md).
 // Adapters: the bwrap and process launchers behind one warm pool (pooled-sandbox.ts).
+import { z } from "zod";
+import { type SecurityViolation, securityViolationSchema } from "../../platform/errors.js";
 
 import type { LiveInput } from "./live-input.js";
 
@@ -13,35 +15,36 @@ export interface OutputChunk {
 }
 
 /** An image a run showed (plt.show() or a figure left open at the end), base64. */
-export interface Figure {
-  mime_type: "image/png" | "image/svg+xml";
-  data: string;
-}
+export const figureSchema = z
+  .object({
+    mime_type: z.enum(["image/png", "image/svg+xml"]),
+    data: z.string().meta({ description: "The image, base64" }),
+  })
+  .meta({ id: "Figure" });
+export type Figure = z.infer<typeof figureSchema>;
 
-export interface SecurityViolationInfo {
-  type: string;
-  /** 1-based line. */
-  line: number;
-  /** 0-based column, counted in characters (code points) of the line. */
-  column: number;
-  message: string;
-}
+export type SecurityViolationInfo = SecurityViolation;
 
-/** snake_case on purpose: this is API.md's ExecutionResponse. */
-export interface ExecutionResult {
-  success: boolean;
-  stdout: string;
-  stderr: string;
-  error: string | null;
-  error_type: string | null;
-  execution_time_ms: number;
-  timed_out: boolean;
-  /** Output or figures were cut at their caps. */
-  truncated: boolean;
-  security_violations: SecurityViolationInfo[];
+/** snake_case on purpose: this is API.md's ExecutionResponse (the routes serialise with it). */
+export const executionResultSchema = z.object({
+  success: z.boolean(),
+  stdout: z.string(),
+  stderr: z.string(),
+  error: z.string().nullable(),
+  error_type: z.string().nullable(),
+  execution_time_ms: z.number(),
+  timed_out: z.boolean(),
+  security_violations: z.array(securityViolationSchema),
+  truncated: z.boolean().meta({
+    description: "Output or figures were cut at their caps (figures: 20, 3 MiB of base64)",
+  }),
   /** In the order they were shown; capped in count and bytes (`truncated` then set). */
-  figures: Figure[];
-}
+  figures: z.array(figureSchema).meta({
+    description:
+      "Images the program showed (plt.show(), fig.show()) or left open at its end, in order",
+  }),
+});
+export type ExecutionResult = z.infer<typeof executionResultSchema>;
 
 export interface RunOptions {
   code: string;

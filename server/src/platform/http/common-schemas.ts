@@ -1,5 +1,6 @@
 // Shapes shared by every area: the error envelope of API.md and common parameters.
 import { z } from "zod";
+import { securityViolationSchema } from "../errors.js";
 
 export const errorSchema = z
   .object({
@@ -9,11 +10,7 @@ export const errorSchema = z
       .array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string() }))
       .optional(),
     request_id: z.string().optional(),
-    security_violations: z
-      .array(
-        z.object({ type: z.string(), line: z.number(), column: z.number(), message: z.string() }),
-      )
-      .optional(),
+    security_violations: z.array(securityViolationSchema).optional(),
   })
   .meta({ id: "Error" });
 
