@@ -122,6 +122,7 @@ export async function composeApp(
   const analysis = composeAnalysis(platform, {
     snippets: snippets.snippets,
     notifier: asyncExecution.notifier,
+    connections: asyncExecution.connections,
     runTool: execution.sandbox.runTool.bind(execution.sandbox),
   });
   const search = await composeSearch(platform, {

@@ -3,6 +3,7 @@
 // routes, and the offline estimator the search sync uses for snippets without a Big-O.
 import type { FastifyInstance } from "fastify";
 import type { AuthGuard } from "../auth/auth-guard.js";
+import type { ConnectionBindings } from "../jobs/realtime/connection-registry.js";
 import type { Notifier } from "../jobs/realtime/notifier.js";
 import type { Platform } from "../platform/area.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
@@ -23,6 +24,8 @@ export function composeAnalysis(
   deps: {
     snippets: Pick<SnippetService, "assertOwned" | "setComplexity">;
     notifier: Pick<Notifier, "publish">;
+    /** Binds the connection an /analyze/async names to the caller. */
+    connections?: Pick<ConnectionBindings, "claim">;
     /** Runs the analyser's Python tool in the sandbox. */
     runTool: ToolRunner;
   },
@@ -43,7 +46,13 @@ export function composeAnalysis(
     estimateComplexity: createOfflineEstimator(deps.runTool),
     routes: async (app, guard) => {
       await app.register(async (scope) =>
-        registerAnalysisRoutes(scope, { analyzer, snippets, notifier: deps.notifier, guard }),
+        registerAnalysisRoutes(scope, {
+          analyzer,
+          snippets,
+          notifier: deps.notifier,
+          connections: deps.connections,
+          guard,
+        }),
       );
     },
   };

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { type AuthGuard, currentUser } from "../auth/auth-guard.js";
+import type { ConnectionBindings } from "../jobs/realtime/connection-registry.js";
 import type { Notifier } from "../jobs/realtime/notifier.js";
+import { NotFoundError } from "../platform/errors.js";
 import { authErrors, errorSchema } from "../platform/http/common-schemas.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import {
@@ -17,6 +19,8 @@ export interface AnalysisRouteDeps {
   analyzer: AnalyzerService;
   snippets: Pick<SnippetService, "assertOwned">;
   notifier: Pick<Notifier, "publish">;
+  /** Binds the named connection to the caller; another user's connection is a 404. */
+  connections?: Pick<ConnectionBindings, "claim">;
   guard: AuthGuard;
 }
 
@@ -82,6 +86,9 @@ export async function registerAnalysisRoutes(
       const userId = currentUser(request).id;
       const { code, snippet_id, connection_id } = request.body;
       if (snippet_id) await deps.snippets.assertOwned(userId, snippet_id);
+      if (deps.connections && !(await deps.connections.claim(connection_id, userId))) {
+        throw new NotFoundError("Connection not found");
+      }
       const log = request.log;
       const handle = await deps.analyzer.analyzeStream(userId, code, snippet_id, (event) => {
         // Only the caller's own connection can match: the notifier filters by user.

@@ -17,6 +17,7 @@ import {
 import type { SnippetService } from "../snippets/snippet-service.js";
 import * as repo from "./execution-job-repo.js";
 import type { ExecutionJobMessage, JobQueue } from "./queue/job-queue.js";
+import type { ConnectionBindings } from "./realtime/connection-registry.js";
 import type { JobCommand, JobControl } from "./realtime/job-control.js";
 import type { Notifier } from "./realtime/notifier.js";
 
@@ -34,6 +35,8 @@ export interface ExecutionJobServiceDeps {
   queue: Pick<JobQueue<ExecutionJobMessage>, "enqueue">;
   snippets: Pick<SnippetService, "assertOwned">;
   logger: Pick<Logger, "error">;
+  /** Binds a named connection to the submitter; a connection of someone else's is a 404. */
+  connections?: Pick<ConnectionBindings, "claim">;
   /** Jobs per user per rolling minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
   /** Carries cancel and input to the process running a job (none: only queued jobs cancel). */
@@ -117,6 +120,11 @@ export function createExecutionJobService(deps: ExecutionJobServiceDeps): Execut
     async submit(userId, input) {
       if (input.snippetId) await deps.snippets.assertOwned(userId, input.snippetId);
       await admit(userId);
+      if (input.connectionId && deps.connections) {
+        if (!(await deps.connections.claim(input.connectionId, userId))) {
+          throw new NotFoundError("Connection not found");
+        }
+      }
       const row = await repo.insertJob(deps.db, {
         userId,
         snippetId: input.snippetId ?? null,

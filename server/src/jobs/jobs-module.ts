@@ -17,7 +17,9 @@ import { createExecutionJobService, type ExecutionJobService } from "./execution
 import { type ExecutionJobWorker, startExecutionJobWorker } from "./execution-job-worker.js";
 import { createExecutionQueue } from "./queue/create-job-queue.js";
 import type { ExecutionJobMessage, JobQueue } from "./queue/job-queue.js";
+import type { ConnectionBindings } from "./realtime/connection-registry.js";
 import { createRealtime, type Realtime } from "./realtime/create-notifier.js";
+import { DbConnectionRegistry } from "./realtime/db-connection-registry.js";
 import { createJobControl, type JobControl } from "./realtime/job-control.js";
 import type { Notifier } from "./realtime/notifier.js";
 import { registerWsRoutes } from "./ws-routes.js";
@@ -40,6 +42,8 @@ function warnAboutRedrive(queue: JobQueue<ExecutionJobMessage>, logger: Logger):
 export interface AsyncExecutionArea {
   realtime: Realtime;
   notifier: Notifier;
+  /** Binds WebSocket connections to users (a token-less one on its first named POST). */
+  connections: ConnectionBindings;
   jobs: ExecutionJobService;
   /** The execution-job processor, present when this process runs jobs. */
   processor: Processor | undefined;
@@ -110,9 +114,12 @@ export async function composeAsyncExecution(
   const queue = await createExecutionQueue(settings);
   const runsJobs = deps.runJobs && deps.sandbox !== undefined;
   const control = await createJobControl({ pool: database.pool, listen: runsJobs, logger });
+  // Who each WebSocket connection belongs to, in the database so every process agrees.
+  const connections = new DbConnectionRegistry(database.db);
   const jobs = createExecutionJobService({
     db: database.db,
     queue,
+    connections,
     snippets: deps.snippets,
     logger,
     rateLimitPerMinute: settings.execution.rateLimitPerMinute,
@@ -132,6 +139,7 @@ export async function composeAsyncExecution(
   return {
     realtime,
     notifier: realtime.notifier,
+    connections,
     jobs,
     processor,
     async routes(app, guard) {
@@ -144,7 +152,13 @@ export async function composeAsyncExecution(
         }),
       );
       await app.register(async (scope) =>
-        registerWsRoutes(scope, { hub: realtime.hub, guard, jobs }),
+        registerWsRoutes(scope, {
+          hub: realtime.hub,
+          guard,
+          jobs,
+          connections,
+          allowAnonymous: settings.wsAllowAnonymous,
+        }),
       );
     },
     async close() {

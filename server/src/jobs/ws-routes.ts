@@ -4,17 +4,21 @@
 import fastifyWebsocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import type { RawData, WebSocket } from "ws";
-import { type AuthGuard, currentUser } from "../auth/auth-guard.js";
+import type { AuthGuard } from "../auth/auth-guard.js";
 import { ConflictError, NotFoundError } from "../platform/errors.js";
 import type { ClientMessage } from "./execution-job-schemas.js";
 import { CLIENT_ACTIONS, clientMessageSchema } from "./execution-job-schemas.js";
 import type { ExecutionJobService } from "./execution-job-service.js";
+import type { ConnectionBindings } from "./realtime/connection-registry.js";
 import type { Connection, WsHub } from "./realtime/ws-hub.js";
 
 /** Client commands are tiny; a bigger message is refused (but answered, socket kept). */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
 /** Tabs and devices of one person; more is a leak or abuse holding server memory. */
 export const MAX_CONNECTIONS_PER_USER = 32;
+/** Token-less connections not bound yet: per client (peer address), and in all. */
+export const MAX_UNBOUND_PER_CLIENT = 8;
+export const MAX_UNBOUND_CONNECTIONS = 1024;
 /** Frames above this are cut off by `ws` itself (close 1009); generous so the app can answer. */
 const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -22,6 +26,10 @@ export interface WsRouteDeps {
   hub: WsHub;
   guard: AuthGuard;
   jobs: Pick<ExecutionJobService, "findOwned" | "cancel" | "sendInput">;
+  /** Records which user each connection belongs to, for every process to check. */
+  connections: Pick<ConnectionBindings, "add" | "remove">;
+  /** Accept a connection without a token (the original client's way); see settings. */
+  allowAnonymous: boolean;
 }
 
 const byteLength = (data: RawData): number =>
@@ -82,10 +90,13 @@ export async function commandJob(
 export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps): Promise<void> {
   const { hub } = deps;
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
-  // Browsers cannot set headers on a WebSocket, hence the token in the query string.
+  // Browsers cannot set headers on a WebSocket, hence the token in the query string. A
+  // token that is there must be good; none at all is a token-less connection, if allowed.
   app.addHook("onRequest", async (request) => {
     const token = (request.query as { token?: unknown }).token;
-    request.user = await deps.guard.userFromToken(typeof token === "string" ? token : undefined);
+    const given = typeof token === "string" && token !== "" ? token : undefined;
+    request.user =
+      given === undefined && deps.allowAnonymous ? null : await deps.guard.userFromToken(given);
   });
 
   const send = (conn: Connection, message: { type: string; [k: string]: unknown }) =>
@@ -93,6 +104,14 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
 
   async function onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     const parsed = parseClientMessage(data, isBinary);
+    const userId = conn.userId;
+    // Not bound to anyone yet: it learns its id from `pong`, and nothing else at all.
+    if (userId === null) {
+      if (parsed.ok && parsed.message.action === "ping") {
+        send(conn, { type: "pong", connection_id: conn.id });
+      }
+      return;
+    }
     if (!parsed.ok) return void send(conn, { type: "error", message: parsed.error });
     const m = parsed.message;
     if (m.action === "ping") return void send(conn, { type: "pong", connection_id: conn.id });
@@ -101,7 +120,7 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
       return void send(conn, { type: "unsubscribed", job_id: m.job_id });
     }
     if (m.action === "cancel" || m.action === "stdin" || m.action === "stdin_close") {
-      const error = await commandJob(deps.jobs, conn.userId, m);
+      const error = await commandJob(deps.jobs, userId, m);
       if (error) send(conn, { type: "error", message: error, job_id: m.job_id });
       return;
     }
@@ -109,7 +128,7 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
     // the hub only ever delivers the owner's messages, so a foreign id matches nothing.
     if (!hub.subscribe(conn, m.job_id))
       return void send(conn, { type: "error", message: "Too many subscriptions" });
-    const job = await deps.jobs.findOwned(conn.userId, m.job_id);
+    const job = await deps.jobs.findOwned(userId, m.job_id);
     if (!job) {
       hub.unsubscribe(conn, m.job_id);
       return void send(conn, { type: "error", message: "Job not found" });
@@ -122,12 +141,25 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
   }
 
   app.get("/ws", { websocket: true }, (socket: WebSocket, request) => {
-    const userId = currentUser(request).id;
-    if (hub.connectionsOf(userId) >= MAX_CONNECTIONS_PER_USER) {
+    const userId = request.user?.id ?? null;
+    const full =
+      userId === null
+        ? hub.unboundCount(request.ip) >= MAX_UNBOUND_PER_CLIENT ||
+          hub.unboundCount() >= MAX_UNBOUND_CONNECTIONS
+        : hub.connectionsOf(userId) >= MAX_CONNECTIONS_PER_USER;
+    if (full) {
       socket.close(1008, "Too many connections");
       return;
     }
-    const conn = hub.add(userId, socket);
+    const conn = hub.add(userId, socket, request.ip);
+    if (userId !== null) {
+      // So that no other user's request can claim it (ConnectionBindings.claim).
+      deps.connections.add(conn.id, userId).catch((err: unknown) => {
+        request.log.error({ err }, "could not record a websocket connection");
+        hub.remove(conn);
+        socket.close(1011, "Internal error");
+      });
+    }
     socket.on("pong", () => {
       conn.alive = true;
     });
@@ -138,6 +170,13 @@ export async function registerWsRoutes(app: FastifyInstance, deps: WsRouteDeps):
         send(conn, { type: "error", message: "Internal error" });
       });
     });
-    socket.on("close", () => hub.remove(conn));
+    socket.on("close", () => {
+      hub.remove(conn);
+      if (conn.userId !== null) {
+        deps.connections.remove(conn.id).catch((err: unknown) => {
+          request.log.warn({ err }, "could not forget a websocket connection");
+        });
+      }
+    });
   });
 }

@@ -84,6 +84,10 @@ export async function createWsHandler(
   });
 
   async function connect(connectionId: string, token: string | undefined): Promise<WsResult> {
+    // Token-less (the original client's way, where settings allow): no row until an
+    // authenticated POST names the connection and binds it (ConnectionBindings.claim). Caps
+    // per client are API Gateway's throttling here; an unbound connection costs no row.
+    if (token === undefined && settings.wsAllowAnonymous) return answer(200, "Connected");
     let userId: string;
     try {
       userId = (await guard.userFromToken(token)).id;
@@ -103,13 +107,20 @@ export async function createWsHandler(
   async function message(event: WsEvent, connectionId: string): Promise<WsResult> {
     const send = (m: ServerMessage) => notifier.sendTo(connectionId, m);
     const userId = await registry.ownerOf(connectionId);
+    const binary = event.isBase64Encoded === true;
+    const data = Buffer.from(event.body ?? "", binary ? "base64" : "utf8");
+    const parsed = parseClientMessage(data, binary);
+    if (!userId && settings.wsAllowAnonymous) {
+      // Not bound to anyone yet: it learns its id from `pong`, and nothing else at all.
+      if (parsed.ok && parsed.message.action === "ping") {
+        await send({ type: "pong", connection_id: connectionId });
+      }
+      return answer(200, "");
+    }
     if (!userId) {
       await send({ type: "error", message: "Unknown connection: reconnect" });
       return answer(200, "");
     }
-    const binary = event.isBase64Encoded === true;
-    const data = Buffer.from(event.body ?? "", binary ? "base64" : "utf8");
-    const parsed = parseClientMessage(data, binary);
     if (!parsed.ok) {
       await send({ type: "error", message: parsed.error });
       return answer(200, "");

@@ -113,6 +113,8 @@ const envSchema = z.object({
   RUN_WORKERS_IN_PROCESS: bool.optional(),
   RUN_JOBS_IN_PROCESS: bool.optional(),
   RUN_SYNC_IN_PROCESS: bool.optional(),
+  /** /ws (and the WebSocket API) without a token, as the original client connects. */
+  WS_ALLOW_ANONYMOUS: bool.optional(),
 
   SEARCH_INDEX: z.enum(["postgres", "neo4j"]).default("postgres"),
   EMBEDDER: z.enum(["auto", "model", "offline", "gemini"]).default("auto"),
@@ -192,6 +194,12 @@ export interface Settings {
     /** The execution-job processor runs in the API process (else `npm run worker`). */
     runJobsInProcess: boolean;
   };
+  /**
+   * A WebSocket may open without a token (the original client's way): it gets only `pong`
+   * until an authenticated POST /execute/async or /analyze/async names it, which binds it to
+   * that user for good. Default on outside production.
+   */
+  wsAllowAnonymous: boolean;
   notifier: {
     kind: Parsed["NOTIFIER"];
     apiGatewayEndpoint: string | undefined;
@@ -280,6 +288,7 @@ function toSettings(e: Parsed): Settings {
         e.RUN_WORKERS_IN_PROCESS ??
         (e.JOB_QUEUE === "memory" && e.SANDBOX !== "none"),
     },
+    wsAllowAnonymous: e.WS_ALLOW_ANONYMOUS ?? e.ENVIRONMENT !== "production",
     notifier: {
       kind: e.NOTIFIER,
       apiGatewayEndpoint: e.APIGATEWAY_ENDPOINT,

@@ -18,7 +18,11 @@ for i in range(5):
 `;
 
 beforeAll(async () => {
-  t = await createTestApp("pglite", { EXECUTION_RATE_LIMIT_PER_MINUTE: "1000" });
+  t = await createTestApp("pglite", {
+    EXECUTION_RATE_LIMIT_PER_MINUTE: "1000",
+    // Token-less connections have their own tests (ws-anonymous.test.ts).
+    WS_ALLOW_ANONYMOUS: "false",
+  });
   base = await t.app.listen({ host: "127.0.0.1", port: 0 });
   alice = await t.signUp("alice");
   bob = await t.signUp("bob");

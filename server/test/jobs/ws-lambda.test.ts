@@ -100,6 +100,8 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     t = await createTestApp(driver, {
       NOTIFIER: "apigateway",
       APIGATEWAY_ENDPOINT: gateway.endpoint,
+      // Token-less connections have their own tests (ws-anonymous.test.ts).
+      WS_ALLOW_ANONYMOUS: "false",
       AWS_REGION: "us-east-1",
       EXECUTION_RATE_LIMIT_PER_MINUTE: "1000",
     });
@@ -326,5 +328,74 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     const { id } = await connect(dave.token);
     await t.areas.platform.database.db.delete(users).where(eq(users.id, dave.id));
     expect(await registry.ownerOf(id)).toBeUndefined();
+  });
+
+  describe("token-less connections (WS_ALLOW_ANONYMOUS, the original client's way)", () => {
+    let anon: WsHandler;
+    beforeAll(async () => {
+      anon = await createWsHandler(
+        { ...t.settings, wsAllowAnonymous: true },
+        { database: t.testDb.database, logger: pino({ level: "silent" }) },
+      );
+    });
+    afterAll(async () => anon?.close());
+    const say = (id: string, body: unknown) =>
+      anon.handler(wsEvent("$default", id, { body: JSON.stringify(body) }));
+    const post = (token: string, url: string, payload: unknown) =>
+      t.app.inject({
+        method: "POST",
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        payload: payload as Record<string, unknown>,
+      });
+
+    it("connects without a token, answers only ping until a POST binds it, and keeps it from everyone else", async () => {
+      const id = newConnectionId();
+      expect((await anon.handler(wsEvent("$connect", id))).statusCode).toBe(200);
+      expect(await registry.ownerOf(id)).toBeUndefined();
+      // A token that is there must still be good.
+      expect(
+        (await anon.handler(wsEvent("$connect", newConnectionId(), { token: "x" }))).statusCode,
+      ).toBe(401);
+      const aliceJob = await newJob(alice.id);
+      await say(id, { action: "subscribe", job_id: aliceJob.jobId });
+      await say(id, "not json");
+      await say(id, { action: "ping" });
+      expect(gateway.messagesTo(id)).toEqual([{ type: "pong", connection_id: id }]);
+
+      const bound = await post(alice.token, "/execute/async", {
+        code: "print('bound to alice')",
+        connection_id: id,
+      });
+      expect(bound.statusCode).toBe(202);
+      expect(await registry.ownerOf(id)).toBe(alice.id);
+      // Bound: the connection's messages are alice's now.
+      await say(id, { action: "subscribe", job_id: aliceJob.jobId });
+      expect(gateway.messagesTo(id)).toContainEqual(
+        expect.objectContaining({ type: "subscribed", job_id: aliceJob.jobId }),
+      );
+
+      // Every way bob might use it: a run, an analysis, a subscription to his own job.
+      const asBob = await post(bob.token, "/execute/async", {
+        code: "print(1)",
+        connection_id: id,
+      });
+      expect(asBob.statusCode).toBe(404);
+      const analysis = await post(bob.token, "/analyze/async", {
+        code: "x = 1",
+        connection_id: id,
+      });
+      expect(analysis.statusCode).toBe(404);
+      expect(await registry.ownerOf(id)).toBe(alice.id);
+      const bobJob = await newJob(bob.id);
+      await say(id, { action: "subscribe", job_id: bobJob.jobId });
+      expect(gateway.messagesTo(id).at(-1)).toEqual({ type: "error", message: "Job not found" });
+      await t.areas.asyncExecution.notifier.publish(
+        bob.id,
+        { type: "for_bob" },
+        { connectionId: id },
+      );
+      expect(gateway.messagesTo(id).some((m) => m.type === "for_bob")).toBe(false);
+    });
   });
 });

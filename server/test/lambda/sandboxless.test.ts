@@ -266,7 +266,12 @@ describe("API Lambda with SANDBOX=none", () => {
 
 describe("Lambdas that never run code", () => {
   it("the WebSocket Lambda builds without a sandbox even when the settings name one", async () => {
-    const ws = await createWsHandler(settingsFor({ SANDBOX: "bwrap", PYTHON_PATH: NO_PYTHON }), {
+    const settings = settingsFor({
+      SANDBOX: "bwrap",
+      PYTHON_PATH: NO_PYTHON,
+      WS_ALLOW_ANONYMOUS: "false",
+    });
+    const ws = await createWsHandler(settings, {
       database: testDb.database,
       logger,
     });

@@ -3,6 +3,18 @@
 // process (and the tests). A multi-instance deployment backs this port with a table.
 import type { PublishTarget } from "./notifier.js";
 
+/** Who a WebSocket connection belongs to, shared by every process (db-connection-registry.ts). */
+export interface ConnectionBindings {
+  /** Records a connection opened with a token as the user's. */
+  add(connectionId: string, userId: string): Promise<void>;
+  /**
+   * Binds a connection to the user (a token-less one, named by the user's POST); false when
+   * it belongs to another user, who keeps it.
+   */
+  claim(connectionId: string, userId: string): Promise<boolean>;
+  remove(connectionId: string): Promise<void>;
+}
+
 export interface ConnectionRegistry {
   add(connectionId: string, userId: string): Promise<void>;
   remove(connectionId: string): Promise<void>;

@@ -37,6 +37,19 @@ export class DbConnectionRegistry implements ConnectionRegistry {
       });
   }
 
+  /**
+   * Binds the connection to the user unless it already belongs to someone: true when it is
+   * (now) the user's, false when it is another user's. One insert, then one read, so two
+   * concurrent claims agree on the winner.
+   */
+  async claim(connectionId: string, userId: string): Promise<boolean> {
+    await this.db
+      .insert(wsConnections)
+      .values({ connectionId, userId })
+      .onConflictDoNothing({ target: wsConnections.connectionId });
+    return (await this.ownerOf(connectionId)) === userId;
+  }
+
   async remove(connectionId: string): Promise<void> {
     await this.db.delete(wsConnections).where(eq(wsConnections.connectionId, connectionId));
   }

@@ -22,7 +22,10 @@ const MAX_SUBSCRIPTIONS = 100;
 
 export interface Connection {
   readonly id: string;
-  readonly userId: string;
+  /** null until a token-less connection is bound to a user (see bind). */
+  userId: string | null;
+  /** Who opened it (the peer address), for the caps on token-less connections. */
+  readonly client: string;
   readonly socket: HubSocket;
   readonly subscriptions: Set<string>;
   readonly resultsSent: Set<string>;
@@ -37,6 +40,9 @@ export interface WsHubOptions {
 export class WsHub implements Notifier {
   private readonly byId = new Map<string, Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
+  /** Token-less connections not bound yet, counted per client. */
+  private readonly unboundByClient = new Map<string, number>();
+  private unbound = 0;
   private readonly maxBufferedBytes: number;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -56,30 +62,71 @@ export class WsHub implements Notifier {
     return this.byUser.get(userId)?.size ?? 0;
   }
 
-  add(userId: string, socket: HubSocket): Connection {
+  /** Token-less connections not bound yet: in all, and from one client. */
+  unboundCount(client?: string): number {
+    return client === undefined ? this.unbound : (this.unboundByClient.get(client) ?? 0);
+  }
+
+  /** A connection of the user, or with `null` a token-less one that receives nothing until
+   * it is bound. */
+  add(userId: string | null, socket: HubSocket, client = ""): Connection {
     const conn: Connection = {
       id: randomUUID(),
-      userId,
+      userId: null,
+      client,
       socket,
       subscriptions: new Set(),
       resultsSent: new Set(),
       alive: true,
     };
     this.byId.set(conn.id, conn);
+    if (userId === null) {
+      this.unbound += 1;
+      this.unboundByClient.set(client, this.unboundCount(client) + 1);
+    } else {
+      this.attach(conn, userId);
+    }
+    return conn;
+  }
+
+  /**
+   * Binds a token-less connection to the user for good; true when it is (now) the user's.
+   * Only server code binds, after the database agreed (ConnectionBindings.claim).
+   */
+  bind(conn: Connection, userId: string): boolean {
+    if (conn.userId !== null) return conn.userId === userId;
+    if (!this.byId.has(conn.id)) return false;
+    this.forgetUnbound(conn);
+    this.attach(conn, userId);
+    return true;
+  }
+
+  remove(conn: Connection): void {
+    if (!this.byId.delete(conn.id)) return;
+    if (conn.userId === null) {
+      this.forgetUnbound(conn);
+      return;
+    }
+    const set = this.byUser.get(conn.userId);
+    set?.delete(conn);
+    if (set?.size === 0) this.byUser.delete(conn.userId);
+  }
+
+  private attach(conn: Connection, userId: string): void {
+    conn.userId = userId;
     let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
       this.byUser.set(userId, set);
     }
     set.add(conn);
-    return conn;
   }
 
-  remove(conn: Connection): void {
-    this.byId.delete(conn.id);
-    const set = this.byUser.get(conn.userId);
-    set?.delete(conn);
-    if (set?.size === 0) this.byUser.delete(conn.userId);
+  private forgetUnbound(conn: Connection): void {
+    this.unbound -= 1;
+    const left = this.unboundCount(conn.client) - 1;
+    if (left > 0) this.unboundByClient.set(conn.client, left);
+    else this.unboundByClient.delete(conn.client);
   }
 
   /** Returns false when the connection already follows too many jobs. */
@@ -100,6 +147,12 @@ export class WsHub implements Notifier {
 
   /** Synchronous delivery to this process's matching connections; returns how many got it. */
   deliver(userId: string, message: ServerMessage, target: PublishTarget = {}): number {
+    // A message for a token-less connection the user's request named: publishers only name
+    // connections the database bound to that user, so this process binds its socket too.
+    if (target.connectionId !== undefined) {
+      const named = this.byId.get(target.connectionId);
+      if (named && named.userId === null) this.bind(named, userId);
+    }
     const conns = this.byUser.get(userId);
     if (!conns) return 0;
     const everyone = target.connectionId === undefined && target.jobId === undefined;
