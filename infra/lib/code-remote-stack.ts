@@ -86,6 +86,7 @@ export class CodeRemoteStack extends Stack {
       NOTIFIER: "apigateway",
       APIGATEWAY_ENDPOINT: wsStage.callbackUrl,
       EXECUTION_TIMEOUT_SECONDS: String(EXECUTION_TIMEOUT_SECONDS),
+      WS_ALLOW_ANONYMOUS: String(config.anonymousWebSocket),
     };
 
     const appSg = network.functionGroup("AppSg", "API and WebSocket functions", true);

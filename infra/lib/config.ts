@@ -22,6 +22,9 @@ export interface DeployConfig {
   alarmEmail: string;
   /** An existing Secrets Manager secret holding a Gemini API key; empty = offline analysis. */
   geminiSecretArn: string;
+  /** WS_ALLOW_ANONYMOUS of the Api and WebSocket functions: serve the original client, whose
+   * WebSocket carries no token (docs/realtime.md). Off by default. */
+  anonymousWebSocket: boolean;
 }
 
 function text(node: Node, key: string, fallback: string): string {
@@ -37,6 +40,12 @@ function num(node: Node, key: string, fallback: number, min: number, max: number
     );
   }
   return v;
+}
+
+function flag(node: Node, key: string): boolean {
+  const v = text(node, key, "false");
+  if (v !== "true" && v !== "false") throw new Error(`context ${key}: true or false, got ${v}`);
+  return v === "true";
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -76,5 +85,6 @@ export function readConfig(node: Node): DeployConfig {
     auroraMaxCapacity: num(node, "auroraMaxCapacity", 4, 1, 256),
     alarmEmail: text(node, "alarmEmail", ""),
     geminiSecretArn: text(node, "geminiSecretArn", ""),
+    anonymousWebSocket: flag(node, "anonymousWebSocket"),
   };
 }

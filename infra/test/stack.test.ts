@@ -333,6 +333,23 @@ describe("entry points", () => {
       Number(env("api-handler").EXECUTION_QUEUE_WAIT_SECONDS);
     expect(waited).toBeLessThan(Number(api.Timeout));
   });
+
+  it("accept token-less WebSockets (the original client) only when context anonymousWebSocket says so", () => {
+    expect(env("api-handler").WS_ALLOW_ANONYMOUS).toBe("false");
+    expect(env("ws-handler").WS_ALLOW_ANONYMOUS).toBe("false");
+    const open = synth({ anonymousWebSocket: "true" }).toJSON().Resources as Record<
+      string,
+      Resource
+    >;
+    const wsFn = Object.values(open).find(
+      (r) =>
+        r.Type === "AWS::Lambda::Function" &&
+        JSON.stringify(r.Properties?.ImageConfig ?? {}).includes("lambda/ws-handler.handler"),
+    );
+    const vars = ((wsFn?.Properties?.Environment as Json).Variables ?? {}) as Json;
+    expect(vars.WS_ALLOW_ANONYMOUS).toBe("true");
+    expect(() => synth({ anonymousWebSocket: "yes" })).toThrow(/anonymousWebSocket/);
+  });
 });
 
 describe("the images", () => {

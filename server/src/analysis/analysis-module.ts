@@ -33,7 +33,12 @@ export function composeAnalysis(
   const { settings, logger } = platform;
   const { snippets } = deps;
   const analyzer = createAnalyzerService({
-    provider: createLlmProvider(settings, deps.runTool),
+    // A process without a sandbox (SANDBOX=none) cannot run the offline analyser: analysis
+    // is then Gemini's or unavailable (/analyze/status says which), never a failing call.
+    provider:
+      settings.execution.sandbox === "none" && !settings.gemini.apiKey
+        ? null
+        : createLlmProvider(settings, deps.runTool),
     rateLimitPerMinute: settings.analysis.rateLimitPerMinute,
     maxCodeBytes: settings.execution.maxCodeBytes,
     snippetComplexityWriter: async (userId, snippetId, time, space) => {

@@ -160,6 +160,14 @@ describe("API Lambda with SANDBOX=none", () => {
     });
   });
 
+  it("reports analysis unavailable without a Gemini key rather than failing each call", async () => {
+    const status = await api.handler(httpEvent("GET", "/analyze/status"), lambdaContext);
+    expect(JSON.parse(status.body ?? "{}")).toEqual({ available: false, provider: null });
+    const res = await call("POST", "/analyze", { code: "x = 1" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ success: false, available: false });
+  });
+
   describe("with the worker Lambda consuming the queue", () => {
     let worker: WorkerHandler;
     let poller: { stop(): Promise<void> };
