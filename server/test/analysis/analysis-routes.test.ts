@@ -172,7 +172,7 @@ describe("analysis routes (offline analyser)", () => {
     expect(text).toBe(result.narrative);
     expect(result.time_complexity).toBe("O(n^2)");
 
-    // Bob names Alice's connection: his stream goes nowhere, and Alice sees none of it.
+    // Bob names Alice's connection: refused (404), and Alice sees nothing of his.
     const before = mine.messages.length;
     const bobs = await t.app.inject({
       method: "POST",
@@ -180,9 +180,10 @@ describe("analysis routes (offline analyser)", () => {
       headers: bob.headers,
       payload: { code: "x = 1", connection_id: myConn },
     });
-    expect(bobs.statusCode).toBe(200);
-    await sleep(1500);
-    expect(mine.messages.slice(before).filter((m) => m.job_id === bobs.json().job_id)).toEqual([]);
+    expect(bobs.statusCode).toBe(404);
+    expect(bobs.json()).toMatchObject({ error: "not_found", message: "Connection not found" });
+    await sleep(500);
+    expect(mine.messages.slice(before)).toEqual([]);
     expect(theirs.messages.filter((m) => m.job_id === job_id)).toEqual([]);
     mine.close();
     theirs.close();
