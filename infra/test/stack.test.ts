@@ -346,7 +346,7 @@ describe("entry points", () => {
         r.Type === "AWS::Lambda::Function" &&
         JSON.stringify(r.Properties?.ImageConfig ?? {}).includes("lambda/ws-handler.handler"),
     );
-    const vars = ((wsFn?.Properties?.Environment as Json).Variables ?? {}) as Json;
+    const vars = ((wsFn?.Properties?.Environment as Json | undefined)?.Variables ?? {}) as Json;
     expect(vars.WS_ALLOW_ANONYMOUS).toBe("true");
     expect(() => synth({ anonymousWebSocket: "yes" })).toThrow(/anonymousWebSocket/);
   });
