@@ -11,6 +11,7 @@ const benches = [
   "search-bench",
   "web-bench",
   "start-bench",
+  "fairness-bench",
 ];
 let failed = 0;
 for (const name of benches) {

@@ -34,6 +34,10 @@ export async function startServer(
       PORT: String(port),
       LOG_LEVEL: "warn",
       SERVE_WEB: "false",
+      // Benches sign many users up from one address.
+      LOGIN_RATE_LIMIT_PER_ACCOUNT: "0",
+      LOGIN_RATE_LIMIT_PER_CLIENT: "0",
+      SIGNUP_RATE_LIMIT_PER_CLIENT: "0",
       ...env,
     },
     stdio: ["ignore", "inherit", "inherit"],

@@ -18,10 +18,12 @@ import type { Platform } from "./platform/area.js";
 import type { Settings } from "./platform/config.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
 import { registerCors } from "./platform/http/cors.js";
-import { registerErrorHandler } from "./platform/http/error-handler.js";
+import { frameworkErrorOptions, registerErrorHandler } from "./platform/http/error-handler.js";
 import { type HealthChecks, registerHealthRoutes } from "./platform/http/health-routes.js";
 import { registerOpenApi } from "./platform/http/openapi.js";
+import { registerSecurityHeaders } from "./platform/http/security-headers.js";
 import { zodFastSerializerCompiler } from "./platform/http/serializer.js";
+import { registerTextGuard } from "./platform/http/text-guard.js";
 import { loggerOptions } from "./platform/logger.js";
 import { VERSION } from "./platform/version.js";
 import { composeSearch, type SearchArea } from "./search/search-module.js";
@@ -61,6 +63,7 @@ function createFastify(settings: Settings, logger: Logger | undefined): FastifyI
     // The largest body is a snippet (100k chars) plus JSON escaping; anything bigger is abuse.
     bodyLimit: 1_048_576,
     trustProxy: false,
+    ...frameworkErrorOptions,
   });
   // The API speaks JSON only; a text/plain body is a client mistake (400), not a 422.
   app.removeContentTypeParser("text/plain");
@@ -81,7 +84,9 @@ export async function composeApp(
   const app = createFastify(settings, overrides.logger);
   let spaFallback: SpaFallback | undefined;
   registerErrorHandler(app, () => spaFallback);
+  registerTextGuard(app);
   await registerCors(app, settings.corsOrigins);
+  await registerSecurityHeaders(app, settings);
 
   const database =
     overrides.database ??
@@ -114,6 +119,7 @@ export async function composeApp(
   const asyncExecution = await composeAsyncExecution(platform, {
     snippets: snippets.snippets,
     sandbox: execution.sandbox,
+    scheduler: execution.scheduler,
     runJobs: settings.queue.runJobsInProcess,
   });
   jobs = asyncExecution.jobs;

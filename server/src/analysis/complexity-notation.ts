@@ -135,11 +135,25 @@ export function normalizeComplexity(raw: unknown): string | null {
   if (!open) {
     const lower = text.toLowerCase();
     for (const { word, notation } of COMPLEXITY_WORDS) if (word.test(lower)) return notation;
-    const bare = lower.trim().replace(/^[`"'*_\s]+|[`"'*_.,;\s]+$/g, "");
+    const bare = stripEdges(lower.trim());
     return bare.length > 0 && bare.length <= 30 ? canonical(bare) : null;
   }
   const inner = balanced(text, open.index + open[0].length);
   return inner === null ? null : canonical(inner);
+}
+
+const LEADING = new Set([..."`\"'*_ \t\n\r\f\v"]);
+const TRAILING = new Set([..."`\"'*_.,; \t\n\r\f\v"]);
+
+/** Strips Markdown decoration from both ends. A loop, not `/[…]+$/`: that regular
+ * expression retries from every position of a long run and took 28 s on 100 KB of spaces
+ * in a model's answer (issue 10 item 2). */
+function stripEdges(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && LEADING.has(s[a] as string)) a++;
+  while (b > a && TRAILING.has(s[b - 1] as string)) b--;
+  return s.slice(a, b);
 }
 
 /** The text up to the parenthesis that closes the one before `start` (or the line end). */

@@ -18,6 +18,7 @@ const FENCE = /```[ \t]*([A-Za-z0-9_-]*)[^\n]*\n([\s\S]*?)```/g;
 const TIME_KEYS = ["time_complexity", "timecomplexity", "time", "time complexity"];
 const SPACE_KEYS = ["space_complexity", "spacecomplexity", "space", "space complexity"];
 const MAX_ANSWER_CHARS = 200_000;
+const MAX_PROSE_HEADINGS = 32;
 
 export function parseComplexityAnswer(answer: unknown): ParsedComplexity {
   if (typeof answer !== "string" || answer.trim() === "") {
@@ -133,7 +134,9 @@ function lenientJson(body: string): unknown {
     raw
       .replace(/\/\/[^\n]*/g, "")
       .replace(/,\s*([}\]])/g, "$1")
-      .replace(/([{,]\s*)([A-Za-z_][\w ]*?)\s*:/g, '$1"$2":')
+      // Unquoted keys. Words joined by single runs of spaces, so no run of spaces can be
+      // split two ways (the lazy `[\w ]*?\s*:` was quadratic: 2 s on 30 KB of spaces).
+      .replace(/([{,]\s*)([A-Za-z_]\w*(?: +\w+)*)\s*:/g, '$1"$2":')
       .replace(/'([^'\n]*)'/g, '"$1"')
       .replace(/""([^"]+)""/g, '"$1"'),
   ];
@@ -159,7 +162,11 @@ function keyByRegex(body: string, which: "time" | "space"): string | undefined {
  * the heading or phrase, within a short window so the other section is not read. */
 function fromProse(text: string, which: "time" | "space"): string | null {
   const re = new RegExp(`${which}[ -]complexit(?:y|ies)`, "gi");
+  // A real answer names each heading a few times; an answer repeating it thousands of times
+  // would cost a 400-character window each (issue 10 item 2), so only the first few count.
+  let seen = 0;
   for (const m of text.matchAll(re)) {
+    if (++seen > MAX_PROSE_HEADINGS) break;
     const window = text.slice(m.index + m[0].length, m.index + m[0].length + 400);
     const other = window.search(
       new RegExp(`${which === "time" ? "space" : "time"}[ -]complexit`, "i"),

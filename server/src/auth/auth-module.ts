@@ -6,6 +6,7 @@ import type { Platform } from "../platform/area.js";
 import type { Settings } from "../platform/config.js";
 import { type AuthGuard, createAuthGuard } from "./auth-guard.js";
 import { registerAuthRoutes } from "./auth-routes.js";
+import { createAuthThrottle } from "./auth-throttle.js";
 import type { Authenticator } from "./authenticator.js";
 import { CachingAuthenticator } from "./caching-authenticator.js";
 import { CognitoAuthenticator } from "./cognito-authenticator.js";
@@ -53,7 +54,13 @@ export function composeAuth(
     guard,
     routes: async (app) => {
       await app.register(async (scope) =>
-        registerAuthRoutes(scope, { users, guard, localAuth, auth: settings.auth }),
+        registerAuthRoutes(scope, {
+          users,
+          guard,
+          localAuth,
+          auth: settings.auth,
+          throttle: createAuthThrottle(database.db, settings.auth.throttle),
+        }),
       );
     },
   };

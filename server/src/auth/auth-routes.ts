@@ -6,6 +6,7 @@ import { authErrors, errorSchema } from "../platform/http/common-schemas.js";
 import type { AuthGuard } from "./auth-guard.js";
 import { currentUser } from "./auth-guard.js";
 import {
+  accountDeletedSchema,
   authConfigSchema,
   loginSchema,
   registerSchema,
@@ -13,6 +14,7 @@ import {
   toUser,
   userSchema,
 } from "./auth-schemas.js";
+import type { AuthThrottle } from "./auth-throttle.js";
 import type { LocalAuthenticator } from "./local-authenticator.js";
 import type { UserService } from "./user-service.js";
 
@@ -22,6 +24,8 @@ export interface AuthRouteDeps {
   /** Present only in local mode: register and login exist only there. */
   localAuth: LocalAuthenticator | undefined;
   auth: Settings["auth"];
+  /** Login and sign-up throttles; none means unthrottled (only tests of other areas). */
+  throttle?: AuthThrottle;
 }
 
 export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
@@ -65,11 +69,18 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
         tags: ["auth"],
         summary: "Create a local account",
         body: registerSchema,
-        response: { 201: userSchema, 400: errorSchema, 409: errorSchema, 422: errorSchema },
+        response: {
+          201: userSchema,
+          400: errorSchema,
+          409: errorSchema,
+          422: errorSchema,
+          429: errorSchema,
+        },
       },
     },
     async (request, reply) => {
       local();
+      await deps.throttle?.signup(request.ip);
       const user = await deps.users.register(request.body);
       return reply.code(201).send(toUser(user));
     },
@@ -82,11 +93,18 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
         tags: ["auth"],
         summary: "Exchange email and password for an access token",
         body: loginSchema,
-        response: { 200: tokenSchema, 400: errorSchema, 401: errorSchema, 422: errorSchema },
+        response: {
+          200: tokenSchema,
+          400: errorSchema,
+          401: errorSchema,
+          422: errorSchema,
+          429: errorSchema,
+        },
       },
     },
     async (request) => {
       const issuer = local();
+      await deps.throttle?.login(request.ip, request.body.email);
       const identity = await deps.users.login(request.body);
       await deps.users.resolve(identity);
       const { token, expiresIn } = await issuer.issue(identity);
@@ -106,5 +124,25 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
       },
     },
     async (request) => toUser(currentUser(request)),
+  );
+
+  r.delete(
+    "/auth/me",
+    {
+      onRequest: deps.guard.requireUser,
+      schema: {
+        tags: ["auth"],
+        summary: "Delete the signed-in account and everything it owns",
+        description:
+          "Snippets, executions and search entries go with it; the account's tokens answer 401 from then on.",
+        security: [{ bearer: [] }],
+        response: { 200: accountDeletedSchema, ...authErrors },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      await deps.users.remove(user);
+      return { deleted: true as const, id: user.id };
+    },
   );
 }

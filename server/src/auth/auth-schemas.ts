@@ -19,6 +19,8 @@ export const userSchema = z
   .object({ id: z.uuid(), email: z.string(), username: z.string().nullable() })
   .meta({ id: "User" });
 
+export const accountDeletedSchema = z.object({ deleted: z.literal(true), id: z.uuid() });
+
 export const tokenSchema = z.object({
   access_token: z.string(),
   token_type: z.literal("bearer"),

@@ -6,6 +6,8 @@ export interface Identity {
   sub: string;
   email: string;
   username: string | null;
+  /** The token's `iat` (seconds): a token issued before its account was deleted is refused. */
+  issuedAt?: number | undefined;
 }
 
 export interface Authenticator {

@@ -41,6 +41,7 @@ export class CognitoAuthenticator implements Authenticator {
       ({ payload } = await jwtVerify(token, this.jwks, {
         issuer: this.issuer,
         algorithms: ["RS256"],
+        requiredClaims: ["exp"],
       }));
     } catch (err) {
       throw mapJoseError(err);
@@ -64,7 +65,7 @@ export class CognitoAuthenticator implements Authenticator {
     // Access tokens carry no email; the user row falls back to a stable placeholder.
     const email =
       typeof payload.email === "string" ? payload.email : `${payload.sub}@users.cognito.invalid`;
-    return { sub: payload.sub, email, username };
+    return { sub: payload.sub, email, username, issuedAt: payload.iat };
   }
 }
 

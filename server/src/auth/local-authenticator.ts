@@ -41,6 +41,8 @@ export class LocalAuthenticator implements Authenticator {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ["HS256"],
+        // A token that never expires is refused, whoever signed it.
+        requiredClaims: ["exp"],
       });
       if (typeof payload.sub !== "string" || typeof payload.email !== "string") {
         throw new UnauthorizedError("Token lacks required claims");
@@ -49,6 +51,7 @@ export class LocalAuthenticator implements Authenticator {
         sub: payload.sub,
         email: payload.email,
         username: typeof payload.username === "string" ? payload.username : null,
+        issuedAt: payload.iat,
       };
     } catch (err) {
       if (err instanceof UnauthorizedError) throw err;

@@ -10,7 +10,12 @@ import { StartupError } from "../platform/errors.js";
 import type { HealthChecks } from "../platform/http/health-routes.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { registerExecutionRoutes } from "./execution-routes.js";
-import { createExecutorService, type ExecutorDeps } from "./executor-service.js";
+import {
+  createExecutionBudget,
+  createExecutorService,
+  type ExecutorDeps,
+} from "./executor-service.js";
+import { FairScheduler } from "./fair-scheduler.js";
 import { createRunService, type RunService, type RunServiceDeps } from "./run-service.js";
 import { autoPoolSize, createSandbox, type SandboxOptions } from "./sandbox/create-sandbox.js";
 import { NoSandbox } from "./sandbox/no-sandbox.js";
@@ -20,6 +25,9 @@ export type ExecutorService = ReturnType<typeof createExecutorService>;
 
 export interface ExecutionArea {
   sandbox: Sandbox;
+  /** Shares this process's sandbox slots fairly between users: sync runs and the job
+   * processor of this process both go through it. */
+  scheduler: FairScheduler;
   executor: ExecutorService;
   runs: RunService;
   health: HealthChecks;
@@ -100,10 +108,15 @@ export async function composeExecution(
   const sandbox =
     deps.sandbox ??
     (sandboxless ? new NoSandbox() : await startSandbox(sandboxOptions(settings, logger)));
+  const scheduler = new FairScheduler(
+    settings.execution.maxConcurrent > 0 ? settings.execution.maxConcurrent : autoPoolSize(),
+  );
   const executor = createExecutorService({
     sandbox,
+    scheduler,
     logger,
     rateLimitPerMinute: settings.execution.rateLimitPerMinute,
+    budget: createExecutionBudget(platform.database.db, settings.execution.rateLimitPerMinute),
   });
   const runs = createRunService({
     executor: sandboxless ? (deps.queuedRuns as RunServiceDeps["executor"]) : executor,
@@ -113,6 +126,7 @@ export async function composeExecution(
   });
   return {
     sandbox,
+    scheduler,
     executor,
     runs,
     health: {

@@ -3,8 +3,17 @@
 // (SECURITY.md: time, job id, user id, sha256 of the code — never the code itself).
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import { RateLimitedError, SecurityViolationError } from "../platform/errors.js";
+import type { Db } from "../platform/db/database.js";
+import {
+  AppError,
+  RateLimitedError,
+  SecurityViolationError,
+  UnavailableError,
+} from "../platform/errors.js";
+import { createDbRateBudget, type RateBudget } from "../platform/rate-budget.js";
 import { SlidingWindowLimiter } from "../platform/rate-limiter.js";
+import { wellFormed, wellFormedDeep } from "../platform/text.js";
+import type { FairScheduler } from "./fair-scheduler.js";
 import type { LiveInput } from "./sandbox/live-input.js";
 import type { ExecutionResult, Figure, OutputChunk, Sandbox } from "./sandbox/sandbox.js";
 
@@ -28,12 +37,25 @@ export interface ExecutorDeps {
   sandbox: Pick<Sandbox, "run">;
   logger: Logger;
   rateLimitPerMinute: number;
+  /** The shared budget (createExecutionBudget); without it, a per-process limiter of
+   * `rateLimitPerMinute` (workers, whose jobs were admitted at submit, pass none). */
+  budget?: RateBudget;
+  /** Shares this process's sandbox slots fairly between users (one instance per process,
+   * given to every executor of it); without it, runs go straight to the sandbox. */
+  scheduler?: FairScheduler;
   now?: () => number;
+}
+
+/** The one execution budget per user: sync runs and async submissions take from it, in
+ * every process that shares the database (issue 10 item 6). */
+export function createExecutionBudget(db: Db, limitPerMinute: number): RateBudget {
+  return createDbRateBudget({ db, bucket: "execution", limit: limitPerMinute, windowMs: 60_000 });
 }
 
 export function createExecutorService(deps: ExecutorDeps) {
   const now = deps.now ?? Date.now;
   const limiter = new SlidingWindowLimiter(deps.rateLimitPerMinute, now);
+  const budget: RateBudget = deps.budget ?? { take: async (key) => limiter.hit(key) };
 
   function audit(i: ExecuteInput, outcome: AuditOutcome, started: number): void {
     deps.logger.info({
@@ -49,20 +71,34 @@ export function createExecutorService(deps: ExecutorDeps) {
 
   return {
     async execute(i: ExecuteInput): Promise<ExecutionResult> {
-      const retryAfter = limiter.hit(i.userId);
+      const retryAfter = await budget.take(i.userId);
       if (retryAfter > 0) throw new RateLimitedError(retryAfter);
       const started = now();
-      const result = await deps.sandbox.run({
-        code: i.code,
-        stdin: i.stdin ?? "",
-        timeoutMs: i.timeoutSeconds * 1000,
-        enforcePolicy: true,
-        onOutput: i.onOutput,
-        onFigure: i.onFigure,
-        input: i.input,
-        onInputRequest: i.onInputRequest,
-        signal: i.signal,
-      });
+      const run = () =>
+        deps.sandbox.run({
+          code: i.code,
+          stdin: i.stdin ?? "",
+          timeoutMs: i.timeoutSeconds * 1000,
+          enforcePolicy: true,
+          // Program text is made well-formed here, once for every caller (sync, async,
+          // stream): an unpaired surrogate from `raise ValueError('x\udcff')` is not Unicode.
+          onOutput: i.onOutput && ((c) => i.onOutput?.({ ...c, data: wellFormed(c.data) })),
+          onFigure: i.onFigure,
+          input: i.input,
+          onInputRequest: i.onInputRequest && ((p) => i.onInputRequest?.(wellFormed(p))),
+          signal: i.signal,
+        });
+      let raw: ExecutionResult;
+      try {
+        raw = await (deps.scheduler ? deps.scheduler.run(i.userId, run) : run());
+      } catch (err) {
+        // The sandbox itself failed (its host process died, the pool is closing…): the
+        // caller gets 503 and may retry; an async job is retried by its processor.
+        if (err instanceof AppError) throw err;
+        deps.logger.error({ err, job_id: i.jobId }, "the sandbox failed");
+        throw new UnavailableError("The sandbox is unavailable; try again");
+      }
+      const result = wellFormedDeep(raw);
       if (result.security_violations.length > 0) {
         audit(i, "violation", started);
         throw new SecurityViolationError(

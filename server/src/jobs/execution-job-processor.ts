@@ -45,6 +45,8 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 const RUNNING_STALE_MS = 120_000;
 const QUEUED_STALE_MS = 60_000;
 const ACK: HandlerOutcome = { ack: true };
+const STORE_ATTEMPTS = 5;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the owner sends to a job while this process holds it. */
 class LiveRun {
@@ -100,6 +102,48 @@ export function createExecutionJobProcessor(
       await announce(failed, failed.result);
     }
     return ACK;
+  }
+
+  /**
+   * Stores the result of a run that happened. Whatever goes wrong here, the program has run:
+   * the message is acked and the job is never run again for a storage problem (issue 10).
+   * A result the database refuses is replaced by a failure saying so; a database that is
+   * down is retried (the write, not the run) while the lease is renewed.
+   */
+  async function storeOutcome(
+    jobId: string,
+    attempt: number,
+    result: ExecutionResult,
+  ): Promise<ExecutionRow | undefined> {
+    let lastError: unknown;
+    for (let i = 0; i < STORE_ATTEMPTS; i++) {
+      try {
+        return await repo.finishJob(db, jobId, attempt, {
+          status: "completed",
+          result,
+          error: null,
+        });
+      } catch (err) {
+        lastError = err;
+        logger.error({ err, job_id: jobId, attempt }, "could not store an execution result");
+      }
+      const message = "The program ran, but its result could not be stored";
+      try {
+        return await repo.finishJob(db, jobId, attempt, {
+          status: "failed",
+          result: failureResult(message, "StorageError"),
+          error: message,
+        });
+      } catch (err) {
+        lastError = err;
+      }
+      await sleep(Math.min(8_000, 250 * 2 ** i));
+    }
+    // The database stayed down through every write (~15 s): ack rather than hand the
+    // message back for an immediate second run; the row stays `running`, and the stale
+    // sweep treats it as it treats a crashed worker's job once the database is back.
+    logger.error({ err: lastError, job_id: jobId }, "gave up storing an execution result");
+    return undefined;
   }
 
   async function run(row: ExecutionRow, live: LiveRun): Promise<HandlerOutcome> {
@@ -178,11 +222,7 @@ export function createExecutionJobProcessor(
     await batcher.finish().catch((err: unknown) => {
       logger.warn({ err, job_id: row.jobId }, "could not stream some execution output");
     });
-    const finished = await repo.finishJob(db, row.jobId, attempt, {
-      status: "completed",
-      result,
-      error: null,
-    });
+    const finished = await storeOutcome(row.jobId, attempt, result);
     // Not finished here means a newer attempt owns the job: stay silent, it will announce.
     if (!finished) return ACK;
     await announce(finished, result);

@@ -4,6 +4,16 @@
 import { and, count, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../platform/db/database.js";
 import { type ExecutionRow, executions } from "../platform/db/schema/index.js";
+import { fromJsonb, textColumn, toJsonb } from "../platform/text.js";
+
+/** jsonb cannot hold NUL: request and result are stored through the lossless codec of
+ * platform/text.ts and decoded on every read, so a program may print any text. */
+function decoded(row: ExecutionRow): ExecutionRow;
+function decoded(row: ExecutionRow | undefined): ExecutionRow | undefined;
+function decoded(row: ExecutionRow | undefined): ExecutionRow | undefined {
+  if (!row) return row;
+  return { ...row, request: fromJsonb(row.request), result: fromJsonb(row.result) };
+}
 
 export type JobStatus = "queued" | "running" | "completed" | "failed";
 
@@ -30,10 +40,10 @@ export async function insertJob(
 ): Promise<ExecutionRow> {
   const [row] = await db
     .insert(executions)
-    .values({ ...values, status: "queued" })
+    .values({ ...values, request: toJsonb(values.request), status: "queued" })
     .returning();
   if (!row) throw new Error("insert returned no row");
-  return row;
+  return decoded(row);
 }
 
 export async function findOwnedJob(
@@ -45,12 +55,12 @@ export async function findOwnedJob(
     .select()
     .from(executions)
     .where(and(eq(executions.jobId, jobId), eq(executions.userId, userId)));
-  return row;
+  return decoded(row);
 }
 
 export async function findJob(db: DbOrTx, jobId: string): Promise<ExecutionRow | undefined> {
   const [row] = await db.select().from(executions).where(eq(executions.jobId, jobId));
-  return row;
+  return decoded(row);
 }
 
 /** queued|running → running with attempts+1, unless the attempts are used up or it finished. */
@@ -70,7 +80,7 @@ export async function claimJob(
       ),
     )
     .returning();
-  return row;
+  return decoded(row);
 }
 
 /** running → completed|failed, only for the holder of attempt `attempt`. */
@@ -82,7 +92,13 @@ export async function finishJob(
 ): Promise<ExecutionRow | undefined> {
   const [row] = await db
     .update(executions)
-    .set({ ...outcome, finishedAt: sql`now()`, request: null })
+    .set({
+      status: outcome.status,
+      error: outcome.error === null ? null : textColumn(outcome.error),
+      result: toJsonb(outcome.result),
+      finishedAt: sql`now()`,
+      request: null,
+    })
     .where(
       and(
         eq(executions.jobId, jobId),
@@ -91,7 +107,7 @@ export async function finishJob(
       ),
     )
     .returning();
-  return row;
+  return decoded(row);
 }
 
 /** running → queued for a retry, only for the holder of attempt `attempt`; `refund` gives
@@ -128,10 +144,16 @@ export async function failJob(
 ): Promise<ExecutionRow | undefined> {
   const [row] = await db
     .update(executions)
-    .set({ status: "failed", error, result, finishedAt: sql`now()`, request: null })
+    .set({
+      status: "failed",
+      error: textColumn(error),
+      result: toJsonb(result),
+      finishedAt: sql`now()`,
+      request: null,
+    })
     .where(and(eq(executions.jobId, jobId), inArray(executions.status, ["queued", "running"])))
     .returning();
-  return row;
+  return decoded(row);
 }
 
 /** Jobs that look abandoned: queued too long (lost between insert and enqueue) or running too long. */
@@ -184,10 +206,16 @@ export async function cancelQueuedJob(
 ): Promise<ExecutionRow | undefined> {
   const [row] = await db
     .update(executions)
-    .set({ status: "completed", result, error: null, finishedAt: sql`now()`, request: null })
+    .set({
+      status: "completed",
+      result: toJsonb(result),
+      error: null,
+      finishedAt: sql`now()`,
+      request: null,
+    })
     .where(and(eq(executions.jobId, jobId), eq(executions.status, "queued")))
     .returning();
-  return row;
+  return decoded(row);
 }
 
 /** Marks a running job cancelled, so no retry of it runs again; false if it is not running. */

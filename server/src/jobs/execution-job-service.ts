@@ -14,6 +14,7 @@ import {
   RateLimitedError,
   UnavailableError,
 } from "../platform/errors.js";
+import type { RateBudget } from "../platform/rate-budget.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import * as repo from "./execution-job-repo.js";
 import type { ExecutionJobMessage, JobQueue } from "./queue/job-queue.js";
@@ -39,6 +40,8 @@ export interface ExecutionJobServiceDeps {
   connections?: Pick<ConnectionBindings, "claim">;
   /** Jobs per user per rolling minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** The shared execution budget (also taken by sync runs); replaces rateLimitPerMinute. */
+  budget?: RateBudget;
   /** Carries cancel and input to the process running a job (none: only queued jobs cancel). */
   control?: Pick<JobControl, "send">;
   /** Announces the result of a job cancelled before it started. */
@@ -90,6 +93,11 @@ export function createExecutionJobService(deps: ExecutionJobServiceDeps): Execut
   const now = deps.now ?? Date.now;
 
   async function admit(userId: string): Promise<void> {
+    if (deps.budget) {
+      const wait = await deps.budget.take(userId);
+      if (wait > 0) throw new RateLimitedError(wait);
+      return;
+    }
     if (deps.rateLimitPerMinute <= 0) return;
     const since = new Date(now() - WINDOW_MS);
     const used = await repo.countJobsSince(deps.db, userId, since);

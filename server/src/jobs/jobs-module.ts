@@ -7,6 +7,8 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { AuthGuard } from "../auth/auth-guard.js";
 import { createJobExecutor } from "../execution/execution-module.js";
+import { createExecutionBudget } from "../execution/executor-service.js";
+import type { FairScheduler } from "../execution/fair-scheduler.js";
 import { autoPoolSize } from "../execution/sandbox/create-sandbox.js";
 import type { Sandbox } from "../execution/sandbox/sandbox.js";
 import type { Platform, Processor } from "../platform/area.js";
@@ -60,6 +62,7 @@ function executionJobsProcessor(
   deps: {
     queue: JobQueue<ExecutionJobMessage>;
     sandbox: Sandbox;
+    scheduler: FairScheduler | undefined;
     notifier: Notifier;
     control: JobControl;
     snippets: Pick<SnippetService, "recordExecution">;
@@ -68,7 +71,7 @@ function executionJobsProcessor(
   const { settings, database, logger } = platform;
   const processor = createExecutionJobProcessor({
     db: database.db,
-    executor: createJobExecutor({ sandbox: deps.sandbox, logger }),
+    executor: createJobExecutor({ sandbox: deps.sandbox, scheduler: deps.scheduler, logger }),
     notifier: deps.notifier,
     control: deps.control,
     snippets: deps.snippets,
@@ -101,6 +104,8 @@ export async function composeAsyncExecution(
     snippets: Pick<SnippetService, "assertOwned" | "recordExecution">;
     /** The sandbox jobs run in; without one this process cannot run jobs (no processor). */
     sandbox?: Sandbox | undefined;
+    /** The process's fair scheduler, shared with its sync runs. */
+    scheduler?: FairScheduler | undefined;
     /** Whether this process runs jobs (`RUN_WORKERS_IN_PROCESS`, or `npm run worker`). */
     runJobs: boolean;
   },
@@ -125,12 +130,14 @@ export async function composeAsyncExecution(
     rateLimitPerMinute: settings.execution.rateLimitPerMinute,
     control,
     notifier: realtime.notifier,
+    budget: createExecutionBudget(database.db, settings.execution.rateLimitPerMinute),
   });
   const processor =
     deps.runJobs && deps.sandbox
       ? executionJobsProcessor(platform, {
           queue,
           sandbox: deps.sandbox,
+          scheduler: deps.scheduler,
           notifier: realtime.notifier,
           control,
           snippets: deps.snippets,

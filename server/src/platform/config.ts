@@ -65,6 +65,11 @@ const envSchema = z.object({
   AUTH_MODE: z.enum(["local", "cognito", "disabled"]).default("local"),
   JWT_SECRET: optional,
   ACCESS_TOKEN_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+  /** Login attempts per account / per client address per 15 minutes; sign-ups per client
+   * address per hour (issue 10 item 6). 0 turns one off. */
+  LOGIN_RATE_LIMIT_PER_ACCOUNT: int(0, 1_000_000).default(10),
+  LOGIN_RATE_LIMIT_PER_CLIENT: int(0, 1_000_000).default(50),
+  SIGNUP_RATE_LIMIT_PER_CLIENT: int(0, 1_000_000).default(10),
   AWS_REGION: z.string().default("us-east-1"),
   COGNITO_USER_POOL_ID: optional,
   COGNITO_CLIENT_ID: optional,
@@ -147,6 +152,7 @@ export interface Settings {
     mode: Parsed["AUTH_MODE"];
     jwtSecret: string | undefined;
     accessTokenTtlSeconds: number;
+    throttle: { loginPerAccount: number; loginPerClient: number; signupPerClient: number };
     cognito: {
       region: string;
       userPoolId: string | undefined;
@@ -240,6 +246,11 @@ function toSettings(e: Parsed): Settings {
       mode: e.AUTH_MODE,
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      throttle: {
+        loginPerAccount: e.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+        loginPerClient: e.LOGIN_RATE_LIMIT_PER_CLIENT,
+        signupPerClient: e.SIGNUP_RATE_LIMIT_PER_CLIENT,
+      },
       cognito: {
         region: e.AWS_REGION,
         userPoolId: e.COGNITO_USER_POOL_ID,

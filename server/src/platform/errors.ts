@@ -29,6 +29,17 @@ export class BadRequestError extends AppError {
   readonly code = "bad_request";
 }
 
+/** A request the schemas let through but a platform rule refuses (e.g. text that is not
+ * storable Unicode); same envelope as a schema failure. */
+export class ValidationError extends AppError {
+  readonly statusCode = 422;
+  readonly code = "validation_error";
+  constructor(loc: (string | number)[], msg: string) {
+    super(`${loc.join(".")}: ${msg}`);
+    this.extra.detail = [{ loc, msg }];
+  }
+}
+
 export class UnauthorizedError extends AppError {
   readonly statusCode = 401;
   readonly code = "unauthorized";

@@ -131,7 +131,7 @@ describe("analysis routes (offline analyser)", () => {
 
   it("never hangs or fails with a 500 on hostile input", async () => {
     const nested = `${"(".repeat(5000)}1${")".repeat(5000)}`;
-    for (const code of [nested, "def f(:\n", "\u0000\u0001", "while True: pass"]) {
+    for (const code of [nested, "def f(:\n", "\u0001\u0002", "while True: pass"]) {
       const res = await t.app.inject({
         method: "POST",
         url: "/analyze",
@@ -141,6 +141,14 @@ describe("analysis routes (offline analyser)", () => {
       expect(res.statusCode, code.slice(0, 20)).toBe(200);
       expect(typeof res.json().success).toBe("boolean");
     }
+    // NUL cannot be stored or be Python source: refused before analysis (issue 10 item 4).
+    const nul = await t.app.inject({
+      method: "POST",
+      url: "/analyze",
+      headers: alice.headers,
+      payload: { code: "x = 1\u0000" },
+    });
+    expect(nul.statusCode).toBe(422);
   });
 
   it("streams start, chunks and complete, in order, to the caller's connection only", async () => {

@@ -47,6 +47,10 @@ export async function createTestApp(
     SERVE_WEB: "false",
     SANDBOX_POOL_SIZE: "2",
     SANDBOX_UID_BASE: sandboxUidBase(),
+    // Test files sign many users up from one address; the throttles have their own tests.
+    LOGIN_RATE_LIMIT_PER_ACCOUNT: "0",
+    LOGIN_RATE_LIMIT_PER_CLIENT: "0",
+    SIGNUP_RATE_LIMIT_PER_CLIENT: "0",
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...env,
   });

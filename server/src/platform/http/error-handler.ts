@@ -1,6 +1,13 @@
 // The one place where errors become HTTP responses, in the envelope of API.md.
 // 5xx bodies are generic; the request id ties them to the log line with the detail.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Socket } from "node:net";
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, RateLimitedError } from "../errors.js";
 
@@ -20,6 +27,47 @@ function validationDetails(err: FastifyError): ValidationDetail[] {
     return { loc: [context, ...path], msg: issue?.message ?? v.message ?? "Invalid value" };
   });
 }
+
+function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header("x-request-id", request.id);
+  if (err.code === "FST_ERR_BAD_URL") {
+    return reply
+      .code(400)
+      .send({ error: "bad_request", message: "The URL is not valid percent-encoded UTF-8" });
+  }
+  request.log.error({ err }, "framework error");
+  return reply
+    .code(500)
+    .send({ error: "internal_error", message: "Internal server error", request_id: request.id });
+}
+
+/**
+ * Fastify options for the errors that never reach setErrorHandler, so that they too answer
+ * the API's envelope (issue 10 item 9): a path that is not valid percent-encoded UTF-8
+ * (`GET /snippets/%c0%ae`) and malformed HTTP (oversized headers, garbage request lines).
+ */
+export const frameworkErrorOptions: Pick<
+  FastifyServerOptions,
+  "frameworkErrors" | "clientErrorHandler"
+> = {
+  frameworkErrors: frameworkError as FastifyServerOptions["frameworkErrors"],
+  clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => {
+    if (err.code === "ECONNRESET" || socket.destroyed) return;
+    const [status, reason, error, message] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large", "bad_request", "Request headers are too large"]
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "Request Timeout", "bad_request", "The request took too long to arrive"]
+          : [400, "Bad Request", "bad_request", "Malformed HTTP request"];
+    const body = JSON.stringify({ error, message });
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(err);
+  },
+};
 
 export function registerErrorHandler(
   app: FastifyInstance,

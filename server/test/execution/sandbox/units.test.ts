@@ -237,7 +237,10 @@ describe("executor service", () => {
   it("runs with the policy on and writes one audit line without the code", async () => {
     const { logger, lines } = captureLogger();
     const run = vi.fn().mockResolvedValue(result());
-    const onOutput = () => {};
+    const seen: unknown[] = [];
+    const onOutput = (c: unknown) => {
+      seen.push(c);
+    };
     const svc = createExecutorService({ sandbox: { run }, logger, rateLimitPerMinute: 10 });
     await svc.execute({
       userId: "u1",
@@ -251,9 +254,12 @@ describe("executor service", () => {
       stdin: "",
       timeoutMs: 2500,
       enforcePolicy: true,
-      onOutput,
+      onOutput: expect.any(Function),
       signal: undefined,
     });
+    // Output reaches the caller, made well-formed on the way (issue 10 item 4).
+    run.mock.calls[0]?.[0].onOutput({ stream: "stdout", data: "a\udcff" });
+    expect(seen).toEqual([{ stream: "stdout", data: "a\\udcff" }]);
     await new Promise((r) => setImmediate(r));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({

@@ -1,5 +1,7 @@
+export * from "./deleted-users.js";
 export * from "./executions.js";
 export * from "./local-credentials.js";
+export * from "./rate-events.js";
 export * from "./search-documents.js";
 export * from "./snippets.js";
 export * from "./sync-events.js";

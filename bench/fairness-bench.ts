@@ -1,0 +1,118 @@
+// `npm run bench:fairness` (issue 10 item 5): one user's single-run latency while 20 other
+// users flood the server, next to the same latency on the idle server measured in the same
+// run — for sync POST /execute and for async jobs. The real server runs in a child process.
+// BENCH_SERVER_SCRIPT points at another entry (e.g. an older checkout) to compare.
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { signIn, startServer } from "./lib/server-process.js";
+
+const FLOODERS = Number(process.env.BENCH_FLOODERS ?? 20);
+const PER_FLOODER = Number(process.env.BENCH_PER_FLOODER ?? 10);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
+/** A short run of the flood: ~0.2 s of sleep, so slots turn over quickly. */
+const FLOOD_CODE = "import time\ntime.sleep(0.2)\nprint('flood')";
+const VICTIM_CODE = "print('me')";
+
+type Headers = Record<string, string>;
+const json = { "content-type": "application/json" };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+
+async function runSync(url: string, headers: Headers, code: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(`${url}/execute`, {
+    method: "POST",
+    headers: { ...headers, ...json },
+    body: JSON.stringify({ code }),
+  });
+  const body = (await res.json()) as { success?: boolean; error?: string };
+  if (!res.ok || !body.success)
+    throw new Error(`run failed: ${res.status} ${JSON.stringify(body)}`);
+  return performance.now() - t;
+}
+
+async function runAsync(url: string, headers: Headers, code: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(`${url}/execute/async`, {
+    method: "POST",
+    headers: { ...headers, ...json },
+    body: JSON.stringify({ code }),
+  });
+  if (res.status !== 202) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
+  const { job_id } = (await res.json()) as { job_id: string };
+  for (;;) {
+    const job = (await (await fetch(`${url}/executions/${job_id}`, { headers })).json()) as {
+      status: string;
+    };
+    if (job.status === "completed") return performance.now() - t;
+    if (job.status === "failed") throw new Error(`job failed: ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+type Runner = typeof runSync;
+
+async function measure(
+  url: string,
+  flood: Headers[],
+  victim: Headers,
+  run: Runner,
+): Promise<{ idle: number; loaded: number[]; floodRun: number; floodTotal: number }> {
+  const idle: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) idle.push(await run(url, victim, VICTIM_CODE));
+  const floodRun = await run(url, flood[0] as Headers, FLOOD_CODE);
+  const started = performance.now();
+  let done = 0;
+  const all = flood.flatMap((h) =>
+    Array.from({ length: PER_FLOODER }, () => run(url, h, FLOOD_CODE).then(() => done++)),
+  );
+  // Let the backlog build: the flood is queued and running before the victim arrives.
+  while (done < 2) await new Promise((r) => setTimeout(r, 10));
+  const loaded: number[] = [];
+  for (let i = 0; i < SAMPLES && done < all.length; i++)
+    loaded.push(await run(url, victim, VICTIM_CODE));
+  await Promise.all(all);
+  return { idle: median(idle), loaded, floodRun, floodTotal: performance.now() - started };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-fair-"));
+  const server = await startServer(
+    {
+      DATA_DIR: dataDir,
+      EXECUTION_RATE_LIMIT_PER_MINUTE: "100000",
+    },
+    process.env.BENCH_SERVER_SCRIPT,
+  );
+  try {
+    const stamp = Date.now();
+    const flood = await Promise.all(
+      Array.from({ length: FLOODERS }, (_, i) =>
+        signIn(server.url, `flood${i}-${stamp}@example.com`),
+      ),
+    );
+    const victim = await signIn(server.url, `victim-${stamp}@example.com`);
+    console.log(
+      `fairness: ${FLOODERS} users × ${PER_FLOODER} runs of ~0.2 s flood the server while one other user runs \`${VICTIM_CODE}\` ${SAMPLES}× (cores ${availableParallelism()}, load ${loadavg()[0]?.toFixed(1)})`,
+    );
+    for (const [name, run] of [
+      ["sync  POST /execute      ", runSync],
+      ["async POST /execute/async", runAsync],
+    ] as const) {
+      const r = await measure(server.url, flood, victim, run);
+      const loaded = median(r.loaded);
+      console.log(
+        `${name}: victim idle ${fmt(r.idle)}, under flood median ${fmt(loaded)} (max ${fmt(Math.max(...r.loaded))}) → ratio ${(loaded / r.idle).toFixed(1)}×; one flood run ${fmt(r.floodRun)}; the flood took ${fmt(r.floodTotal)}`,
+      );
+    }
+    console.log(
+      "goal: the victim waits about one run per slot (≈ one flood run), not for the backlog (≈ the whole flood)",
+    );
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
