@@ -41,8 +41,8 @@ export function composeAnalysis(
         : createLlmProvider(settings, deps.runTool),
     rateLimitPerMinute: settings.analysis.rateLimitPerMinute,
     maxCodeBytes: settings.execution.maxCodeBytes,
-    snippetComplexityWriter: async (userId, snippetId, time, space) => {
-      await snippets.setComplexity(userId, snippetId, time, space);
+    snippetComplexityWriter: async (userId, snippetId, time, space, measured) => {
+      await snippets.setComplexity(userId, snippetId, time, space, measured);
     },
     onBackgroundError: (err, context) => logger.warn({ err, ...context }, "analysis stream"),
   });

@@ -5,7 +5,12 @@
 import { randomUUID } from "node:crypto";
 import { PayloadTooLargeError, RateLimitedError } from "../platform/errors.js";
 import { SlidingWindowLimiter } from "../platform/rate-limiter.js";
-import type { AnalysisResult, LlmProvider, ProviderName } from "./llm-provider.js";
+import type {
+  AnalysisResult,
+  LlmProvider,
+  MeasuredComplexity,
+  ProviderName,
+} from "./llm-provider.js";
 
 export type AnalysisStreamEvent =
   | { type: "analysis_stream_start"; job_id: string }
@@ -13,12 +18,14 @@ export type AnalysisStreamEvent =
   | { type: "analysis_stream_complete"; job_id: string; result: AnalysisResult }
   | { type: "analysis_stream_error"; job_id: string; error: string };
 
-/** Stores the values on the snippet (owner only) with its sync event; may throw NotFound. */
+/** Stores the values (the combined answer, and the measurement behind it) on the snippet
+ * (owner only) with its sync event; may throw NotFound. */
 export type SnippetComplexityWriter = (
   userId: string,
   snippetId: string,
   time: string,
   space: string | null,
+  measured: MeasuredComplexity | null,
 ) => Promise<void>;
 
 export interface AnalyzerServiceDeps {
@@ -85,6 +92,7 @@ export function createAnalyzerService(deps: AnalyzerServiceDeps): AnalyzerServic
       snippetId,
       result.time_complexity,
       result.space_complexity,
+      result.measured ?? null,
     );
   }
 

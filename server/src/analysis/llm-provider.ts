@@ -11,6 +11,23 @@ export interface AnalysisResult {
   error: string | null;
   available: boolean;
   model: string | null;
+  /** The run at growing sizes in the sandbox (issue 15); null when measurement is off. */
+  measured?: MeasuredComplexity | null;
+  /** Which source decided time_complexity (measured-complexity.ts, combineComplexity). */
+  method?: AnalysisMethod;
+}
+
+export type AnalysisMethod = "static" | "llm" | "measured" | "static+measured" | "llm+measured";
+
+/** API.md: `measured` of /analyze. A program that could not be measured has a null class
+ * and says why in `reason`. */
+export interface MeasuredComplexity {
+  time_complexity: string | null;
+  space_complexity: string | null;
+  points: { n: number; ops: number; peak_bytes: number }[];
+  confidence: number;
+  entry: string | null;
+  reason: string | null;
 }
 
 export interface AnalyzeOptions {

@@ -125,7 +125,11 @@ export async function updateSnippet(
   db: DbOrTx,
   userId: string,
   id: string,
-  patch: SnippetPatch & { timeComplexity?: string | null; spaceComplexity?: string | null },
+  patch: SnippetPatch & {
+    timeComplexity?: string | null;
+    spaceComplexity?: string | null;
+    measuredComplexity?: unknown;
+  },
 ): Promise<SnippetRow | undefined> {
   const [row] = await db
     .update(snippets)

@@ -61,7 +61,14 @@ const summaryShape = {
 
 export const snippetSummarySchema = z.object(summaryShape).meta({ id: "SnippetSummary" });
 export const snippetSchema = z
-  .object({ ...summaryShape, code: z.string() })
+  .object({
+    ...summaryShape,
+    code: z.string(),
+    measured_complexity: z
+      .unknown()
+      .optional()
+      .describe("The last analysis's measurement (MeasuredComplexity of /analyze), or null"),
+  })
   .meta({ id: "Snippet" });
 export const snippetListSchema = z.object({
   items: z.array(snippetSummarySchema),
@@ -92,4 +99,5 @@ export function toSnippetSummary(row: SnippetSummaryRow): z.infer<typeof snippet
 export const toSnippet = (row: SnippetRow): SnippetDto => ({
   ...toSnippetSummary(row),
   code: row.code,
+  measured_complexity: row.measuredComplexity ?? null,
 });

@@ -27,6 +27,8 @@ export interface SnippetService {
     id: string,
     time: string | null,
     space: string | null,
+    /** The analysis's measurement (API.md `measured`), kept with the snippet; null clears it. */
+    measured?: unknown,
   ): Promise<SnippetRow>;
   /**
    * Records an estimated Big-O (the offline analyser's, from the search sync) where the
@@ -71,9 +73,13 @@ export function createSnippetService(deps: { db: Db }): SnippetService {
     update: (userId, id, patch) =>
       mutate(userId, id, (tx) => repo.updateSnippet(tx, userId, id, patch)),
     toggleStar: (userId, id) => mutate(userId, id, (tx) => repo.toggleStar(tx, userId, id)),
-    setComplexity: (userId, id, time, space) =>
+    setComplexity: (userId, id, time, space, measured) =>
       mutate(userId, id, (tx) =>
-        repo.updateSnippet(tx, userId, id, { timeComplexity: time, spaceComplexity: space }),
+        repo.updateSnippet(tx, userId, id, {
+          timeComplexity: time,
+          spaceComplexity: space,
+          ...(measured !== undefined && { measuredComplexity: measured }),
+        }),
       ),
     recordEstimate: (userId, id, estimate) =>
       db.transaction(async (tx) => {

@@ -55,7 +55,7 @@ describe("analyzer service", () => {
     const writer = vi.fn(async () => {});
     const svc = service({ snippetComplexityWriter: writer });
     expect(await svc.analyze("u1", "x = 1", "s1")).toEqual(OK);
-    expect(writer).toHaveBeenCalledWith("u1", "s1", "O(n)", "O(1)");
+    expect(writer).toHaveBeenCalledWith("u1", "s1", "O(n)", "O(1)", null);
     await svc.analyze("u1", "x = 1");
     expect(writer).toHaveBeenCalledTimes(1);
   });
@@ -151,7 +151,7 @@ describe("analyzer service", () => {
       job_id: "job-1",
       result: OK,
     });
-    expect(writer).toHaveBeenCalledWith("u1", "s1", "O(n)", "O(1)");
+    expect(writer).toHaveBeenCalledWith("u1", "s1", "O(n)", "O(1)", null);
   });
 
   it("streams an error event for an unusable answer", async () => {

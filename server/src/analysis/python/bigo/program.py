@@ -45,6 +45,27 @@ class FuncResult:
         self.recursion = recursion
 
 
+def _free_names(tree: ast.Module) -> frozenset[str]:
+    """Names read somewhere but bound nowhere in the file (not assigned, imported, defined,
+    a parameter or a builtin): the free variables a snippet expects from its caller."""
+    import builtins
+
+    bound: set[str] = set(dir(builtins))
+    loaded: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return frozenset(loaded - bound)
+
+
 class Program:
     def __init__(self, tree: ast.Module, budget: int) -> None:
         self.budget = budget
@@ -61,6 +82,7 @@ class Program:
         # `n = 10`) stands for the input, as a reader would take it. With functions,
         # module code is a test harness and its literals are fixed.
         self.script_mode = not self.all_functions
+        self.free_names = _free_names(tree)
         self._globals(tree)
 
     def tick(self) -> bool:
@@ -128,8 +150,10 @@ class Program:
         if name in self.functions or name in self.classes:
             return ONE
         # Inside a function an unknown name is a closure variable or a global filled at
-        # run time: assume input-sized. At module level it is a builtin or an import.
-        return N if inside_function else ONE
+        # run time: assume input-sized. At module level it is a builtin or an import —
+        # unless nothing binds it anywhere: then it is a free variable the caller supplies
+        # (`for i in range(n): print(i)`), the size of the input.
+        return N if inside_function or name in self.free_names else ONE
 
     def resolve(
         self, call: ast.Call, current: FuncInfo | None, kinds: dict[str, str]

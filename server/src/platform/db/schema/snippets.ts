@@ -4,6 +4,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -29,6 +30,8 @@ export const snippets = pgTable(
     isStarred: boolean("is_starred").notNull().default(false),
     timeComplexity: varchar("time_complexity", { length: 50 }),
     spaceComplexity: varchar("space_complexity", { length: 50 }),
+    /** The last analysis's measurement (issue 15: API.md's `measured`), or null. */
+    measuredComplexity: jsonb("measured_complexity"),
     ...timestamps,
   },
   (t) => [
