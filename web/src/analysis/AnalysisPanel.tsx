@@ -4,6 +4,7 @@
 import { useEffect, useState } from "react";
 import type { AnalysisStatus } from "../api/types";
 import { Badge, ErrorLine, Spinner } from "../ui/common";
+import { MeasuredChart } from "./MeasuredChart";
 import type { AnalysisState } from "./useAnalysis";
 
 type Render = (src: string) => string;
@@ -60,8 +61,10 @@ export function AnalysisPanel({
         <div className="badges" data-testid="analysis-badges">
           {result.time_complexity && <Badge tone="info">Time {result.time_complexity}</Badge>}
           {result.space_complexity && <Badge tone="info">Space {result.space_complexity}</Badge>}
+          {result.method && <Badge tone="neutral">decided by {result.method}</Badge>}
         </div>
       )}
+      {result?.measured && <MeasuredChart measured={result.measured} />}
       <ErrorLine message={error} />
       <section
         className="analysis-text"

@@ -70,6 +70,15 @@ export interface ExecutionJob {
   finished_at?: string | null;
 }
 
+export interface MeasuredComplexity {
+  time_complexity: string | null;
+  space_complexity: string | null;
+  points: { n: number; ops: number; peak_bytes: number }[];
+  confidence: number;
+  entry: string | null;
+  reason?: string | null;
+}
+
 export interface AnalysisResult {
   success: boolean;
   time_complexity: string | null;
@@ -78,6 +87,10 @@ export interface AnalysisResult {
   error: string | null;
   available: boolean;
   model: string | null;
+  /** The program run at growing sizes in the sandbox (absent from older servers). */
+  measured?: MeasuredComplexity | null;
+  /** Which source decided time_complexity. */
+  method?: string;
 }
 
 export interface AnalysisStatus {
