@@ -196,8 +196,9 @@ export function libraryBound(narrative: string, time: string | null): boolean {
   if (!time) return false;
   const section = /## Time Complexity\n([\s\S]*?)(\n## |$)/.exec(narrative)?.[1] ?? "";
   const lines = section.split("\n").filter((l) => l.includes(`→ ${time}`) || l.includes(time));
+  // a call inside the backticks, receiver and module prefixes allowed: `words.sort(…)`
   return lines.some((l) =>
-    /`(sorted|\.?sort|heap\w*|bisect\w*|insort\w*|nlargest|nsmallest|most_common|Counter)\b/.test(
+    /`[^`]*\b(sorted|sort|heap\w*|bisect\w*|insort\w*|nlargest|nsmallest|most_common|Counter)\(/.test(
       l,
     ),
   );

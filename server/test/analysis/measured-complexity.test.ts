@@ -267,6 +267,9 @@ describe("combination rule", () => {
     const narrative =
       "## Time Complexity\n\n**O(n log n)**\n\n- Line 6: `sorted(…)` sorts O(n) items → O(n log n) in total.\n\n## Space Complexity\n";
     expect(libraryBound(narrative, "O(n log n)")).toBe(true);
+    const method =
+      "## Time Complexity\n\n**O(n log n)**\n\n- Line 3: `words.sort(…)` sorts O(n) items → O(n log n) in total.\n";
+    expect(libraryBound(method, "O(n log n)")).toBe(true);
     const loops =
       "## Time Complexity\n\n**O(n^2)**\n\n- Line 4: loop `for b in items` (nested) runs O(n) times → O(n^2) in total.\n";
     expect(libraryBound(loops, "O(n^2)")).toBe(false);

@@ -606,6 +606,8 @@ def _infer(name, scope, annotation=None):
         elif isinstance(node, ast.AugAssign) and is_name(node.target):
             if isinstance(node.op, (ast.FloorDiv, ast.RShift, ast.BitAnd, ast.Sub, ast.Mod)):
                 score["int"] += 2
+            elif isinstance(node.op, (ast.Mult, ast.Add, ast.LShift)) and _is_number(node.value):
+                score["int"] += 1.5  # x *= 2, x += 1: a number
         elif isinstance(node, ast.Compare):
             parts = [node.left, *node.comparators]
             if any(is_name(p) for p in parts):
@@ -862,7 +864,8 @@ class FakeInput:
             return " ".join(map(str, _ints(self.n, self.calls)))
         if kind.startswith("tuple"):
             k = int(kind[5:])
-            rest = [1 + (self.n * 2654435761 + i) % max(1, self.n) for i in range(k - 1)]
+            # the other numbers vary with n but are not n (gcd(n, n) would stop at once)
+            rest = [max(1, self.n - ((self.n * 2654435761 + i) >> 5) % max(1, self.n // 2 + 1)) for i in range(k - 1)]
             return " ".join(map(str, [self.n, *rest]))
         return make_value("str", self.n, self.calls)
 
