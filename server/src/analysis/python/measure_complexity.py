@@ -881,10 +881,27 @@ def _allowed_modules():
     return allowed
 
 
+def _profile():
+    runner = sys.modules.get("sandbox_runner")
+    try:
+        return runner.parse_config(sys.argv[1:]).get("profile", "original")
+    except Exception:
+        return "original"
+
+
 def _builtins_for(input_fn):
+    """The sandbox's own restricted builtins for the configured policy profile, with
+    input() answering from the generated input."""
     guard = sys.modules["guard"]
-    table = guard.make_builtins(_allowed_modules(), _EmptyStdin(), NullWriter())
-    table["input"] = input_fn
+    try:
+        table = guard.make_builtins(_allowed_modules(), _profile())
+    except TypeError:  # older runner: make_builtins(allowed, stdin, stdout)
+        table = guard.make_builtins(_allowed_modules(), _EmptyStdin(), NullWriter())
+    if isinstance(table, dict):
+        table = dict(table)
+        table["input"] = input_fn
+    else:
+        table.input = input_fn
     return table
 
 
@@ -1156,7 +1173,10 @@ def measure(code, budget_ms=DEFAULT_BUDGET_MS):
     policy = sys.modules["policy"]
     try:
         ptree, syntax = policy.parse(code)
-        violations = syntax or policy.check(ptree, code, _allowed_modules())
+        try:
+            violations = syntax or policy.check(ptree, code, _allowed_modules(), _profile())
+        except TypeError:  # older runner: no profiles
+            violations = syntax or policy.check(ptree, code, _allowed_modules())
     except RecursionError:
         return result(False, "the code nests too deeply to check")
     if violations:
