@@ -111,7 +111,8 @@ describe("analysis routes (offline analyser)", () => {
       .select()
       .from(syncEvents)
       .where(sql`${syncEvents.snippetId} = ${s.id}`);
-    expect(events.length).toBe(2);
+    // Created, then the analysis stored on it (its static and its measured result).
+    expect(events.length).toBe(3);
 
     const stolen = await t.app.inject({
       method: "POST",

@@ -66,7 +66,8 @@ describe("fork path", () => {
       if (ns !== "user") expect(pa.ns[ns]).not.toBe(pb.ns[ns]);
     }
     const again = parse((await runUnchecked(sb, probe)).stdout);
-    expect(again.head.split(" ")[2]).toBe("[]");
+    // A fresh /tmp holds only this run's program (the runner writes /tmp/main.py).
+    expect(again.head.split(" ")[2]).toBe("['main.py']");
   });
 
   it("holds no capability and cannot regain one", async () => {
