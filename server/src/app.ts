@@ -118,6 +118,7 @@ export async function composeApp(
   app.addHook("onClose", () => execution.close());
   const asyncExecution = await composeAsyncExecution(platform, {
     snippets: snippets.snippets,
+    policy: execution.policy,
     sandbox: execution.sandbox,
     scheduler: execution.scheduler,
     runJobs: settings.queue.runJobsInProcess,

@@ -4,7 +4,7 @@
 // and results leave through the notifier (Postgres fan-out or API Gateway), so any number
 // of workers can run beside any number of API processes.
 import { pino } from "pino";
-import { sandboxOptions, startSandbox } from "./execution/execution-module.js";
+import { requestPolicy, sandboxOptions, startSandbox } from "./execution/execution-module.js";
 import { composeAsyncExecution } from "./jobs/jobs-module.js";
 import { Closer, type Platform } from "./platform/area.js";
 import { openDatabase } from "./platform/db/database.js";
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   closer.add(() => sandbox.close());
   const asyncExecution = await composeAsyncExecution(platform, {
     snippets,
+    policy: requestPolicy(platform, snippets),
     sandbox,
     runJobs: true,
   });

@@ -1,6 +1,7 @@
 // Composition of the execution area: the Sandbox chosen by settings (bwrap or process
-// launcher behind a warm pool), the executor (rate limit, policy refusal, audit line), the
-// synchronous run service and POST /execute. Async execution (jobs/) reuses the sandbox.
+// launcher behind a warm pool), the request policy (sizes, timeout, ownership, budget —
+// shared with async execution), the executor (policy refusal, audit line), the synchronous
+// run service and POST /execute. Async execution (jobs/) reuses the sandbox and the policy.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { AuthGuard } from "../auth/auth-guard.js";
@@ -10,12 +11,13 @@ import { StartupError } from "../platform/errors.js";
 import type { HealthChecks } from "../platform/http/health-routes.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { registerExecutionRoutes } from "./execution-routes.js";
+import { createExecutorService } from "./executor-service.js";
+import { FairScheduler } from "./fair-scheduler.js";
 import {
   createExecutionBudget,
-  createExecutorService,
-  type ExecutorDeps,
-} from "./executor-service.js";
-import { FairScheduler } from "./fair-scheduler.js";
+  createRequestPolicy,
+  type RequestPolicy,
+} from "./request-policy.js";
 import { createRunService, type RunService, type RunServiceDeps } from "./run-service.js";
 import { autoPoolSize, createSandbox, type SandboxOptions } from "./sandbox/create-sandbox.js";
 import { NoSandbox } from "./sandbox/no-sandbox.js";
@@ -29,6 +31,8 @@ export interface ExecutionArea {
    * processor of this process both go through it. */
   scheduler: FairScheduler;
   executor: ExecutorService;
+  /** Admits every run request, sync and async (request-policy.ts). */
+  policy: RequestPolicy;
   runs: RunService;
   health: HealthChecks;
   routes(app: FastifyInstance, guard: AuthGuard): Promise<void>;
@@ -76,15 +80,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
 }
 
-/**
- * Admission (the per-user limit) happens at submit, shared by every process through the
- * database; a second per-process limit in a worker would only fail jobs already accepted.
- */
-const NO_RUN_TIME_LIMIT = 1_000_000_000;
-
-/** An executor for jobs already admitted at submit (the job processors). */
-export function createJobExecutor(deps: Omit<ExecutorDeps, "rateLimitPerMinute">) {
-  return createExecutorService({ ...deps, rateLimitPerMinute: NO_RUN_TIME_LIMIT });
+/** The request policy the settings describe; every process that admits runs builds it
+ * here, and they agree because the budget lives in the database. */
+export function requestPolicy(
+  platform: Platform,
+  snippets: Pick<SnippetService, "assertOwned">,
+): RequestPolicy {
+  const e = platform.settings.execution;
+  return createRequestPolicy({
+    snippets,
+    maxCodeBytes: e.maxCodeBytes,
+    maxTimeoutSeconds: e.timeoutSeconds,
+    budget: createExecutionBudget(platform.database.db, e.rateLimitPerMinute),
+  });
 }
 
 export async function composeExecution(
@@ -111,23 +119,19 @@ export async function composeExecution(
   const scheduler = new FairScheduler(
     settings.execution.maxConcurrent > 0 ? settings.execution.maxConcurrent : autoPoolSize(),
   );
-  const executor = createExecutorService({
-    sandbox,
-    scheduler,
-    logger,
-    rateLimitPerMinute: settings.execution.rateLimitPerMinute,
-    budget: createExecutionBudget(platform.database.db, settings.execution.rateLimitPerMinute),
-  });
+  // Runs reach the executor admitted (the policy took the budget), so it limits nothing.
+  const executor = createExecutorService({ sandbox, scheduler, logger });
+  const policy = requestPolicy(platform, deps.snippets);
   const runs = createRunService({
+    policy,
     executor: sandboxless ? (deps.queuedRuns as RunServiceDeps["executor"]) : executor,
     snippets: deps.snippets,
-    maxCodeBytes: settings.execution.maxCodeBytes,
-    defaultTimeoutSeconds: settings.execution.timeoutSeconds,
   });
   return {
     sandbox,
     scheduler,
     executor,
+    policy,
     runs,
     health: {
       sandbox: async () => ({

@@ -1,17 +1,10 @@
-// The execution use case: rate limit per user, run in the sandbox with the static policy
-// on, turn a refusal into SecurityViolationError, and write one audit line per run
-// (SECURITY.md: time, job id, user id, sha256 of the code — never the code itself).
+// The execution use case: run an admitted request (request-policy.ts admitted it: sizes,
+// ownership, budget) in the sandbox with the static policy on, turn a refusal into
+// SecurityViolationError, and write one audit line per run (SECURITY.md: time, job id,
+// user id, sha256 of the code — never the code itself).
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import type { Db } from "../platform/db/database.js";
-import {
-  AppError,
-  RateLimitedError,
-  SecurityViolationError,
-  UnavailableError,
-} from "../platform/errors.js";
-import { createDbRateBudget, type RateBudget } from "../platform/rate-budget.js";
-import { SlidingWindowLimiter } from "../platform/rate-limiter.js";
+import { AppError, SecurityViolationError, UnavailableError } from "../platform/errors.js";
 import { wellFormed, wellFormedDeep } from "../platform/text.js";
 import type { FairScheduler } from "./fair-scheduler.js";
 import type { LiveInput } from "./sandbox/live-input.js";
@@ -36,26 +29,14 @@ export type AuditOutcome = "success" | "failure" | "timeout" | "violation";
 export interface ExecutorDeps {
   sandbox: Pick<Sandbox, "run">;
   logger: Logger;
-  rateLimitPerMinute: number;
-  /** The shared budget (createExecutionBudget); without it, a per-process limiter of
-   * `rateLimitPerMinute` (workers, whose jobs were admitted at submit, pass none). */
-  budget?: RateBudget;
   /** Shares this process's sandbox slots fairly between users (one instance per process,
    * given to every executor of it); without it, runs go straight to the sandbox. */
   scheduler?: FairScheduler;
   now?: () => number;
 }
 
-/** The one execution budget per user: sync runs and async submissions take from it, in
- * every process that shares the database (issue 10 item 6). */
-export function createExecutionBudget(db: Db, limitPerMinute: number): RateBudget {
-  return createDbRateBudget({ db, bucket: "execution", limit: limitPerMinute, windowMs: 60_000 });
-}
-
 export function createExecutorService(deps: ExecutorDeps) {
   const now = deps.now ?? Date.now;
-  const limiter = new SlidingWindowLimiter(deps.rateLimitPerMinute, now);
-  const budget: RateBudget = deps.budget ?? { take: async (key) => limiter.hit(key) };
 
   function audit(i: ExecuteInput, outcome: AuditOutcome, started: number): void {
     deps.logger.info({
@@ -71,8 +52,6 @@ export function createExecutorService(deps: ExecutorDeps) {
 
   return {
     async execute(i: ExecuteInput): Promise<ExecutionResult> {
-      const retryAfter = await budget.take(i.userId);
-      if (retryAfter > 0) throw new RateLimitedError(retryAfter);
       const started = now();
       const run = () =>
         deps.sandbox.run({

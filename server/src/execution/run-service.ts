@@ -1,52 +1,35 @@
-// Synchronous execution (POST /execute): checks the request against the limits, runs it
-// through the executor, and counts the run on the snippet it came from.
+// Synchronous execution (POST /execute): the request policy admits the run (sizes, timeout,
+// ownership, budget), the executor runs it, and the run is counted on its snippet.
 import { randomUUID } from "node:crypto";
-import { PayloadTooLargeError } from "../platform/errors.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import type { ExecuteInput } from "./executor-service.js";
+import type { RequestPolicy, RunRequest } from "./request-policy.js";
 import type { ExecutionResult } from "./sandbox/sandbox.js";
 
-export interface RunRequest {
-  code: string;
-  stdin?: string | undefined;
-  timeoutSeconds?: number | undefined;
-  snippetId?: string | undefined;
+export interface SyncRunRequest extends RunRequest {
   /** Aborted when the client went away: the run stops and its sandbox is freed. */
   signal?: AbortSignal | undefined;
 }
 
 export interface RunServiceDeps {
+  policy: Pick<RequestPolicy, "admit">;
   executor: { execute(i: ExecuteInput): Promise<ExecutionResult> };
-  snippets: Pick<SnippetService, "assertOwned" | "recordExecution">;
-  maxCodeBytes: number;
-  defaultTimeoutSeconds: number;
-}
-
-export function assertCodeSize(code: string, maxCodeBytes: number): void {
-  const bytes = Buffer.byteLength(code, "utf8");
-  if (bytes > maxCodeBytes) {
-    throw new PayloadTooLargeError(`Code is ${bytes} bytes; the limit is ${maxCodeBytes} bytes`);
-  }
+  snippets: Pick<SnippetService, "recordExecution">;
 }
 
 export function createRunService(deps: RunServiceDeps) {
   return {
-    async run(userId: string, req: RunRequest): Promise<ExecutionResult> {
-      assertCodeSize(req.code, deps.maxCodeBytes);
-      // Ownership first: a run against someone else's snippet must not even start.
-      if (req.snippetId) await deps.snippets.assertOwned(userId, req.snippetId);
+    async run(userId: string, req: SyncRunRequest): Promise<ExecutionResult> {
+      const run = await deps.policy.admit(userId, req);
       const result = await deps.executor.execute({
         userId,
         jobId: randomUUID(),
-        code: req.code,
-        stdin: req.stdin ?? "",
-        timeoutSeconds: Math.min(
-          req.timeoutSeconds ?? deps.defaultTimeoutSeconds,
-          deps.defaultTimeoutSeconds,
-        ),
+        code: run.code,
+        stdin: run.stdin,
+        timeoutSeconds: run.timeoutSeconds,
         signal: req.signal,
       });
-      if (req.snippetId) await deps.snippets.recordExecution(userId, req.snippetId);
+      if (run.snippetId) await deps.snippets.recordExecution(userId, run.snippetId);
       return result;
     },
   };

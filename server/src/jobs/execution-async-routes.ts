@@ -2,7 +2,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { type AuthGuard, currentUser } from "../auth/auth-guard.js";
-import { assertCodeSize } from "../execution/run-service.js";
 import { authErrors, errorSchema } from "../platform/http/common-schemas.js";
 import {
   executeAsyncRequestSchema,
@@ -18,8 +17,6 @@ export async function registerExecutionAsyncRoutes(
   deps: {
     jobs: ExecutionJobService;
     guard: AuthGuard;
-    maxCodeBytes: number;
-    defaultTimeoutSeconds: number;
   },
 ): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -46,14 +43,11 @@ export async function registerExecutionAsyncRoutes(
     },
     async (request, reply) => {
       const b = request.body;
-      assertCodeSize(b.code, deps.maxCodeBytes);
+      // The job service admits it through the request policy shared with POST /execute.
       const row = await deps.jobs.submit(currentUser(request).id, {
         code: b.code,
-        stdin: b.stdin ?? "",
-        timeoutSeconds: Math.min(
-          b.timeout_seconds ?? deps.defaultTimeoutSeconds,
-          deps.defaultTimeoutSeconds,
-        ),
+        stdin: b.stdin,
+        timeoutSeconds: b.timeout_seconds,
         snippetId: b.snippet_id,
         connectionId: b.connection_id,
         interactive: b.interactive,

@@ -1,7 +1,7 @@
 // Queries of the async execution lifecycle. Every transition is a conditional UPDATE, so
 // concurrent or repeated deliveries of one job race safely: the attempt counter is the
 // fencing token — only the worker holding the latest attempt may finish the job.
-import { and, count, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../platform/db/database.js";
 import { type ExecutionRow, executions } from "../platform/db/schema/index.js";
 import { fromJsonb, textColumn, toJsonb } from "../platform/text.js";
@@ -174,28 +174,6 @@ export async function findStaleJobs(
       ),
     )
     .limit(opts.limit);
-}
-
-/** Jobs the user submitted since `since` (the async rate limit, shared by every process). */
-export async function countJobsSince(db: DbOrTx, userId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(executions)
-    .where(and(eq(executions.userId, userId), gte(executions.createdAt, since)));
-  return row?.n ?? 0;
-}
-
-/** The oldest of the user's jobs since `since`, to say when the next one is allowed. */
-export async function oldestJobSince(
-  db: DbOrTx,
-  userId: string,
-  since: Date,
-): Promise<Date | undefined> {
-  const [row] = await db
-    .select({ at: sql<Date | string>`min(${executions.createdAt})` })
-    .from(executions)
-    .where(and(eq(executions.userId, userId), gte(executions.createdAt, since)));
-  return row?.at ? new Date(row.at) : undefined;
 }
 
 /** A job not yet claimed ends here and now, with `result`; undefined if it had started. */

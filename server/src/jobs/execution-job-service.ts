@@ -1,47 +1,38 @@
-// Async execution, request side: admit a job (owner checks, per-user rate limit shared by
-// every process through the database), store it, then queue it; read it back for its owner.
+// Async execution, request side: admit a job through the request policy shared with
+// POST /execute (sizes, timeout, ownership, the per-user budget shared by every process
+// through the database), store it, then queue it; read it back for its owner.
 // Store-then-enqueue: a crash between the two leaves a `queued` row that the sweeper of
 // execution-job-processor.ts re-enqueues, so an accepted job is never lost; the reverse
 // order could run a job whose row does not exist yet.
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
+import type { AdmittedRun, RequestPolicy, RunRequest } from "../execution/request-policy.js";
 import type { ExecutionResult } from "../execution/sandbox/sandbox.js";
 import type { Db } from "../platform/db/database.js";
 import type { ExecutionRow } from "../platform/db/schema/index.js";
-import {
-  ConflictError,
-  NotFoundError,
-  RateLimitedError,
-  UnavailableError,
-} from "../platform/errors.js";
-import type { RateBudget } from "../platform/rate-budget.js";
-import type { SnippetService } from "../snippets/snippet-service.js";
+import { ConflictError, NotFoundError, UnavailableError } from "../platform/errors.js";
 import * as repo from "./execution-job-repo.js";
 import type { ExecutionJobMessage, JobQueue } from "./queue/job-queue.js";
 import type { ConnectionBindings } from "./realtime/connection-registry.js";
 import type { JobCommand, JobControl } from "./realtime/job-control.js";
 import type { Notifier } from "./realtime/notifier.js";
 
-export interface SubmitInput {
-  code: string;
-  stdin: string;
-  timeoutSeconds: number;
-  snippetId?: string | undefined;
+/** Where the job's output goes and how it reads input. */
+export interface JobDelivery {
   connectionId?: string | undefined;
   interactive?: boolean | undefined;
 }
 
+export type SubmitInput = RunRequest & JobDelivery;
+
 export interface ExecutionJobServiceDeps {
   db: Db;
   queue: Pick<JobQueue<ExecutionJobMessage>, "enqueue">;
-  snippets: Pick<SnippetService, "assertOwned">;
+  /** The request policy shared with POST /execute (execution/request-policy.ts). */
+  policy: Pick<RequestPolicy, "admit">;
   logger: Pick<Logger, "error">;
   /** Binds a named connection to the submitter; a connection of someone else's is a 404. */
   connections?: Pick<ConnectionBindings, "claim">;
-  /** Jobs per user per rolling minute; 0 turns the limit off. */
-  rateLimitPerMinute: number;
-  /** The shared execution budget (also taken by sync runs); replaces rateLimitPerMinute. */
-  budget?: RateBudget;
   /** Carries cancel and input to the process running a job (none: only queued jobs cancel). */
   control?: Pick<JobControl, "send">;
   /** Announces the result of a job cancelled before it started. */
@@ -52,7 +43,11 @@ export interface ExecutionJobServiceDeps {
 }
 
 export interface ExecutionJobService {
+  /** Admits the run (the request policy), then stores and queues it. */
   submit(userId: string, input: SubmitInput): Promise<ExecutionRow>;
+  /** Stores and queues a run the policy already admitted (a synchronous run handed to the
+   * workers by jobs/queued-runs.ts): admitting it again would take the budget twice. */
+  submitAdmitted(userId: string, run: AdmittedRun & JobDelivery): Promise<ExecutionRow>;
   /** The user's job; NotFound for a job of someone else, exactly as for none. */
   get(userId: string, jobId: string): Promise<ExecutionRow>;
   /** The user's job or undefined (the WebSocket answers with a message, not an exception). */
@@ -70,8 +65,6 @@ export interface ExecutionJobService {
 export const CANCELLED_MESSAGE = "Execution was cancelled";
 const CANCEL_POLL_MS = 20;
 const isFinished = (row: ExecutionRow) => row.status === "completed" || row.status === "failed";
-
-const WINDOW_MS = 60_000;
 
 /** The ExecutionResponse of a job that failed for a reason other than the program itself. */
 export function failureResult(message: string, errorType = "ExecutionFailed"): ExecutionResult {
@@ -92,21 +85,6 @@ export function failureResult(message: string, errorType = "ExecutionFailed"): E
 export function createExecutionJobService(deps: ExecutionJobServiceDeps): ExecutionJobService {
   const now = deps.now ?? Date.now;
 
-  async function admit(userId: string): Promise<void> {
-    if (deps.budget) {
-      const wait = await deps.budget.take(userId);
-      if (wait > 0) throw new RateLimitedError(wait);
-      return;
-    }
-    if (deps.rateLimitPerMinute <= 0) return;
-    const since = new Date(now() - WINDOW_MS);
-    const used = await repo.countJobsSince(deps.db, userId, since);
-    if (used < deps.rateLimitPerMinute) return;
-    const oldest = await repo.oldestJobSince(deps.db, userId, since);
-    const waitMs = oldest ? oldest.getTime() + WINDOW_MS - now() : WINDOW_MS;
-    throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
-  }
-
   const findOwned = (userId: string, jobId: string) => repo.findOwnedJob(deps.db, userId, jobId);
   async function get(userId: string, jobId: string): Promise<ExecutionRow> {
     const row = await findOwned(userId, jobId);
@@ -124,40 +102,51 @@ export function createExecutionJobService(deps: ExecutionJobServiceDeps): Execut
     return current;
   }
 
+  async function submitAdmitted(
+    userId: string,
+    input: AdmittedRun & JobDelivery,
+  ): Promise<ExecutionRow> {
+    if (input.connectionId && deps.connections) {
+      if (!(await deps.connections.claim(input.connectionId, userId))) {
+        throw new NotFoundError("Connection not found");
+      }
+    }
+    const row = await repo.insertJob(deps.db, {
+      userId,
+      snippetId: input.snippetId ?? null,
+      codeSha256: createHash("sha256").update(input.code).digest("hex"),
+      request: {
+        code: input.code,
+        stdin: input.stdin,
+        timeout_seconds: input.timeoutSeconds,
+        ...(input.interactive ? { interactive: true } : {}),
+      },
+      connectionId: input.connectionId ?? null,
+    });
+    try {
+      await deps.queue.enqueue(
+        { job_id: row.jobId, user_id: userId },
+        { groupId: userId, dedupId: row.jobId },
+      );
+    } catch (err) {
+      deps.logger.error({ err, job_id: row.jobId }, "could not enqueue an execution job");
+      const message = "The job queue is unavailable; the job was not run";
+      await repo.failJob(deps.db, row.jobId, message, failureResult(message)).catch(() => {});
+      throw new UnavailableError("The job queue is unavailable, try again later");
+    }
+    return row;
+  }
+
   return {
     async submit(userId, input) {
-      if (input.snippetId) await deps.snippets.assertOwned(userId, input.snippetId);
-      await admit(userId);
-      if (input.connectionId && deps.connections) {
-        if (!(await deps.connections.claim(input.connectionId, userId))) {
-          throw new NotFoundError("Connection not found");
-        }
-      }
-      const row = await repo.insertJob(deps.db, {
-        userId,
-        snippetId: input.snippetId ?? null,
-        codeSha256: createHash("sha256").update(input.code).digest("hex"),
-        request: {
-          code: input.code,
-          stdin: input.stdin,
-          timeout_seconds: input.timeoutSeconds,
-          ...(input.interactive ? { interactive: true } : {}),
-        },
-        connectionId: input.connectionId ?? null,
+      const run = await deps.policy.admit(userId, input);
+      return submitAdmitted(userId, {
+        ...run,
+        connectionId: input.connectionId,
+        interactive: input.interactive,
       });
-      try {
-        await deps.queue.enqueue(
-          { job_id: row.jobId, user_id: userId },
-          { groupId: userId, dedupId: row.jobId },
-        );
-      } catch (err) {
-        deps.logger.error({ err, job_id: row.jobId }, "could not enqueue an execution job");
-        const message = "The job queue is unavailable; the job was not run";
-        await repo.failJob(deps.db, row.jobId, message, failureResult(message)).catch(() => {});
-        throw new UnavailableError("The job queue is unavailable, try again later");
-      }
-      return row;
     },
+    submitAdmitted,
     get,
     findOwned,
     async cancel(userId, jobId, opts = {}) {

@@ -6,9 +6,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { AuthGuard } from "../auth/auth-guard.js";
-import { createJobExecutor } from "../execution/execution-module.js";
-import { createExecutionBudget } from "../execution/executor-service.js";
+import { createExecutorService } from "../execution/executor-service.js";
 import type { FairScheduler } from "../execution/fair-scheduler.js";
+import type { RequestPolicy } from "../execution/request-policy.js";
 import { autoPoolSize } from "../execution/sandbox/create-sandbox.js";
 import type { Sandbox } from "../execution/sandbox/sandbox.js";
 import type { Platform, Processor } from "../platform/area.js";
@@ -71,7 +71,8 @@ function executionJobsProcessor(
   const { settings, database, logger } = platform;
   const processor = createExecutionJobProcessor({
     db: database.db,
-    executor: createJobExecutor({ sandbox: deps.sandbox, scheduler: deps.scheduler, logger }),
+    // Jobs were admitted at submit (the request policy): the executor limits nothing.
+    executor: createExecutorService({ sandbox: deps.sandbox, scheduler: deps.scheduler, logger }),
     notifier: deps.notifier,
     control: deps.control,
     snippets: deps.snippets,
@@ -101,7 +102,9 @@ function executionJobsProcessor(
 export async function composeAsyncExecution(
   platform: Platform,
   deps: {
-    snippets: Pick<SnippetService, "assertOwned" | "recordExecution">;
+    snippets: Pick<SnippetService, "recordExecution">;
+    /** The request policy shared with POST /execute (the execution area's). */
+    policy: Pick<RequestPolicy, "admit">;
     /** The sandbox jobs run in; without one this process cannot run jobs (no processor). */
     sandbox?: Sandbox | undefined;
     /** The process's fair scheduler, shared with its sync runs. */
@@ -125,12 +128,10 @@ export async function composeAsyncExecution(
     db: database.db,
     queue,
     connections,
-    snippets: deps.snippets,
+    policy: deps.policy,
     logger,
-    rateLimitPerMinute: settings.execution.rateLimitPerMinute,
     control,
     notifier: realtime.notifier,
-    budget: createExecutionBudget(database.db, settings.execution.rateLimitPerMinute),
   });
   const processor =
     deps.runJobs && deps.sandbox
@@ -150,14 +151,7 @@ export async function composeAsyncExecution(
     jobs,
     processor,
     async routes(app, guard) {
-      await app.register(async (scope) =>
-        registerExecutionAsyncRoutes(scope, {
-          jobs,
-          guard,
-          maxCodeBytes: settings.execution.maxCodeBytes,
-          defaultTimeoutSeconds: settings.execution.timeoutSeconds,
-        }),
-      );
+      await app.register(async (scope) => registerExecutionAsyncRoutes(scope, { jobs, guard }));
       await app.register(async (scope) =>
         registerWsRoutes(scope, {
           hub: realtime.hub,

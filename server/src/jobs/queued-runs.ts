@@ -1,8 +1,8 @@
 // Synchronous runs for a process without a sandbox (SANDBOX=none): POST /execute becomes a
 // job on the queue, and the request waits for the worker's result. The job row in the
 // database is the meeting point, so this works whichever process or Lambda runs the job:
-// the wait polls it, quickly at first, then every POLL_MAX_MS. Admission (the per-user
-// limit) is the job service's, shared with POST /execute/async through the database.
+// the wait polls it, quickly at first, then every POLL_MAX_MS. The run service admitted the
+// run already (request-policy.ts), so it is queued without a second admission.
 import type { ExecuteInput } from "../execution/executor-service.js";
 import type { ExecutionResult } from "../execution/sandbox/sandbox.js";
 import { SecurityViolationError, UnavailableError } from "../platform/errors.js";
@@ -13,7 +13,7 @@ const POLL_MAX_MS = 250;
 
 export interface QueuedRunsDeps {
   /** The job service, resolved at the first run (it is composed after the execution area). */
-  jobs: () => Pick<ExecutionJobService, "submit" | "findOwned" | "cancel">;
+  jobs: () => Pick<ExecutionJobService, "submitAdmitted" | "findOwned" | "cancel">;
   /** How long to wait for the execution tier beyond the run's own timeout. */
   waitBeyondTimeoutMs: number;
   sleep?: (ms: number) => Promise<void>;
@@ -27,7 +27,7 @@ export function createQueuedExecutor(deps: QueuedRunsDeps) {
   return {
     async execute(i: ExecuteInput): Promise<ExecutionResult> {
       const jobs = deps.jobs();
-      const row = await jobs.submit(i.userId, {
+      const row = await jobs.submitAdmitted(i.userId, {
         code: i.code,
         stdin: i.stdin ?? "",
         timeoutSeconds: i.timeoutSeconds,

@@ -8,7 +8,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
-import { createJobExecutor, sandboxOptions, startSandbox } from "../execution/execution-module.js";
+import { sandboxOptions, startSandbox } from "../execution/execution-module.js";
+import { createExecutorService } from "../execution/executor-service.js";
 import type { Sandbox } from "../execution/sandbox/sandbox.js";
 import {
   createExecutionJobProcessor,
@@ -73,7 +74,7 @@ export async function createWorkerHandler(
   const control = await createJobControl({ pool: database.pool, listen: true, logger });
   const processor = createExecutionJobProcessor({
     db: database.db,
-    executor: createJobExecutor({ sandbox, logger }),
+    executor: createExecutorService({ sandbox, logger }),
     notifier: realtime.notifier,
     control,
     snippets: composeSnippets({ database }).snippets,

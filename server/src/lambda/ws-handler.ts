@@ -76,9 +76,8 @@ export async function createWsHandler(
   const jobs = createExecutionJobService({
     db: database.db,
     queue: { enqueue: refuse },
-    snippets: { assertOwned: refuse },
+    policy: { admit: refuse },
     logger: log,
-    rateLimitPerMinute: 0,
     control,
     notifier,
   });

@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { upsertUserFromIdentity } from "../../src/auth/user-repo.js";
 import type { ExecuteInput } from "../../src/execution/executor-service.js";
+import { createExecutionBudget, createRequestPolicy } from "../../src/execution/request-policy.js";
 import type { ExecutionResult } from "../../src/execution/sandbox/sandbox.js";
 import { createExecutionJobProcessor } from "../../src/jobs/execution-job-processor.js";
 import { createExecutionJobService } from "../../src/jobs/execution-job-service.js";
@@ -43,6 +44,8 @@ class FakeNotifier {
 
 type Execute = (i: ExecuteInput) => Promise<ExecutionResult>;
 const snippets = { assertOwned: async () => {}, recordExecution: async () => {} };
+/** Admits everything (the policy's own rules are tested in execution/request-policy). */
+const policy = createRequestPolicy({ snippets, maxCodeBytes: 65_536, maxTimeoutSeconds: 10 });
 
 function setup(execute: Execute, opts: { maxAttempts?: number } = {}) {
   const queue = new MemoryQueue<ExecutionJobMessage>({ leaseSeconds: 1 });
@@ -50,9 +53,8 @@ function setup(execute: Execute, opts: { maxAttempts?: number } = {}) {
   const jobs = createExecutionJobService({
     db: database.db,
     queue,
-    snippets,
+    policy,
     logger,
-    rateLimitPerMinute: 0,
   });
   const processor = createExecutionJobProcessor({
     db: database.db,
@@ -238,9 +240,8 @@ describe("cancel and input", () => {
     const jobs = createExecutionJobService({
       db: database.db,
       queue,
-      snippets,
+      policy,
       logger,
-      rateLimitPerMinute: 0,
       control,
       notifier,
       cancelWaitMs: 3000,
@@ -344,9 +345,8 @@ describe("submitting", () => {
           throw new Error("broker down");
         },
       },
-      snippets,
+      policy,
       logger,
-      rateLimitPerMinute: 0,
     });
     await expect(jobs.submit(userId, submitInput)).rejects.toBeInstanceOf(UnavailableError);
     const [failed] = await database.db
@@ -368,9 +368,13 @@ describe("submitting", () => {
     const jobs = createExecutionJobService({
       db: database.db,
       queue: new MemoryQueue(),
-      snippets,
+      policy: createRequestPolicy({
+        snippets,
+        maxCodeBytes: 65_536,
+        maxTimeoutSeconds: 10,
+        budget: createExecutionBudget(database.db, 2),
+      }),
       logger,
-      rateLimitPerMinute: 2,
     });
     await jobs.submit(other.id, submitInput);
     await jobs.submit(other.id, submitInput);
@@ -395,9 +399,8 @@ describe("the worker loop", () => {
     const crashed = createExecutionJobService({
       db: database.db,
       queue: { enqueue: async () => {} },
-      snippets,
+      policy,
       logger,
-      rateLimitPerMinute: 0,
     });
     const lost = await crashed.submit(userId, submitInput);
     const orphan = await crashed.submit(userId, submitInput);
