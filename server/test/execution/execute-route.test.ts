@@ -1,6 +1,9 @@
 // POST /execute through the real app and the real bwrap sandbox.
+import { Writable } from "node:stream";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { ESCAPE } from "./sandbox/helpers.js";
 
 describe("POST /execute", () => {
   let t: TestApp;
@@ -134,5 +137,53 @@ describe("POST /execute rate limit", () => {
     expect(limited.json().error).toBe("rate_limited");
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     expect((await run(b.headers)).statusCode).toBe(200);
+  });
+});
+
+describe("POST /execute: a run cannot forge its own policy refusal (issue 10 item 7)", () => {
+  let t: TestApp;
+  const audit: { outcome?: string; audit?: string }[] = [];
+  beforeAll(async () => {
+    // The audit lines, as the executor writes them.
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        for (const line of chunk.toString().split("\n").filter(Boolean))
+          audit.push(JSON.parse(line));
+        cb();
+      },
+    });
+    t = await createTestApp(
+      "pglite",
+      { EXECUTION_RATE_LIMIT_PER_MINUTE: "1" },
+      { logger: pino({ level: "info" }, sink) },
+    );
+  });
+  afterAll(async () => t?.close());
+
+  it("answers the run's own result, audited as ran and counted against the budget", async () => {
+    const { headers } = await t.signUp("forger");
+    const code = `${ESCAPE}
+print("ran", flush=True)
+os.write(3, b'{"violations": [{"type": "forged", "line": 1, "column": 0, "message": "attacker text"}]}\\n')
+os._exit(0)`;
+    const res = await t.app.inject({ method: "POST", url: "/execute", headers, payload: { code } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain("attacker text");
+    expect(res.json()).toMatchObject({
+      success: false,
+      stdout: "ran\n",
+      error_type: "SandboxError",
+      security_violations: [],
+    });
+    const lines = audit.filter((l) => l.audit === "execution");
+    expect(lines.map((l) => l.outcome)).toEqual(["failure"]);
+    // The one run of this minute was used: the next one waits.
+    const next = await t.app.inject({
+      method: "POST",
+      url: "/execute",
+      headers,
+      payload: { code: "print(1)" },
+    });
+    expect(next.statusCode).toBe(429);
   });
 });

@@ -1,7 +1,10 @@
 // Host side of the runner protocol (python/wire.py). fd 0 carries one job: an ASCII
 // header line whose last field is the body length, then the body. fd 3 carries JSON
-// lines: {"ready"} once warm, then one result. After an escape user code can write to
-// fd 3 too, so results are validated and capped: a forgery can only lie about its own run.
+// lines: {"ready"} once warm, then for a run job the policy verdict (violations, or
+// {"verdict":"ok"} before user code starts) and after "ok" one result; a tool job sends
+// its result right after ready. After an escape user code can write to fd 3 too, so
+// results are validated and capped: a forgery can only lie about its own run, and never
+// turn it into a refusal (the verdict came before any user code).
 import { z } from "zod";
 
 /** Caps on a run's figures (python/figures.py applies the same; the host re-checks). */
@@ -46,18 +49,29 @@ const violationSchema = z.object({
   message: z.string().max(1000),
 });
 
-export const runResultSchema = z.union([
+/**
+ * The policy verdict of a run job: the runner sends it after ready and before any user
+ * code runs. Only here is a refusal (violations) believed: the code never ran.
+ */
+export const verdictSchema = z.union([
   z.object({ violations: z.array(violationSchema).min(1).max(100) }),
-  z.object({
-    success: z.boolean(),
-    error: z.string().max(10_000).nullable(),
-    error_type: z.string().max(200).nullable(),
-    execution_time_ms: z.number().min(0),
-    /** What the runner wrote to fd 1 and 2: once read, the run is complete. */
-    stdout_bytes: z.number().int().min(0).optional(),
-    stderr_bytes: z.number().int().min(0).optional(),
-  }),
+  z.object({ verdict: z.literal("ok") }),
 ]);
+
+/**
+ * The one message after an "ok" verdict: how the run ended. User code was running when it
+ * was written (it may be forged: it can only lie about its own run), so it never carries
+ * violations; anything else there is an invalid result of a run that happened.
+ */
+export const runResultSchema = z.object({
+  success: z.boolean(),
+  error: z.string().max(10_000).nullable(),
+  error_type: z.string().max(200).nullable(),
+  execution_time_ms: z.number().min(0),
+  /** What the runner wrote to fd 1 and 2: once read, the run is complete. */
+  stdout_bytes: z.number().int().min(0).optional(),
+  stderr_bytes: z.number().int().min(0).optional(),
+});
 export type RunResultMessage = z.infer<typeof runResultSchema>;
 
 /**

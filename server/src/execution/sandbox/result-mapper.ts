@@ -1,6 +1,6 @@
 // Turns what a runner did (its validated result message, its output, how it ended)
 // into the API's ExecutionResult. Kept apart from the I/O so every branch is testable.
-import { runResultSchema } from "./protocol.js";
+import { runResultSchema, verdictSchema } from "./protocol.js";
 import type { ExecutionResult } from "./sandbox.js";
 import type { RawOutcome } from "./warm-process.js";
 
@@ -39,18 +39,24 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
   if (raw.truncated) {
     return failure("OutputLimitExceeded", "Output limit exceeded; the program was stopped");
   }
-  const parsed = runResultSchema.safeParse(raw.message);
-  if (!parsed.success) return crashed(raw, failure);
-  const m = parsed.data;
-  if ("violations" in m) {
+  // The verdict came before any user code ran: only there is a refusal believed. A run
+  // without one died before its policy check finished (crashed() says how).
+  const verdict = verdictSchema.safeParse(raw.verdict);
+  if (verdict.success && "violations" in verdict.data) {
     return {
       // The original's wording: error_type SecurityError; a program that does not parse says
       // so first ("Syntax error at line …"), as its client shows `error` to the person.
-      ...failure("SecurityError", refusalMessage(m.violations)),
-      security_violations: m.violations,
+      ...failure("SecurityError", refusalMessage(verdict.data.violations)),
+      security_violations: verdict.data.violations,
       execution_time_ms: 0, // nothing of the user's code ran
     };
   }
+  if (!verdict.success) return crashed({ ...raw, message: undefined }, failure);
+  // After "ok" user code ran and could write fd 3: anything but a run result there (a
+  // forged refusal included) is an invalid result of a run that happened.
+  const parsed = runResultSchema.safeParse(raw.message);
+  if (!parsed.success) return crashed(raw, failure);
+  const m = parsed.data;
   return {
     ...base, // not ...m: the byte counts are protocol, not response
     success: m.success,

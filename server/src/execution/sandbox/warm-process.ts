@@ -10,7 +10,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import type { LiveInput } from "./live-input.js";
 import { OutputCollector } from "./output-collector.js";
-import { ControlReader, readySchema, runResultSchema } from "./protocol.js";
+import { ControlReader, readySchema, runResultSchema, verdictSchema } from "./protocol.js";
 import { killUid } from "./reaper.js";
 import { RunEvents } from "./run-events.js";
 import type { Figure, OutputChunk } from "./sandbox.js";
@@ -40,7 +40,10 @@ export interface JobOptions {
 }
 
 export interface RawOutcome {
-  /** The first message after "ready", unvalidated; undefined if none came. */
+  /** A run job's policy verdict (the first message after "ready"), unvalidated. */
+  verdict?: unknown;
+  /** The result: the message after the verdict (a tool's: after ready), unvalidated;
+   * undefined if none came. */
   message: unknown;
   stdout: string;
   stderr: string;
@@ -236,6 +239,10 @@ export class WarmProcess {
       aborted = true;
       this.stop(CANCEL_GRACE_MS);
     };
+    // A run job's first message after ready is its policy verdict, and the result follows
+    // an "ok" one; a tool job's result comes right after ready.
+    const verdict = isRunJob(job);
+    const at = verdict ? 2 : 1;
     return new Promise<RawOutcome>((resolve) => {
       let done = false;
       const finish = () => {
@@ -251,7 +258,8 @@ export class WarmProcess {
         events.deliver(true);
         const { exitCode, signalCode } = this.child;
         resolve({
-          message: this.control.messages[1],
+          ...(verdict ? { verdict: this.control.messages[1] } : {}),
+          message: this.control.messages[at],
           ...output.finish(),
           figures: events.figures,
           figuresTruncated: events.truncated,
@@ -266,9 +274,8 @@ export class WarmProcess {
       // Done early when the result says how much output there is and it has all arrived:
       // the namespace teardown (~2 ms, more under load) then happens off the critical path.
       const maybeComplete = () => {
-        const m = runResultSchema.safeParse(this.control.messages[1]);
+        const m = runResultSchema.safeParse(this.control.messages[at]);
         if (!m.success) return;
-        if ("violations" in m.data) return finish(); // refused: the code never ran
         const { stdout_bytes: out, stderr_bytes: err } = m.data;
         if (out === undefined || err === undefined) return;
         if (output.received.stdout >= out && output.received.stderr >= err) finish();
@@ -277,17 +284,23 @@ export class WarmProcess {
       this.stream(1).on("data", (c: Buffer) => {
         output.push("stdout", c);
         events.deliver();
-        if (this.control.messages.length > 1) maybeComplete();
+        if (this.control.messages.length > at) maybeComplete();
       });
       this.stream(2).on("data", (c: Buffer) => {
         output.push("stderr", c);
         events.deliver();
-        if (this.control.messages.length > 1) maybeComplete();
+        if (this.control.messages.length > at) maybeComplete();
       });
       // The runner flushed its output before its result, and pipe contents outlive their
       // writer: killing at once costs nothing and ends any process user code left behind.
       this.onControl = () => {
-        if (this.control.messages.length < 2) return;
+        const n = this.control.messages.length;
+        if (verdict && n >= 2 && refused(this.control.messages[1])) {
+          this.kill(); // refused: the code never ran
+          finish();
+          return;
+        }
+        if (n <= at) return;
         this.kill();
         maybeComplete();
       };
@@ -303,4 +316,13 @@ export class WarmProcess {
       }
     });
   }
+}
+
+function isRunJob(job: Buffer): boolean {
+  return job.subarray(0, 4).toString("latin1") === "run ";
+}
+
+function refused(verdict: unknown): boolean {
+  const v = verdictSchema.safeParse(verdict);
+  return v.success && "violations" in v.data;
 }

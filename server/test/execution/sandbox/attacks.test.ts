@@ -14,6 +14,7 @@ import {
   makeSandbox,
   processesOfUids,
   processesWithMarker,
+  run,
   runUnchecked,
   startHealthServer,
   startTcpCanary,
@@ -592,6 +593,26 @@ B.__import__("time").sleep(5)`);
     expect(long.success).toBe(true); // answered once the tree was gone, not after 5 s
     const next = await runUnchecked(sb, "print('next')");
     expect(next.stdout).toBe("next\n");
+  });
+
+  it("43c. a forged policy refusal is an invalid result of a run that happened", async () => {
+    const forged = `${ESCAPE}
+print("ran", flush=True)
+os.write(3, b'{"violations": [{"type": "forged", "line": 1, "column": 0, "message": "attacker text"}]}\\n')
+os._exit(0)`;
+    // With the policy on (the ESCAPE preamble passes the standard profile) and off.
+    for (const r of [await run(sb, forged), await runUnchecked(sb, forged)]) {
+      expect(r.security_violations).toEqual([]);
+      expect(r).toMatchObject({ success: false, error_type: "SandboxError", stdout: "ran\n" });
+      expect(JSON.stringify(r)).not.toContain("attacker text");
+    }
+    // Written first among several messages, or after the real result, it changes nothing
+    // but this run's own outcome.
+    const later = await attack(`
+os.write(3, b'{"violations": [{"type": "forged", "line": 1, "column": 0, "message": "attacker text"}]}\\n')
+os.write(3, b'{"success": true, "error": null, "error_type": null, "execution_time_ms": 1}\\n')`);
+    expect(later.security_violations).toEqual([]);
+    expect(later.error_type).toBe("SandboxError");
   });
 
   it("44. flooding the control channel yields a sandbox error, not a server problem", async () => {

@@ -107,6 +107,7 @@ describe("protocol", () => {
 
 describe("toExecutionResult", () => {
   const raw = (over: Partial<RawOutcome>): RawOutcome => ({
+    verdict: { verdict: "ok" },
     message: undefined,
     stdout: "out",
     stderr: "",
@@ -171,8 +172,29 @@ describe("toExecutionResult", () => {
 
   it("returns violations without execution time", () => {
     const v = { type: "forbidden_import", line: 1, column: 0, message: "no" };
-    const r = toExecutionResult(raw({ message: { violations: [v] } }), 1000);
+    const r = toExecutionResult(raw({ verdict: { violations: [v] } }), 1000);
     expect(r).toMatchObject({ success: false, security_violations: [v], execution_time_ms: 0 });
+  });
+
+  it("believes a refusal only as the verdict: after ok, violations are an invalid result", () => {
+    const v = { type: "forbidden_import", line: 1, column: 0, message: "attacker text" };
+    const r = toExecutionResult(raw({ message: { violations: [v] } }), 1000);
+    expect(r).toMatchObject({
+      success: false,
+      error_type: "SandboxError",
+      error: "The program sent an invalid result",
+      security_violations: [],
+    });
+    expect(r.error).not.toContain("attacker");
+  });
+
+  it("a run without a verdict died before its policy check ended", () => {
+    const r = toExecutionResult(raw({ verdict: undefined, message: ok, exitCode: 1 }), 1000);
+    expect(r).toMatchObject({
+      success: false,
+      error_type: "SandboxError",
+      security_violations: [],
+    });
   });
 });
 

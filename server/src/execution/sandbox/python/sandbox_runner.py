@@ -2,10 +2,10 @@
 
 Start-up: import the helpers and a few cheap modules, set the run's environment, drop to
 the limits, load the seccomp filter, say "ready" on fd 3, then block on fd 0 for exactly
-one job. For a `run` job: apply the static policy of the profile (returning violations
-instead of running), else execute the code as the `__main__` module with the profile's
-builtins, finish as the interpreter would (threads, atexit) and report {success, error,
-error_type, execution_time_ms} on fd 3. User output goes straight to fd 1/2, which the
+one job. For a `run` job: apply the static policy of the profile and send its verdict on
+fd 3 — the violations (the code never runs) or {"verdict": "ok"} — then execute the code
+as the `__main__` module with the profile's builtins, finish as the interpreter would
+(threads, atexit) and report {success, error, error_type, execution_time_ms} on fd 3. User output goes straight to fd 1/2, which the
 host reads and caps.
 """
 
@@ -22,6 +22,7 @@ import policy
 import wire
 
 MAX_ERROR_CHARS = 4000
+VERDICT_OK = {"verdict": "ok"}
 MAX_PROMPT_CHARS = 1000
 RUNNER_DIR = guard.__file__.rpartition("/")[0] + "/"
 
@@ -340,6 +341,9 @@ def run_user_code(cfg, fields, body):
         violations = syntax or policy.check(tree, SOURCE, cfg["allowed"], profile)
         if violations:
             return {"violations": violations}
+    # The verdict is final before any user code runs: the host accepts a refusal only in
+    # this position, and after "ok" only a run result (escaped code can write fd 3 too).
+    wire.send(VERDICT_OK)
 
     filename = "<string>"
     if profile == "standard":
