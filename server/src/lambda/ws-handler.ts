@@ -1,8 +1,8 @@
 // AWS Lambda entry for the API Gateway WebSocket API: one function for its three routes.
 // $connect checks `?token=` with the app's guard (a non-200 answer refuses the connection)
 // and records connection → user in `ws_connections`; $disconnect forgets it; $default
-// answers the client messages of API.md exactly as the local /ws does (ws-routes.ts), every
-// reply posted back through the Management API. It composes the auth area and the notifier
+// hands each client message to the handler the local /ws uses too (jobs/ws-messages.ts),
+// every reply posted back through the Management API. It composes the auth area and the notifier
 // only (no HTTP app, no sandbox), once per cold start.
 import type {
   APIGatewayProxyStructuredResultV2,
@@ -11,14 +11,12 @@ import type {
 import { type Logger, pino } from "pino";
 import { composeAuth } from "../auth/auth-module.js";
 import type { Authenticator } from "../auth/authenticator.js";
-import { findOwnedJob } from "../jobs/execution-job-repo.js";
 import { createExecutionJobService } from "../jobs/execution-job-service.js";
 import { ApiGatewayNotifier } from "../jobs/realtime/apigateway-notifier.js";
 import { createRealtime } from "../jobs/realtime/create-notifier.js";
 import { DbConnectionRegistry } from "../jobs/realtime/db-connection-registry.js";
 import { createJobControl } from "../jobs/realtime/job-control.js";
-import type { ServerMessage } from "../jobs/realtime/notifier.js";
-import { commandJob, MAX_CONNECTIONS_PER_USER, parseClientMessage } from "../jobs/ws-routes.js";
+import { createClientMessageHandler, MAX_CONNECTIONS_PER_USER } from "../jobs/ws-messages.js";
 import { Closer } from "../platform/area.js";
 import { loadSettingsWithSecrets, type Settings } from "../platform/config.js";
 import { type Database, openDatabase } from "../platform/db/database.js";
@@ -103,52 +101,28 @@ export async function createWsHandler(
     return answer(200, "Connected");
   }
 
+  const handleMessage = createClientMessageHandler({
+    jobs,
+    allowAnonymous: settings.wsAllowAnonymous,
+  });
+
   async function message(event: WsEvent, connectionId: string): Promise<WsResult> {
-    const send = (m: ServerMessage) => notifier.sendTo(connectionId, m);
-    const userId = await registry.ownerOf(connectionId);
+    const userId = (await registry.ownerOf(connectionId)) ?? null;
     const binary = event.isBase64Encoded === true;
     const data = Buffer.from(event.body ?? "", binary ? "base64" : "utf8");
-    const parsed = parseClientMessage(data, binary);
-    if (!userId && settings.wsAllowAnonymous) {
-      // Not bound to anyone yet: it learns its id from `pong`, and nothing else at all.
-      if (parsed.ok && parsed.message.action === "ping") {
-        await send({ type: "pong", connection_id: connectionId });
-      }
-      return answer(200, "");
-    }
-    if (!userId) {
-      await send({ type: "error", message: "Unknown connection: reconnect" });
-      return answer(200, "");
-    }
-    if (!parsed.ok) {
-      await send({ type: "error", message: parsed.error });
-      return answer(200, "");
-    }
-    const m = parsed.message;
-    if (m.action === "ping") {
-      await send({ type: "pong", connection_id: connectionId });
-    } else if (m.action === "unsubscribe") {
-      await registry.unsubscribe(connectionId, m.job_id);
-      await send({ type: "unsubscribed", job_id: m.job_id });
-    } else if (m.action === "cancel" || m.action === "stdin" || m.action === "stdin_close") {
-      const error = await commandJob(jobs, userId, m);
-      if (error) await send({ type: "error", message: error, job_id: m.job_id });
-    } else if (!(await registry.trySubscribe(connectionId, m.job_id))) {
-      await send({ type: "error", message: "Too many subscriptions" });
-    } else {
-      // Subscribed before reading the job, as the local hub does, so a result published in
-      // between is not missed; a foreign job id is dropped again.
-      const job = await findOwnedJob(database.db, userId, m.job_id);
-      if (!job) {
-        await registry.unsubscribe(connectionId, m.job_id);
-        await send({ type: "error", message: "Job not found" });
-      } else {
-        await send({ type: "subscribed", job_id: job.jobId, status: job.status });
-        if (job.result && (job.status === "completed" || job.status === "failed")) {
-          await send({ type: "execution_result", job_id: job.jobId, ...(job.result as object) });
-        }
-      }
-    }
+    // The connection as the shared message handler sees it: answers go through the
+    // Management API, subscriptions live in `ws_connections` for every process to read.
+    await handleMessage(
+      {
+        id: connectionId,
+        userId,
+        send: (m) => notifier.sendTo(connectionId, m),
+        subscribe: (jobId) => registry.trySubscribe(connectionId, jobId),
+        unsubscribe: (jobId) => registry.unsubscribe(connectionId, jobId),
+      },
+      data,
+      binary,
+    );
     return answer(200, "");
   }
 

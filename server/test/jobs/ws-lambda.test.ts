@@ -7,7 +7,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertJob } from "../../src/jobs/execution-job-repo.js";
 import { DbConnectionRegistry } from "../../src/jobs/realtime/db-connection-registry.js";
-import { MAX_CONNECTIONS_PER_USER } from "../../src/jobs/ws-routes.js";
+import { MAX_CONNECTIONS_PER_USER } from "../../src/jobs/ws-messages.js";
 import { createWsHandler, type WsEvent, type WsHandler } from "../../src/lambda/ws-handler.js";
 import { executions, users, wsConnections } from "../../src/platform/db/schema/index.js";
 import { type FakeApiGateway, startFakeApiGateway } from "../helpers/apigateway-server.js";

@@ -1,7 +1,7 @@
 // Bad client messages get an `error` message and the connection stays usable; subscribe
 // and unsubscribe follow only the caller's own jobs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_CLIENT_MESSAGE_BYTES, MAX_CONNECTIONS_PER_USER } from "../../src/jobs/ws-routes.js";
+import { MAX_CLIENT_MESSAGE_BYTES, MAX_CONNECTIONS_PER_USER } from "../../src/jobs/ws-messages.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { TestWsClient } from "./ws-client.js";
 
