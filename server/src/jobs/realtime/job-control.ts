@@ -14,6 +14,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { FragmentAssembler, toFragments } from "./notify-fragments.js";
+import { listenOn, type PgListener } from "./pg-listen.js";
 
 export type JobCommand =
   | { action: "cancel" }
@@ -68,7 +69,7 @@ export class PostgresJobControl extends LocalJobControl {
   private readonly assembler = new FragmentAssembler();
   /** Sends run one after another, so a job's stdin arrives in the order it was typed. */
   private tail: Promise<void> = Promise.resolve();
-  private listener: pg.PoolClient | undefined;
+  private listener: PgListener | undefined;
   private closed = false;
 
   constructor(
@@ -105,41 +106,42 @@ export class PostgresJobControl extends LocalJobControl {
   }
 
   private async listen(): Promise<void> {
-    const client = await this.opts.pool.connect();
-    client.on("error", (err) => {
-      this.opts.logger.warn({ err }, "job control listener lost its connection; reconnecting");
-      if (this.listener === client) this.listener = undefined;
-      client.release(err);
-      if (!this.closed) {
-        setTimeout(() => {
-          if (!this.closed) this.listen().catch(() => {});
-        }, 1000).unref();
-      }
+    const listener = await listenOn(this.opts.pool, this.channel, {
+      onPayload: (payload) => this.onPayload(payload),
+      onLost: (err) => {
+        this.opts.logger.warn({ err }, "job control listener lost its connection; reconnecting");
+        if (this.listener === listener) this.listener = undefined;
+        if (!this.closed) {
+          setTimeout(() => {
+            if (!this.closed) this.listen().catch(() => {});
+          }, 1000).unref();
+        }
+      },
     });
-    client.on("notification", (n) => {
-      if (n.channel !== this.channel || n.payload === undefined) return;
-      const text = this.assembler.add(n.payload);
-      if (text === undefined) return;
-      try {
-        const e = JSON.parse(text) as ControlEnvelope;
-        if (typeof e.j === "string" && typeof e.c?.action === "string") this.deliver(e.j, e.c);
-      } catch {
-        // Not ours, or cut short: nothing to deliver.
-      }
-    });
-    await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
-    this.listener = client;
+    if (this.closed) {
+      await listener.close();
+      return;
+    }
+    this.listener = listener;
+  }
+
+  private onPayload(payload: string): void {
+    const text = this.assembler.add(payload);
+    if (text === undefined) return;
+    try {
+      const e = JSON.parse(text) as ControlEnvelope;
+      if (typeof e.j === "string" && typeof e.c?.action === "string") this.deliver(e.j, e.c);
+    } catch {
+      // Not ours, or cut short: nothing to deliver.
+    }
   }
 
   override async close(): Promise<void> {
     this.closed = true;
     await this.tail;
-    const client = this.listener;
+    const listener = this.listener;
     this.listener = undefined;
-    if (client) {
-      await client.query("UNLISTEN *").catch(() => {});
-      client.release();
-    }
+    await listener?.close();
     await super.close();
   }
 }

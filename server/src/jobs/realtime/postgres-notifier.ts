@@ -9,6 +9,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { Envelope, Notifier, PublishTarget, ServerMessage } from "./notifier.js";
 import { FragmentAssembler, toFragments } from "./notify-fragments.js";
+import { listenOn, type PgListener } from "./pg-listen.js";
 import type { WsHub } from "./ws-hub.js";
 
 export const NOTIFY_CHANNEL = "code_remote_realtime";
@@ -27,7 +28,7 @@ export class PostgresNotifier implements Notifier {
   private readonly assembler = new FragmentAssembler();
   /** Publishes run one after another: autocommitted NOTIFYs arrive in commit order. */
   private tail: Promise<void> = Promise.resolve();
-  private listener: pg.PoolClient | undefined;
+  private listener: PgListener | undefined;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
@@ -57,39 +58,25 @@ export class PostgresNotifier implements Notifier {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
     await this.tail;
-    const client = this.listener;
+    const listener = this.listener;
     this.listener = undefined;
-    if (client) {
-      await client.query(`UNLISTEN ${this.quotedChannel()}`).catch(() => {});
-      releaseOnce(client);
-    }
-  }
-
-  private quotedChannel(): string {
-    return `"${this.channel.replaceAll('"', '""')}"`;
+    await listener?.close();
   }
 
   private async listen(): Promise<void> {
-    const client = await this.opts.pool.connect();
-    const onError = (err: Error) => {
-      this.opts.logger.warn({ err }, "realtime listener lost its connection; reconnecting");
-      if (this.listener === client) this.listener = undefined;
-      // A dying connection can emit more than one error, and close() may have released it
-      // already: pg throws on a second release.
-      releaseOnce(client, err);
-      this.scheduleReconnect();
-    };
-    client.on("error", onError);
-    client.on("notification", (n) => {
-      if (n.channel !== this.channel || n.payload === undefined) return;
-      this.onPayload(n.payload);
+    const listener = await listenOn(this.opts.pool, this.channel, {
+      onPayload: (payload) => this.onPayload(payload),
+      onLost: (err) => {
+        this.opts.logger.warn({ err }, "realtime listener lost its connection; reconnecting");
+        if (this.listener === listener) this.listener = undefined;
+        this.scheduleReconnect();
+      },
     });
-    await client.query(`LISTEN ${this.quotedChannel()}`);
     if (this.closed) {
-      releaseOnce(client);
+      await listener.close();
       return;
     }
-    this.listener = client;
+    this.listener = listener;
   }
 
   private scheduleReconnect(): void {
@@ -114,12 +101,4 @@ export class PostgresNotifier implements Notifier {
       this.opts.logger.warn({ err }, "ignored a malformed realtime notification");
     }
   }
-}
-
-const released = new WeakSet<pg.PoolClient>();
-
-function releaseOnce(client: pg.PoolClient, err?: Error): void {
-  if (released.has(client)) return;
-  released.add(client);
-  client.release(err);
 }
