@@ -15,12 +15,13 @@ import { createStaticProvider } from "../../src/analysis/static-provider.js";
 import type { Sandbox } from "../../src/execution/sandbox/sandbox.js";
 import { makeSandbox } from "../execution/sandbox/helpers.js";
 import { defaultAnswer, type GeminiFixture, startGeminiServer } from "../fixtures/gemini-server.js";
+import { testUid } from "../helpers/uids.js";
 
 let sb: Sandbox;
 let measure: Measurer;
 let gemini: GeminiFixture;
 beforeAll(async () => {
-  sb = await makeSandbox(66_000, { poolSize: 2, maxConcurrent: 2, memoryLimitMb: 512 });
+  sb = await makeSandbox(testUid(66_000), { poolSize: 2, maxConcurrent: 2, memoryLimitMb: 512 });
   measure = createMeasurer({ runTool: (m, p, t) => sb.runTool(m, p, t) });
   gemini = await startGeminiServer();
 });

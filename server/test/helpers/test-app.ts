@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { type AppAreas, type AppOverrides, composeApp } from "../../src/app.js";
 import { loadSettings, type Settings } from "../../src/platform/config.js";
 import { createTestDatabase, type Driver, type TestDatabase } from "./databases.js";
+import { testUid } from "./uids.js";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -30,7 +31,7 @@ let appCounter = 0;
 function sandboxUidBase(): string {
   appCounter += 1;
   const pool = Number(process.env.VITEST_POOL_ID ?? 0);
-  return String(200_000 + pool * 20_000 + (appCounter % 50) * 256);
+  return String(testUid(200_000) + pool * 20_000 + (appCounter % 50) * 256);
 }
 
 export async function createTestApp(

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/platform/db/database.js";
 import { createPostgresDatabase } from "../helpers/databases.js";
 import { freePort } from "../helpers/net.js";
+import { testUid } from "../helpers/uids.js";
 import { Service } from "./processes.js";
 import {
   type Broker,
@@ -30,7 +31,7 @@ let env: Record<string, string>;
 let apiA: string;
 let apiB: string;
 const services: Service[] = [];
-let uidBase = 500_000 + Number(process.env.VITEST_POOL_ID ?? 0) * 10_000;
+let uidBase = testUid(500_000) + Number(process.env.VITEST_POOL_ID ?? 0) * 10_000;
 
 function start(script: "main" | "worker", extra: Record<string, string> = {}): Service {
   uidBase += 256;

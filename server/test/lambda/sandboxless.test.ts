@@ -14,6 +14,7 @@ import { ConfigError, loadSettings, type Settings } from "../../src/platform/con
 import { type FakeApiGateway, startFakeApiGateway } from "../helpers/apigateway-server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.js";
 import { httpEvent, lambdaContext, sqsRecordOf } from "../helpers/lambda-events.js";
+import { testUid } from "../helpers/uids.js";
 import {
   type Broker,
   createFifoQueues,
@@ -178,7 +179,7 @@ describe("API Lambda with SANDBOX=none", () => {
           ALLOW_PROCESS_SANDBOX: "true",
           SANDBOX_POOL_SIZE: "1",
           SANDBOX_MAX_CONCURRENT: "1",
-          SANDBOX_UID_BASE: String(190_000 + Number(process.env.VITEST_POOL_ID ?? 0) * 64),
+          SANDBOX_UID_BASE: String(testUid(190_000) + Number(process.env.VITEST_POOL_ID ?? 0) * 64),
         }),
         { database: testDb.database, logger },
       );

@@ -18,6 +18,7 @@ import { processesWithMarker } from "../execution/sandbox/helpers.js";
 import { type FakeApiGateway, startFakeApiGateway } from "../helpers/apigateway-server.js";
 import { sqsRecordOf } from "../helpers/lambda-events.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { testUid } from "../helpers/uids.js";
 import {
   type Broker,
   createFifoQueues,
@@ -28,7 +29,7 @@ import {
 } from "../jobs/sqs-helpers.js";
 
 /** The function's user: not root, and no other process on this machine runs as it. */
-const WORKER_UID = 64_100 + Number(process.env.VITEST_POOL_ID ?? 0);
+const WORKER_UID = testUid(64_100) + Number(process.env.VITEST_POOL_ID ?? 0);
 const connection = "NonRootConn1=";
 
 let broker: Broker;

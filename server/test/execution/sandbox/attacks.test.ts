@@ -23,7 +23,7 @@ import {
 
 // The suite runs under the default profile, `standard`: its limits are the ones proved.
 const MAX_TASKS = STANDARD_LIMITS.maxProcesses ?? 16;
-const UID_BASE = 62200;
+const UID_BASE = testUid(62200);
 const UID_COUNT = 32;
 const tag = randomBytes(6).toString("hex");
 const FILE_SECRET = `FILE-CANARY-${tag}`;
@@ -643,6 +643,7 @@ describe("attack suite: known Python-sandbox bypasses, with the policy off", () 
       sb,
       `
 import operator, random
+import { testUid } from "../../helpers/uids.js";
 g = operator.attrgetter("__globals__")(random.seed)
 real_os = g["_os"]
 print(real_os.listdir("/"))

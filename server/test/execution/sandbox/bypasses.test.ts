@@ -2,11 +2,12 @@
 // with its position; with the policy off, attacks.test.ts shows the OS layer holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../../src/execution/sandbox/sandbox.js";
+import { testUid } from "../../helpers/uids.js";
 import { makeSandbox, run, runUnchecked } from "./helpers.js";
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await makeSandbox(62300, { policyProfile: "original" });
+  sb = await makeSandbox(testUid(62300), { policyProfile: "original" });
 });
 afterAll(() => sb.close());
 

@@ -20,6 +20,7 @@ import { toExecutionResult } from "../../../src/execution/sandbox/result-mapper.
 import { RunEvents } from "../../../src/execution/sandbox/run-events.js";
 import type { Figure, OutputChunk, Sandbox } from "../../../src/execution/sandbox/sandbox.js";
 import { WarmProcess } from "../../../src/execution/sandbox/warm-process.js";
+import { testUid } from "../../helpers/uids.js";
 import { ESCAPE, makeSandbox } from "./helpers.js";
 
 const PNG_MAGIC = "89504e470d0a1a0a";
@@ -213,7 +214,7 @@ describe("interactive runs (direct runner)", () => {
 describe("figure events on the control channel (real bwrap sandbox)", () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await makeSandbox(62900, { poolSize: 1 });
+    sb = await makeSandbox(testUid(62900), { poolSize: 1 });
   });
   afterAll(() => sb?.close());
 

@@ -5,9 +5,10 @@ import { readFileSync, readlinkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../../src/execution/sandbox/sandbox.js";
+import { testUid } from "../../helpers/uids.js";
 import { ESCAPE, makeSandbox, processesOfUids, run, runUnchecked } from "./helpers.js";
 
-const UID_BASE = 62800;
+const UID_BASE = testUid(62800);
 const UID_COUNT = 16;
 // The fork servers run as the uids right above the range.
 const ZYGOTE_UIDS = [UID_BASE + UID_COUNT, 2] as const;
@@ -162,7 +163,7 @@ for fn, args in [(os.setuid, (${ZYGOTE_UIDS[0]},)), (os.setgid, (0,)), (os.chroo
 
 describe("mode selection", () => {
   it("spawns one bwrap per run when asked to", async () => {
-    const spawned = await makeSandbox(62840, { uidCount: 8, mode: "spawn", poolSize: 1 });
+    const spawned = await makeSandbox(testUid(62840), { uidCount: 8, mode: "spawn", poolSize: 1 });
     try {
       expect(spawned.mode).toBe("spawn");
       expect((await run(spawned, "print('spawned')")).stdout).toBe("spawned\n");

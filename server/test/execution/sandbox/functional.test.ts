@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutputChunk, Sandbox } from "../../../src/execution/sandbox/sandbox.js";
+import { testUid } from "../../helpers/uids.js";
 import { makeSandbox, run } from "./helpers.js";
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await makeSandbox(62000, { extraAllowedModules: ["hashlib"], policyProfile: "original" });
+  sb = await makeSandbox(testUid(62000), {
+    extraAllowedModules: ["hashlib"],
+    policyProfile: "original",
+  });
 });
 afterAll(() => sb.close());
 
@@ -258,7 +262,7 @@ sys.stdout.buffer.write(b"ok \\xff\\xfe \\xc3 end\\n")`,
   });
 
   it("counts stdout and stderr together against the cap", async () => {
-    const small = await makeSandbox(62040, { poolSize: 1, maxOutputBytes: 1000 });
+    const small = await makeSandbox(testUid(62040), { poolSize: 1, maxOutputBytes: 1000 });
     try {
       const r = await run(small, "print('o' * 600)\nraise ValueError('e' * 600)");
       expect(r.truncated).toBe(true);

@@ -2,11 +2,15 @@
 // line (1-based) and column (0-based, in characters), and syntax errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox, SecurityViolationInfo } from "../../../src/execution/sandbox/sandbox.js";
+import { testUid } from "../../helpers/uids.js";
 import { makeSandbox, run } from "./helpers.js";
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await makeSandbox(62100, { extraAllowedModules: ["hashlib"], policyProfile: "original" });
+  sb = await makeSandbox(testUid(62100), {
+    extraAllowedModules: ["hashlib"],
+    policyProfile: "original",
+  });
 });
 afterAll(() => sb.close());
 

@@ -7,6 +7,7 @@ import type { Launcher } from "../../../src/execution/sandbox/launcher.js";
 import { SandboxPool } from "../../../src/execution/sandbox/pool.js";
 import { UidAllocator } from "../../../src/execution/sandbox/uid-allocator.js";
 import { WarmProcess } from "../../../src/execution/sandbox/warm-process.js";
+import { testUid } from "../../helpers/uids.js";
 import {
   ESCAPE,
   makeSandbox,
@@ -31,7 +32,7 @@ function brokenPool(command: string, args: string[], uidBase: number) {
 
 describe("pool", () => {
   it("queues a burst FIFO under maxConcurrent and reports it in stats", async () => {
-    const sb = await makeSandbox(62400, { poolSize: 1, maxConcurrent: 1 });
+    const sb = await makeSandbox(testUid(62400), { poolSize: 1, maxConcurrent: 1 });
     try {
       const order: number[] = [];
       const runs = [0, 1, 2].map((i) =>
@@ -53,10 +54,10 @@ describe("pool", () => {
   });
 
   it("replaces a warm runner that dies while idle", async () => {
-    const sb = await makeSandbox(62440, { poolSize: 1, maxConcurrent: 2, uidCount: 8 });
+    const sb = await makeSandbox(testUid(62440), { poolSize: 1, maxConcurrent: 2, uidCount: 8 });
     try {
       await sleep(100);
-      for (const pid of processesOfUids(62440, 8)) process.kill(pid, "SIGKILL");
+      for (const pid of processesOfUids(testUid(62440), 8)) process.kill(pid, "SIGKILL");
       await sleep(300);
       const r = await run(sb, "print('ok')");
       expect(r.stdout).toBe("ok\n");
@@ -66,7 +67,7 @@ describe("pool", () => {
   });
 
   it("rejects waiters and further runs once closed", async () => {
-    const sb = await makeSandbox(62460, { poolSize: 1, maxConcurrent: 1, uidCount: 8 });
+    const sb = await makeSandbox(testUid(62460), { poolSize: 1, maxConcurrent: 1, uidCount: 8 });
     const busy = run(sb, "import time\ntime.sleep(5)");
     await sleep(50);
     const queued = run(sb, "print(1)").catch((e: Error) => e);
@@ -75,11 +76,11 @@ describe("pool", () => {
     const r = await busy;
     expect(r.success).toBe(false);
     await expect(run(sb, "print(1)")).rejects.toThrow(/closed/);
-    expect(processesOfUids(62460, 8)).toEqual([]);
+    expect(processesOfUids(testUid(62460), 8)).toEqual([]);
   });
 
   it("gives up after repeated start failures, with the runner's stderr", async () => {
-    const pool = brokenPool("/bin/sh", ["-c", "echo broken runner >&2; exit 3"], 62480);
+    const pool = brokenPool("/bin/sh", ["-c", "echo broken runner >&2; exit 3"], testUid(62480));
     const t = performance.now();
     await expect(pool.start()).rejects.toThrow(/sandbox failed to start: exited: broken runner/);
     expect(performance.now() - t).toBeLessThan(5000);
@@ -88,10 +89,10 @@ describe("pool", () => {
   });
 
   it("refuses a runner whose ready message is wrong, or that cannot spawn", async () => {
-    const bad = brokenPool("/bin/sh", ["-c", "echo '{\"ready\":1}' >&3; sleep 5"], 62484);
+    const bad = brokenPool("/bin/sh", ["-c", "echo '{\"ready\":1}' >&3; sleep 5"], testUid(62484));
     await expect(bad.start()).rejects.toThrow(/bad ready message/);
     await bad.close();
-    const missing = brokenPool("/nonexistent/runner", [], 62488);
+    const missing = brokenPool("/nonexistent/runner", [], testUid(62488));
     await expect(missing.start()).rejects.toThrow(/sandbox failed to start/);
     await missing.close();
   });
@@ -100,7 +101,11 @@ describe("pool", () => {
 describe("process isolation (explicit opt-in)", () => {
   it("runs with an empty environment, an unprivileged uid and the same policy", async () => {
     process.env.CR_PROCESS_CANARY = "PROCESS-CANARY";
-    const sb = await makeSandbox(62500, { kind: "process", allowProcess: true, poolSize: 1 });
+    const sb = await makeSandbox(testUid(62500), {
+      kind: "process",
+      allowProcess: true,
+      poolSize: 1,
+    });
     try {
       expect(sb.isolation).toBe("process");
       expect((await run(sb, "print('hi')")).stdout).toBe("hi\n");
@@ -133,7 +138,11 @@ describe("process isolation (explicit opt-in)", () => {
   });
 
   it("kills what a run left behind under its uid, even outside its process group", async () => {
-    const sb = await makeSandbox(62540, { kind: "process", allowProcess: true, poolSize: 1 });
+    const sb = await makeSandbox(testUid(62540), {
+      kind: "process",
+      allowProcess: true,
+      poolSize: 1,
+    });
     const marker = `PROCLEFT_${process.pid}`;
     try {
       const r = await runUnchecked(

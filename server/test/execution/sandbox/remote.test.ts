@@ -7,9 +7,10 @@ import type { HostReply, HostRequest } from "../../../src/execution/sandbox/host
 import type { OutputChunk, Sandbox } from "../../../src/execution/sandbox/sandbox.js";
 import { serveSandbox } from "../../../src/execution/sandbox/sandbox-host-server.js";
 import { executionResult } from "../../helpers/execution-result.js";
+import { testUid } from "../../helpers/uids.js";
 import { processesOfUids, run, sandboxOptions } from "./helpers.js";
 
-const UID_BASE = 62700;
+const UID_BASE = testUid(62700);
 
 describe("sandbox host process", () => {
   let sb: Sandbox;
@@ -91,7 +92,7 @@ describe("sandbox host start-up", () => {
   it("reports a host that cannot build its pool", async () => {
     await expect(
       createSandbox(
-        sandboxOptions(62760, { inProcess: false, pythonPath: "/nonexistent/python3" }),
+        sandboxOptions(testUid(62760), { inProcess: false, pythonPath: "/nonexistent/python3" }),
       ),
     ).rejects.toThrow(/python interpreter not found/);
   });

@@ -8,7 +8,7 @@ import { makeSandbox, run } from "./helpers.js";
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await makeSandbox(63300, { poolSize: 2, maxConcurrent: 2 });
+  sb = await makeSandbox(testUid(63300), { poolSize: 2, maxConcurrent: 2 });
 });
 afterAll(() => sb.close());
 
@@ -241,6 +241,7 @@ fig, ax = plt.subplots()
 ax.plot([1, 2, 3], [1, 4, 9])
 fig.savefig("/tmp/fig.png")
 import os
+import { testUid } from "../../helpers/uids.js";
 print(matplotlib.get_backend() != "TkAgg", os.path.getsize("/tmp/fig.png") > 1000, os.path.isdir("/tmp/.config/matplotlib"))`);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("[3 5 7] 6.0\n2.0\n1.414214\nTrue True True\n");

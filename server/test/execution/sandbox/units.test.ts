@@ -26,6 +26,7 @@ import type { RawOutcome } from "../../../src/execution/sandbox/warm-process.js"
 import { SecurityViolationError } from "../../../src/platform/errors.js";
 import { SlidingWindowLimiter } from "../../../src/platform/rate-limiter.js";
 import { executionResult } from "../../helpers/execution-result.js";
+import { testUid } from "../../helpers/uids.js";
 import { sandboxOptions } from "./helpers.js";
 
 describe("OutputCollector", () => {
@@ -336,16 +337,18 @@ describe("executor service", () => {
 
 describe("createSandbox", () => {
   it("refuses process isolation unless explicitly allowed", async () => {
-    await expect(createSandbox(sandboxOptions(62600, { kind: "process" }))).rejects.toThrow(
-      /process isolation/,
-    );
+    await expect(
+      createSandbox(sandboxOptions(testUid(62600), { kind: "process" })),
+    ).rejects.toThrow(/process isolation/);
   });
 
   it("fails fast on a missing interpreter or a too small uid range", async () => {
     await expect(
-      createSandbox(sandboxOptions(62600, { pythonPath: "/nonexistent/python3" })),
+      createSandbox(sandboxOptions(testUid(62600), { pythonPath: "/nonexistent/python3" })),
     ).rejects.toThrow(/not found/);
-    await expect(createSandbox(sandboxOptions(62600, { uidCount: 3 }))).rejects.toThrow(/uidCount/);
+    await expect(createSandbox(sandboxOptions(testUid(62600), { uidCount: 3 }))).rejects.toThrow(
+      /uidCount/,
+    );
   });
 
   it("sizes the pool from the cores", () => {
