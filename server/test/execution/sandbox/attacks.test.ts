@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLED_PACKAGES } from "../../../src/execution/sandbox/host-paths.js";
 import { STANDARD_LIMITS } from "../../../src/execution/sandbox/launcher.js";
 import type { Sandbox } from "../../../src/execution/sandbox/sandbox.js";
+import { testUid } from "../../helpers/uids.js";
 import {
   ESCAPE,
   makeSandbox,
@@ -643,7 +644,6 @@ describe("attack suite: known Python-sandbox bypasses, with the policy off", () 
       sb,
       `
 import operator, random
-import { testUid } from "../../helpers/uids.js";
 g = operator.attrgetter("__globals__")(random.seed)
 real_os = g["_os"]
 print(real_os.listdir("/"))

@@ -4,6 +4,7 @@
 // under `python3 main.py < stdin`: __main__, sys.stdin/argv, threads, processes, files.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox, SecurityViolationInfo } from "../../../src/execution/sandbox/sandbox.js";
+import { testUid } from "../../helpers/uids.js";
 import { makeSandbox, run } from "./helpers.js";
 
 let sb: Sandbox;
@@ -241,7 +242,6 @@ fig, ax = plt.subplots()
 ax.plot([1, 2, 3], [1, 4, 9])
 fig.savefig("/tmp/fig.png")
 import os
-import { testUid } from "../../helpers/uids.js";
 print(matplotlib.get_backend() != "TkAgg", os.path.getsize("/tmp/fig.png") > 1000, os.path.isdir("/tmp/.config/matplotlib"))`);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("[3 5 7] 6.0\n2.0\n1.414214\nTrue True True\n");
