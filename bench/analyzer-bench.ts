@@ -23,14 +23,11 @@ import {
   createMeasurer,
   libraryBound,
 } from "../server/src/analysis/measured-complexity.js";
-import {
-  ANALYZER_PYTHON_DIR,
-  createLocalPythonToolRunner,
-  type ToolRunner,
-} from "../server/src/analysis/python-tool-runner.js";
+import { ANALYZER_PYTHON_DIR, type ToolRunner } from "../server/src/analysis/python-tool-runner.js";
 import { createStaticProvider } from "../server/src/analysis/static-provider.js";
 import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
 import type { Sandbox } from "../server/src/execution/sandbox/sandbox.js";
+import { createLocalPythonToolRunner } from "../server/test/helpers/local-tool-runner.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OWN_SET = join(ROOT, "bench", "datasets", "complexity", "manifest.json");

@@ -15,8 +15,6 @@ function decoded(row: ExecutionRow | undefined): ExecutionRow | undefined {
   return { ...row, request: fromJsonb(row.request), result: fromJsonb(row.result) };
 }
 
-export type JobStatus = "queued" | "running" | "completed" | "failed";
-
 /** What a worker needs to run the job again after a crash (nulled once it finishes). */
 export interface StoredRequest {
   code: string;

@@ -148,5 +148,3 @@ export function createClientMessageHandler(deps: ClientMessageDeps) {
     }
   };
 }
-
-export type ClientMessageHandler = ReturnType<typeof createClientMessageHandler>;

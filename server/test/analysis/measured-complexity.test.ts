@@ -10,11 +10,11 @@ import {
   libraryBound,
   type Measurer,
 } from "../../src/analysis/measured-complexity.js";
-import { createLocalPythonToolRunner } from "../../src/analysis/python-tool-runner.js";
 import { createStaticProvider } from "../../src/analysis/static-provider.js";
 import type { Sandbox } from "../../src/execution/sandbox/sandbox.js";
 import { makeSandbox } from "../execution/sandbox/helpers.js";
 import { defaultAnswer, type GeminiFixture, startGeminiServer } from "../fixtures/gemini-server.js";
+import { createLocalPythonToolRunner } from "../helpers/local-tool-runner.js";
 import { testUid } from "../helpers/uids.js";
 
 let sb: Sandbox;

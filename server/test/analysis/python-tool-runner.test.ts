@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLocalPythonToolRunner } from "../../src/analysis/python-tool-runner.js";
+import { createLocalPythonToolRunner } from "../helpers/local-tool-runner.js";
 
 // Throwaway tool modules that misbehave in the ways the runner must contain.
 const dir = mkdtempSync(join(tmpdir(), "tool-runner-"));

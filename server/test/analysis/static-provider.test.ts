@@ -3,11 +3,9 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  ANALYZER_PYTHON_DIR,
-  createLocalPythonToolRunner,
-} from "../../src/analysis/python-tool-runner.js";
+import { ANALYZER_PYTHON_DIR } from "../../src/analysis/python-tool-runner.js";
 import { createStaticProvider, splitMarkdown } from "../../src/analysis/static-provider.js";
+import { createLocalPythonToolRunner } from "../helpers/local-tool-runner.js";
 import { PROGRAMS } from "./static-programs.js";
 
 const provider = createStaticProvider({

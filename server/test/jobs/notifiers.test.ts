@@ -7,7 +7,6 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiGatewayNotifier } from "../../src/jobs/realtime/apigateway-notifier.js";
 import { ManagementApiPoster } from "../../src/jobs/realtime/connection-poster.js";
-import { MemoryConnectionRegistry } from "../../src/jobs/realtime/connection-registry.js";
 import { PostgresNotifier } from "../../src/jobs/realtime/postgres-notifier.js";
 import { type HubSocket, WsHub } from "../../src/jobs/realtime/ws-hub.js";
 import {
@@ -16,6 +15,7 @@ import {
   startFakeApiGateway,
 } from "../helpers/apigateway-server.js";
 import { createPostgresDatabase } from "../helpers/databases.js";
+import { MemoryConnectionRegistry } from "../helpers/memory-connection-registry.js";
 import { sleep } from "./ws-client.js";
 
 const logger = pino({ level: "silent" });

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUserService } from "../../src/auth/user-service.js";
 import { ApiGatewayNotifier } from "../../src/jobs/realtime/apigateway-notifier.js";
 import { RelayPoster } from "../../src/jobs/realtime/connection-poster.js";
-import { MemoryConnectionRegistry } from "../../src/jobs/realtime/connection-registry.js";
 import { createRealtime } from "../../src/jobs/realtime/create-notifier.js";
 import { DbConnectionRegistry } from "../../src/jobs/realtime/db-connection-registry.js";
 import { createRelayHandler, type RelayHandler } from "../../src/lambda/relay-handler.js";
@@ -14,6 +13,7 @@ import { loadSettings } from "../../src/platform/config.js";
 import { type FakeApiGateway, startFakeApiGateway } from "../helpers/apigateway-server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.js";
 import { type FakeLambda, startFakeLambda } from "../helpers/lambda-invoke-server.js";
+import { MemoryConnectionRegistry } from "../helpers/memory-connection-registry.js";
 
 const RELAY = "code-remote-prod-Relay";
 const logger = pino({ level: "silent" });
