@@ -23,12 +23,25 @@ export class Service {
     });
   }
 
-  static start(script: "main" | "worker", env: Record<string, string>): Service {
+  /**
+   * `inherit` hands the process open descriptors as a shell or supervisor would: each
+   * host fd appears at the given number in the child, without close-on-exec.
+   */
+  static start(
+    script: "main" | "worker",
+    env: Record<string, string>,
+    inherit: Record<number, number> = {},
+  ): Service {
+    const stdio: ("ignore" | "pipe" | number)[] = ["ignore", "pipe", "pipe"];
+    for (const [at, fd] of Object.entries(inherit)) {
+      while (stdio.length < Number(at)) stdio.push("ignore");
+      stdio[Number(at)] = fd;
+    }
     const child = spawn(process.execPath, ["--import", "tsx", `server/src/${script}.ts`], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...env },
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio,
     });
     return new Service(child);
   }

@@ -1,9 +1,7 @@
 // Composition of the executor's adapters from settings: probe the interpreter, pick the
 // launcher for the isolation level, start the warm pool and wait for its first runner
 // so that a broken host fails at start-up rather than on the first request.
-import { readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname } from "node:path";
 import type { Logger } from "pino";
 import { buildFontCache, fontCacheDir, hasFontCache } from "./font-cache.js";
 import { compileSeccompFilter, probeHostPaths } from "./host-paths.js";
@@ -153,24 +151,17 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     );
     uids.release(uid);
   }
-  const removeFilter = () => {
-    if (seccompBpf) rmSync(dirname(seccompBpf), { recursive: true, force: true });
-  };
   const wanted = o.mode ?? (process.env.SANDBOX_MODE as SandboxOptions["mode"]) ?? "spawn";
   let zygotes: ZygoteSet | undefined;
   if (o.kind === "bwrap" && wanted !== "spawn") {
     const why = !asRoot ? "the server does not run as root" : !seccompBpf ? "no seccomp" : "";
     if (why && wanted === "fork") {
-      removeFilter();
       throw new Error(`SANDBOX_MODE=fork is unavailable: ${why}`);
     }
     if (!why) {
       const count = Math.max(1, Math.min(cores, maxConcurrent));
-      zygotes = await startZygotes(config, seccompBpf as string, count, o).catch((e) => {
-        if (wanted === "fork") {
-          removeFilter();
-          throw e;
-        }
+      zygotes = await startZygotes(config, seccompBpf as Buffer, count, o).catch((e) => {
+        if (wanted === "fork") throw e;
         o.logger.warn({ err: e }, "fork servers unavailable: spawning a sandbox per run");
         return undefined;
       });
@@ -191,7 +182,6 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
   });
   const closeAll = async () => {
     await zygotes?.close();
-    removeFilter();
   };
   try {
     await pool.start();
@@ -206,7 +196,7 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
 
 async function startZygotes(
   config: LauncherConfig,
-  filterFile: string,
+  filter: Buffer,
   count: number,
   o: SandboxOptions,
 ): Promise<ZygoteSet> {
@@ -217,7 +207,7 @@ async function startZygotes(
     {
       bwrapPath: "/usr/bin/bwrap",
       args: zygoteArgs(config),
-      filter: readFileSync(filterFile),
+      filter,
       uidBase: o.uidBase,
       uidCount: o.uidCount,
       logger: o.logger,

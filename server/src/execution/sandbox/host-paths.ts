@@ -2,8 +2,7 @@
 // standard library, the shared-library directory and the python3-seccomp extension. The
 // bwrap adapter binds exactly these read-only, nothing else of the host.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -146,14 +145,21 @@ export async function probeHostPaths(pythonPath: string): Promise<HostPaths> {
 /**
  * Compiles the seccomp deny-list (python/jail.py) to a BPF program once, for bwrap's
  * --seccomp: the filter then guards the whole interpreter from exec on, and no sandbox
- * pays for building it (~0.7 ms each). Returns the file, or null without python3-seccomp.
+ * pays for building it (~0.7 ms each). Returns the program, kept in memory and handed to
+ * each bwrap through a pipe (no file to leave behind), or null without python3-seccomp.
  */
-export async function compileSeccompFilter(paths: HostPaths, pythonPath: string) {
+export async function compileSeccompFilter(
+  paths: HostPaths,
+  pythonPath: string,
+): Promise<Buffer | null> {
   if (!paths.seccomp) return null;
-  const out = join(mkdtempSync(join(tmpdir(), "cr-seccomp-")), "filter.bpf");
-  await promisify(execFile)(pythonPath, ["-I", join(RUNNER_DIR, "jail.py"), out], {
+  const { stdout } = await promisify(execFile)(pythonPath, ["-I", join(RUNNER_DIR, "jail.py")], {
     env: {},
     timeout: 10_000,
+    encoding: "buffer",
   });
-  return out;
+  if (stdout.length === 0 || stdout.length % 8 !== 0) {
+    throw new Error(`the seccomp filter did not compile (${stdout.length} bytes)`);
+  }
+  return stdout;
 }

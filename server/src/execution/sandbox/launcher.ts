@@ -55,8 +55,11 @@ export interface Launcher {
   readonly start?: (uid: number | undefined) => ChildProcess;
   readonly command: string;
   readonly args: readonly string[];
-  /** A compiled seccomp filter to hand to the child as fd 4 (bwrap --seccomp 4). */
-  readonly seccompFd4?: string;
+  /**
+   * A compiled seccomp filter (BPF) written to the child through a pipe on fd 4 (bwrap
+   * --seccomp 4): held in memory, never in a file a killed server would leave behind.
+   */
+  readonly seccompFilter?: Buffer;
   /** The child's whole environment (bwrap clears it and sets its own with --setenv). */
   readonly env?: Record<string, string>;
 }
@@ -75,7 +78,7 @@ function childEnv(c: LauncherConfig): Record<string, string> {
 export interface LauncherConfig {
   paths: HostPaths;
   /** From compileSeccompFilter; bwrap then installs it and the runner loads none. */
-  seccompBpf?: string | null;
+  seccompBpf?: Buffer | null;
   limits: Limits;
   extraAllowedModules: string[];
   preimport: string[];
@@ -235,7 +238,7 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     isolation: "bwrap",
     command: bwrapPath,
     args,
-    ...(c.seccompBpf ? { seccompFd4: c.seccompBpf } : {}),
+    ...(c.seccompBpf ? { seccompFilter: c.seccompBpf } : {}),
   };
 }
 

@@ -4,15 +4,21 @@
 import pino from "pino";
 import { createLocalSandbox, type SandboxOptions } from "./create-sandbox.js";
 import type { Channel, HostReply, HostRequest } from "./host-protocol.js";
+import { closeInheritedDescriptors } from "./inherited-fds.js";
 import type { Sandbox } from "./sandbox.js";
 import { serveSandbox } from "./sandbox-host-server.js";
 
 type HostOptions = Omit<SandboxOptions, "logger"> & { logLevel: string };
 
+// Before any sandbox starts: what the server's own parent left open stays out of them.
+const inherited = closeInheritedDescriptors();
 const channel = process as unknown as Channel<HostRequest, HostReply>;
 const { logLevel, ...options } = JSON.parse(process.argv[2] as string) as HostOptions;
 const logger = pino({ level: logLevel, base: { component: "sandbox-host" } });
 let sandbox: Sandbox | undefined;
+if (inherited.length > 0) {
+  logger.info({ fds: inherited }, "closed descriptors inherited without close-on-exec");
+}
 
 process.on("disconnect", () => {
   void (sandbox?.close() ?? Promise.resolve()).finally(() => process.exit(0));

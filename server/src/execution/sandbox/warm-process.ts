@@ -5,7 +5,6 @@
 // bwrap first would also work (--die-with-parent) but orphans pid 1, leaving a zombie for
 // the host's init to reap, counted against the uid's RLIMIT_NPROC until then.
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import type { LiveInput } from "./live-input.js";
@@ -82,21 +81,21 @@ export class WarmProcess {
   ) {
     this.isolation = launcher.isolation;
     this.forked = launcher.start !== undefined;
-    // bwrap reads the seccomp program from fd 4 to its end: a fresh descriptor each time.
-    const filterFd =
-      launcher.seccompFd4 && !launcher.start ? openSync(launcher.seccompFd4, "r") : undefined;
-    try {
-      this.child =
-        launcher.start?.(uid) ??
-        spawn(launcher.command, [...launcher.args], {
-          ...(uid === undefined ? {} : { uid, gid: uid }),
-          env: launcher.env ?? {},
-          cwd: "/",
-          detached: true, // own process group, so one kill reaches the whole tree
-          stdio: ["pipe", "pipe", "pipe", "pipe", ...(filterFd === undefined ? [] : [filterFd])],
-        });
-    } finally {
-      if (filterFd !== undefined) closeSync(filterFd);
+    // bwrap reads the seccomp program from fd 4 to its end: a pipe we fill and close.
+    const filter = launcher.start ? undefined : launcher.seccompFilter;
+    this.child =
+      launcher.start?.(uid) ??
+      spawn(launcher.command, [...launcher.args], {
+        ...(uid === undefined ? {} : { uid, gid: uid }),
+        env: launcher.env ?? {},
+        cwd: "/",
+        detached: true, // own process group, so one kill reaches the whole tree
+        stdio: ["pipe", "pipe", "pipe", "pipe", ...(filter ? (["pipe"] as const) : [])],
+      });
+    if (filter) {
+      const fd4 = this.child.stdio[4] as Writable;
+      fd4.on("error", () => {}); // bwrap died before reading it: seen via its exit
+      fd4.end(filter);
     }
     this.closed = new Promise((resolve) => {
       this.child.once("close", () => resolve());

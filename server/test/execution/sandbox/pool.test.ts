@@ -1,5 +1,8 @@
 // The warm pool and the process adapter: fairness under a burst, refilling, start-up
 // failures, closing, and the `process` isolation level's own guarantees.
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { probeHostPaths } from "../../../src/execution/sandbox/host-paths.js";
@@ -161,6 +164,44 @@ print("done")`,
       expect(processesWithMarker(marker)).toEqual([]);
     } finally {
       await sb.close();
+    }
+  });
+});
+
+describe("nothing left on disk by a server killed at any moment (issue 10 item 9)", () => {
+  it("the compiled seccomp filter reaches bwrap and the fork servers through a pipe, never a file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cr-tmpdir-"));
+    chmodSync(dir, 0o755); // as /tmp lets the sandbox uids reach what the server keeps there
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir; // where a temporary file of the server's would go
+    const base = 63700 + Number(process.env.TEST_SANDBOX_UID_OFFSET ?? 0);
+    try {
+      for (const [i, mode] of (["spawn", "fork"] as const).entries()) {
+        const sb = await makeSandbox(base + i * 64, {
+          poolSize: 1,
+          maxConcurrent: 1,
+          uidCount: 8,
+          mode,
+        });
+        try {
+          expect(sb.mode).toBe(mode);
+          // The filter is in force (installed by bwrap, or by the fork server's child)...
+          const r = await runUnchecked(
+            sb,
+            "print(open('/proc/self/status').read().split('Seccomp:')[1].split()[0])",
+          );
+          expect(r.stdout).toBe("2\n");
+          // ...and nothing of it is on disk: only the content-addressed caches, which are
+          // meant to outlive the process (matplotlib's font list, the runtime copy).
+          expect(readdirSync(dir).filter((n) => !n.startsWith("code-remote-"))).toEqual([]);
+        } finally {
+          await sb.close();
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

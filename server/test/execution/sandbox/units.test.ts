@@ -381,12 +381,13 @@ describe("launchers", () => {
   };
 
   it("bwrap: hands a compiled filter to bwrap as fd 4, else binds the extension", () => {
-    const compiled = bwrapLauncher({ ...base, seccompBpf: "/tmp/f.bpf" });
-    expect(compiled.seccompFd4).toBe("/tmp/f.bpf");
+    const bpf = Buffer.alloc(16);
+    const compiled = bwrapLauncher({ ...base, seccompBpf: bpf });
+    expect(compiled.seccompFilter).toBe(bpf);
     expect(compiled.args.join(" ")).toContain("--seccomp 4");
     expect(compiled.args).toContain("seccomp=");
     const loaded = bwrapLauncher({ ...base, seccompBpf: null });
-    expect(loaded.seccompFd4).toBeUndefined();
+    expect(loaded.seccompFilter).toBeUndefined();
     expect(loaded.args.join(" ")).toContain(
       "--ro-bind /usr/lib/python3/dist-packages/seccomp.so /opt/seccomp/seccomp.so",
     );

@@ -99,8 +99,9 @@ def seccomp_active():
 
 
 if __name__ == "__main__":
-    # python3 -I jail.py <out>: compile the filter to BPF for bwrap --seccomp.
+    # python3 -I jail.py: the filter compiled to BPF on stdout, for bwrap --seccomp (the
+    # host keeps it in memory: no file a killed server could leave behind).
     import seccomp
 
-    with open(sys.argv[1], "wb") as out:
-        build_filter(seccomp).export_bpf(out)
+    sys.stdout.flush()
+    build_filter(seccomp).export_bpf(sys.stdout)

@@ -25,7 +25,13 @@ namespace's init means every process of the run is gone.
 """
 
 import posix
-import sys
+
+# Before anything else: fds 0 (commands), 3 (replies) and 4 (the filter) are ours; bwrap's
+# 5 and 6 are spent, and anything else was inherited from the server's parent. None of it
+# may reach a run (each child also closes all but its own four pipes).
+posix.closerange(5, 0x7FFFFFFF)
+
+import sys  # noqa: E402
 
 HERE = sys.argv[0].rpartition("/")[0] or "."
 sys.path.insert(0, HERE)
