@@ -174,7 +174,7 @@ describe("nothing left on disk by a server killed at any moment (issue 10 item 9
     chmodSync(dir, 0o755); // as /tmp lets the sandbox uids reach what the server keeps there
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = dir; // where a temporary file of the server's would go
-    const base = 63700 + Number(process.env.TEST_SANDBOX_UID_OFFSET ?? 0);
+    const base = testUid(63700);
     try {
       for (const [i, mode] of (["spawn", "fork"] as const).entries()) {
         const sb = await makeSandbox(base + i * 64, {

@@ -21,12 +21,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../helpers/net.js";
+import { testUid } from "../../helpers/uids.js";
 import { Service } from "../../jobs/processes.js";
-import { sleep } from "../../jobs/ws-client.js";
 import { ESCAPE } from "./helpers.js";
 
-const UID_OFFSET = Number(process.env.TEST_SANDBOX_UID_OFFSET ?? 0);
-const UID_BASE = 700_000 + UID_OFFSET + Number(process.env.VITEST_POOL_ID ?? 0) * 4096;
+const UID_BASE = testUid(700_000) + Number(process.env.VITEST_POOL_ID ?? 0) * 4096;
 const SECRET = `SECRET-${process.pid}-${Date.now()}`;
 /** The numbers the server finds them at: low, middle and above the runner's RLIMIT_NOFILE. */
 const INHERITED = { rw: 9, append: 40, high: 100 };
