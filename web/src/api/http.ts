@@ -11,6 +11,7 @@ import type {
   ExecutionResponse,
   JobAccepted,
   LoginResponse,
+  RequestBody,
   SearchResponse,
   SimilarResponse,
   Snippet,
@@ -25,19 +26,11 @@ export interface ApiOptions {
   fetchImpl?: typeof fetch;
 }
 
-export interface RunRequest {
-  code: string;
-  stdin?: string;
-  timeout_seconds?: number;
-  snippet_id?: string;
-  connection_id?: string;
-  /** Wait for input typed while it runs (over the WebSocket) instead of reading EOF. */
-  interactive?: boolean;
-}
+/** POST /execute/async's body (POST /execute takes the same without connection_id and
+ * interactive). */
+export type RunRequest = RequestBody<"/execute/async", "post">;
 
-export type SnippetPatch = Partial<
-  Pick<Snippet, "title" | "description" | "code" | "language" | "is_starred">
->;
+export type SnippetPatch = RequestBody<"/snippets/{id}", "put">;
 
 export class Api {
   private readonly base: string;

@@ -1,158 +1,54 @@
 // Shapes of the server's HTTP + WebSocket contract (shared/API.md), as the UI reads them.
+// The HTTP shapes come from the server's own OpenAPI document: schema.gen.ts is generated
+// at build time by scripts/api-types.ts (web's prebuild, pretypecheck and pretest), so a
+// change to a server schema reaches the client's types, never a hand-kept copy. Only the
+// WebSocket messages (not in OpenAPI) are written here, from those shapes.
+import type { components, paths } from "./schema.gen";
 
-export type AuthMode = "local" | "cognito" | "disabled";
+type Schemas = components["schemas"];
+type Method = "get" | "post" | "put" | "delete";
 
-export interface CognitoConfig {
-  region: string;
-  user_pool_id: string;
-  client_id: string;
-  domain: string | null;
+/** The JSON body a path answers with for a method and status. */
+type Reply<P extends keyof paths, M extends Method, S extends number = 200> =
+  NonNullable<paths[P][M]> extends {
+    responses: { [K in S]: { content: { "application/json": infer B } } };
+  }
+    ? B
+    : never;
+
+/** The JSON body a path takes for a method. */
+export type RequestBody<P extends keyof paths, M extends Method> =
+  NonNullable<paths[P][M]> extends { requestBody?: { content: { "application/json": infer B } } }
+    ? B
+    : never;
+
+export type AuthConfig = Reply<"/auth/config", "get">;
+export type AuthMode = AuthConfig["mode"];
+export type CognitoConfig = NonNullable<AuthConfig["cognito"]> & {
   /** Not in the contract: an IdP endpoint override (e.g. a local emulator). */
   endpoint?: string | null;
-}
+};
+export type User = Schemas["User"];
+export type LoginResponse = Reply<"/auth/login", "post">;
 
-export interface AuthConfig {
-  mode: AuthMode;
-  cognito: CognitoConfig | null;
-}
+export type SecurityViolation = Schemas["SecurityViolation"];
+export type Figure = Schemas["Figure"];
+export type ExecutionResponse = Schemas["ExecutionResponse"];
+export type JobAccepted = Schemas["ExecutionJobAccepted"];
+export type ExecutionJob = Schemas["ExecutionJob"];
 
-export interface User {
-  id: string;
-  email: string;
-  username?: string | null;
-}
+export type MeasuredComplexity = Schemas["MeasuredComplexity"];
+export type AnalysisResult = Schemas["AnalysisResult"];
+export type AnalysisStatus = Reply<"/analyze/status", "get">;
 
-export interface LoginResponse {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-}
+export type SnippetSummary = Schemas["SnippetSummary"];
+export type Snippet = Schemas["Snippet"];
+export type SnippetList = Reply<"/snippets", "get">;
 
-export interface SecurityViolation {
-  type: string;
-  /** 1-based */
-  line: number;
-  /** 0-based */
-  column: number;
-  message: string;
-}
-
-export interface Figure {
-  mime_type: "image/png" | "image/svg+xml";
-  /** base64 */
-  data: string;
-}
-
-export interface ExecutionResponse {
-  success: boolean;
-  stdout: string;
-  stderr: string;
-  error: string | null;
-  error_type: string | null;
-  execution_time_ms: number;
-  timed_out: boolean;
-  security_violations: SecurityViolation[];
-  truncated: boolean;
-  /** Images the program showed, in order (absent from servers that predate figures). */
-  figures?: Figure[];
-}
-
-export interface JobAccepted {
-  job_id: string;
-  status: string;
-}
-
-export interface ExecutionJob {
-  job_id: string;
-  status: "queued" | "running" | "completed" | "failed";
-  result?: ExecutionResponse;
-  created_at: string;
-  finished_at?: string | null;
-}
-
-export interface MeasuredComplexity {
-  time_complexity: string | null;
-  space_complexity: string | null;
-  points: { n: number; ops: number; peak_bytes: number }[];
-  confidence: number;
-  entry: string | null;
-  reason?: string | null;
-}
-
-export interface AnalysisResult {
-  success: boolean;
-  time_complexity: string | null;
-  space_complexity: string | null;
-  narrative: string | null;
-  error: string | null;
-  available: boolean;
-  model: string | null;
-  /** The program run at growing sizes in the sandbox (absent from older servers). */
-  measured?: MeasuredComplexity | null;
-  /** Which source decided time_complexity. */
-  method?: string;
-}
-
-export interface AnalysisStatus {
-  available: boolean;
-  provider: string | null;
-}
-
-export interface SnippetSummary {
-  id: string;
-  title: string | null;
-  language: string;
-  description: string | null;
-  is_starred: boolean;
-  execution_count: number;
-  last_execution_at: string | null;
-  time_complexity: string | null;
-  space_complexity: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Snippet extends SnippetSummary {
-  code: string;
-}
-
-export interface SnippetList {
-  items: SnippetSummary[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export interface SearchHit {
-  snippet_id: string;
-  title: string | null;
-  language: string;
-  description: string | null;
-  time_complexity: string | null;
-  space_complexity: string | null;
-  score?: number | null;
-}
-
-export interface SearchResponse {
-  query: string;
-  results: SearchHit[];
-  method: string;
-  method_detail?: string;
-  total: number;
-}
-
-export interface ComplexitySearchResponse {
-  complexity_type: "time" | "space";
-  complexity_value: string;
-  results: SearchHit[];
-  total: number;
-}
-
-export interface SimilarResponse {
-  source_snippet_id: string;
-  similar: SearchHit[];
-  total: number;
-}
+export type SearchHit = Schemas["SearchHit"];
+export type SearchResponse = Reply<"/search", "get">;
+export type ComplexitySearchResponse = Reply<"/search/complexity", "get">;
+export type SimilarResponse = Reply<"/search/similar/{snippet_id}", "get">;
 
 /** Messages the server pushes over /ws. */
 export type ServerMessage =
