@@ -26,6 +26,9 @@ export interface ExecuteInput {
 
 export type AuditOutcome = "success" | "failure" | "timeout" | "violation";
 
+/** Retry-After of a 503 for a sandbox that failed: its host restarts on the next call. */
+const SANDBOX_RETRY_AFTER_S = 1;
+
 export interface ExecutorDeps {
   sandbox: Pick<Sandbox, "run">;
   logger: Logger;
@@ -72,10 +75,12 @@ export function createExecutorService(deps: ExecutorDeps) {
         raw = await (deps.scheduler ? deps.scheduler.run(i.userId, run) : run());
       } catch (err) {
         // The sandbox itself failed (its host process died, the pool is closing…): the
-        // caller gets 503 and may retry; an async job is retried by its processor.
+        // caller gets 503 and may retry at once (a new host starts on the next call); an
+        // async job is retried by its processor. The code may have started: audited so.
         if (err instanceof AppError) throw err;
         deps.logger.error({ err, job_id: i.jobId }, "the sandbox failed");
-        throw new UnavailableError("The sandbox is unavailable; try again");
+        audit(i, "failure", started);
+        throw new UnavailableError("The sandbox is unavailable; try again", SANDBOX_RETRY_AFTER_S);
       }
       const result = wellFormedDeep(raw);
       if (result.security_violations.length > 0) {

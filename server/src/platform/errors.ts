@@ -89,6 +89,13 @@ export class RateLimitedError extends AppError {
 export class UnavailableError extends AppError {
   readonly statusCode = 503;
   readonly code = "service_unavailable";
+  constructor(
+    message: string,
+    /** Sent as Retry-After when the outage is known to be short (a restarting sandbox). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Not an HTTP error: a problem of the machine a person must fix at start (a missing

@@ -9,7 +9,7 @@ import type {
   FastifyServerOptions,
 } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { AppError, RateLimitedError } from "../errors.js";
+import { AppError, RateLimitedError, UnavailableError } from "../errors.js";
 
 interface ValidationDetail {
   loc: (string | number)[];
@@ -78,7 +78,10 @@ export function registerErrorHandler(
 ): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
-      if (err instanceof RateLimitedError)
+      if (
+        err instanceof RateLimitedError ||
+        (err instanceof UnavailableError && err.retryAfterSeconds)
+      )
         reply.header("retry-after", String(err.retryAfterSeconds));
       if (err.statusCode >= 500) request.log.error({ err }, "dependency unavailable");
       return reply

@@ -19,11 +19,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../helpers/net.js";
 import { testUid } from "../../helpers/uids.js";
 import { Service } from "../../jobs/processes.js";
-import { ESCAPE } from "./helpers.js";
+import { ESCAPE, processesOfUids } from "./helpers.js";
 
 const UID_BASE = testUid(700_000) + Number(process.env.VITEST_POOL_ID ?? 0) * 4096;
 const SECRET = `SECRET-${process.pid}-${Date.now()}`;
@@ -230,4 +231,78 @@ describe("descriptors the server inherited never reach a run (issue 10 item 3)",
       expect(holdersOfSecret(service.child.pid as number)).toEqual([]);
     });
   }
+});
+
+/** A run of this server that is executing user code now (its main.py is written). */
+function runInFlight(uidBase: number): boolean {
+  return processesOfUids(uidBase, 32).some((pid) => {
+    try {
+      return statSync(`/proc/${pid}/root/tmp/main.py`).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function until(what: string, test: () => boolean | Promise<boolean>, ms = 30_000) {
+  const end = Date.now() + ms;
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe("a sandbox host killed under a run (issue 10 item 9)", () => {
+  const SLOW = "import time\nprint('start', flush=True)\ntime.sleep(3)\nprint('end')";
+  const uidBase = UID_BASE; // the spawn server's range
+
+  it("the in-flight POST /execute answers 503 in the envelope; the next run gets a new host", async () => {
+    const { base, service } = server("spawn");
+    const headers = await signUp(base);
+    const pending = execute(base, headers, SLOW);
+    await until("the run to start", () => runInFlight(uidBase));
+    const host = sandboxHost(service.child.pid as number) as number;
+    process.kill(host, "SIGKILL");
+    const res = await pending;
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.json()).toEqual({
+      error: "service_unavailable",
+      message: "The sandbox is unavailable; try again",
+    });
+    // Nothing of the killed run is left on the host (bwrap dies with its parent).
+    await until("the run's processes to end", () => !runInFlight(uidBase));
+    const next = await execute(base, headers, "print('again')");
+    expect(next.status).toBe(200);
+    expect(((await next.json()) as { stdout: string }).stdout).toBe("again\n");
+    expect(sandboxHost(service.child.pid as number)).not.toBe(host);
+  });
+
+  it("an async job in flight is run again on the new host and completes", async () => {
+    const { base, service } = server("spawn");
+    const headers = await signUp(base);
+    const accepted = await execute(base, headers, SLOW, "/execute/async");
+    expect(accepted.status).toBe(202);
+    const { job_id } = (await accepted.json()) as { job_id: string };
+    await until("the job to start", () => runInFlight(uidBase));
+    process.kill(sandboxHost(service.child.pid as number) as number, "SIGKILL");
+    let job: { status: string; result?: { success: boolean; stdout: string } } = { status: "" };
+    await until("the job to finish", async () => {
+      const res = await fetch(`${base}/executions/${job_id}`, { headers });
+      job = (await res.json()) as typeof job;
+      return job.status === "completed" || job.status === "failed";
+    });
+    expect(job).toMatchObject({
+      status: "completed",
+      result: { success: true, stdout: "start\nend\n" },
+    });
+    // Two attempts ran code: the audit says so, one line each.
+    const audits = service.output
+      .split("\n")
+      .filter((l) => l.includes('"audit":"execution"') && l.includes(job_id));
+    expect(audits.map((l) => (JSON.parse(l) as { outcome: string }).outcome)).toEqual([
+      "failure",
+      "success",
+    ]);
+  });
 });
