@@ -143,9 +143,13 @@ export function resourceKey(op: Operation): string | undefined {
   return at < 0 ? undefined : op.path.slice(0, at + 1);
 }
 
-/** A token whose signature no longer matches its content (the last signature byte changed). */
+/**
+ * A token whose signature no longer matches its content. The first character changes: the
+ * last one of a base64url signature also carries padding bits, and a change there can
+ * decode to the same bytes (a valid signature, so the test would fail at random).
+ */
 export function withBadSignature(token: string): string {
   const [header, payload, signature = ""] = token.split(".");
-  const last = signature.at(-1) === "A" ? "B" : "A";
-  return `${header}.${payload}.${signature.slice(0, -1)}${last}`;
+  const first = signature.startsWith("A") ? "B" : "A";
+  return `${header}.${payload}.${first}${signature.slice(1)}`;
 }
