@@ -1,17 +1,10 @@
 // Turns what a runner did (its validated result message, its output, how it ended)
 // into the API's ExecutionResult. Kept apart from the I/O so every branch is testable.
+import { DEFAULT_LIMITS } from "./launcher.js";
 import { runResultSchema, verdictSchema } from "./protocol.js";
 import type { ExecutionResult } from "./sandbox.js";
+import { deathBySignal } from "./signals.js";
 import type { RawOutcome } from "./warm-process.js";
-
-const SIGNAL_NAMES: Record<number, string> = {
-  6: "SIGABRT",
-  7: "SIGBUS",
-  9: "SIGKILL",
-  11: "SIGSEGV",
-  24: "SIGXCPU",
-  25: "SIGXFSZ",
-};
 
 export function toExecutionResult(raw: RawOutcome, timeoutMs: number): ExecutionResult {
   const base = {
@@ -51,11 +44,11 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
       execution_time_ms: 0, // nothing of the user's code ran
     };
   }
-  if (!verdict.success) return crashed({ ...raw, message: undefined }, failure);
+  if (!verdict.success) return crashed({ ...raw, message: undefined }, failure, timeoutMs);
   // After "ok" user code ran and could write fd 3: anything but a run result there (a
   // forged refusal included) is an invalid result of a run that happened.
   const parsed = runResultSchema.safeParse(raw.message);
-  if (!parsed.success) return crashed(raw, failure);
+  if (!parsed.success) return crashed(raw, failure, timeoutMs);
   const m = parsed.data;
   return {
     ...base, // not ...m: the byte counts are protocol, not response
@@ -69,16 +62,19 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
 function crashed(
   raw: RawOutcome,
   failure: (t: string, e: string) => ExecutionResult,
+  timeoutMs: number,
 ): ExecutionResult {
   if (raw.controlOverflow || raw.message !== undefined) {
     return failure("SandboxError", "The program sent an invalid result");
   }
-  const sig = raw.exitSignal;
-  if (sig === 24) return failure("ResourceLimitExceeded", "CPU time limit exceeded");
-  if (sig === 25) return failure("ResourceLimitExceeded", "File size limit exceeded");
-  if (sig !== null) {
-    const name = SIGNAL_NAMES[sig] ?? `signal ${sig}`;
-    return failure("ProcessKilled", `The program was terminated by ${name}`);
+  if (raw.exitSignal !== null) {
+    // Which limit or filter ended the run, or what broke (signals.ts). The runner's CPU
+    // budget is the job's timeout + 2 s (sandbox_runner.py).
+    const death = deathBySignal(raw.exitSignal, {
+      cpuSeconds: Math.floor(timeoutMs / 1000) + 2,
+      maxFileBytes: DEFAULT_LIMITS.maxFileBytes,
+    });
+    return failure(death.errorType, death.error);
   }
   return failure("SandboxError", `The program ended without a result (exit code ${raw.exitCode})`);
 }

@@ -638,6 +638,58 @@ while True:
   });
 });
 
+describe("attack suite: a run that dies of a signal is told which limit or filter ended it", () => {
+  it("52. SIGSYS from a system-call filter names the filter", async () => {
+    // The program's own seccomp filter (no_new_privs is set, so it may add one) kills the
+    // process at its next system call: a real SIGSYS, as a KILL-action filter gives.
+    const r = await attack(`
+ctypes = B.__import__("ctypes")
+print("before", flush=True)
+kill = (ctypes.c_ubyte * 8)(0x06, 0, 0, 0, 0, 0, 0, 0x80)  # BPF_RET|BPF_K, SECCOMP_RET_KILL_PROCESS
+class Prog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+prog = Prog(1, ctypes.addressof(kill))
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl(22, 2, ctypes.byref(prog), 0, 0)  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+os.write(1, b"after")`);
+    expect(r).toMatchObject({ success: false, error_type: "ProcessKilled", stdout: "before\n" });
+    expect(r.error).toMatch(/SIGSYS/);
+    expect(r.error).toMatch(/system-call filter/);
+  });
+
+  it("53. SIGSEGV names the crash and the C stack limit", async () => {
+    const r = await attack(`B.__import__("ctypes").string_at(0)`);
+    expect(r.error_type).toBe("ProcessKilled");
+    expect(r.error).toMatch(/SIGSEGV.*C stack \(8 MiB\)/);
+  });
+
+  it("54. SIGBUS from writing through mmap into a full /tmp names the tmpfs size limit", async () => {
+    const r = await attack(`
+mmap = B.__import__("mmap")
+with B.open("/tmp/fill", "wb") as f:  # 16 MiB: the per-file limit, half of /tmp
+    f.write(b"x" * (16 << 20))
+fd = os.open("/tmp/sparse", os.O_RDWR | os.O_CREAT)
+os.ftruncate(fd, 16 << 20)
+m = mmap.mmap(fd, 16 << 20)
+for i in range(0, 16 << 20, 4096):
+    m[i] = 1
+print("no bus error")`);
+    expect(r.stdout).not.toContain("no bus error");
+    expect(r.error_type).toBe("ProcessKilled");
+    expect(r.error).toMatch(/SIGBUS.*size limit/);
+  });
+
+  it("55. SIGXCPU names the CPU time limit", async () => {
+    const r = await attack(`
+resource = B.__import__("resource")
+resource.setrlimit(resource.RLIMIT_CPU, (1, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+while True:
+    pass`);
+    expect(r.error_type).toBe("ResourceLimitExceeded");
+    expect(r.error).toMatch(/^CPU time limit exceeded: .*RLIMIT_CPU, SIGXCPU/);
+  });
+});
+
 describe("attack suite: known Python-sandbox bypasses, with the policy off", () => {
   it("46. operator.attrgetter('__globals__') on an allowed module's function", async () => {
     const r = await runUnchecked(

@@ -1,6 +1,8 @@
 // Unit tests of the executor's pure parts: output capping and batching, the control
 // channel, result mapping, the rate limiter, uid allocation and the service's rules.
+
 import { createHash } from "node:crypto";
+import { constants } from "node:os";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
@@ -168,7 +170,33 @@ describe("toExecutionResult", () => {
 
   it("names the signal of a crash", () => {
     expect(toExecutionResult(raw({ exitSignal: 11 }), 1).error).toContain("SIGSEGV");
-    expect(toExecutionResult(raw({ exitSignal: 31 }), 1).error).toContain("signal 31");
+    expect(toExecutionResult(raw({ exitSignal: 31 }), 1).error).toContain("SIGSYS");
+  });
+
+  it("says which limit or filter ended the run, for every signal whose default is to end it", () => {
+    const byName = Object.entries(constants.signals) as [string, number][];
+    // Default action stop, continue or ignore: never a death.
+    const harmless = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+    const fatal = [...new Set(byName.map(([, n]) => n))].filter((n) => !harmless.has(n));
+    for (let n = 34; n <= 64; n++) fatal.push(n);
+    for (const n of fatal) {
+      const r = toExecutionResult(raw({ exitSignal: n }), 5000);
+      const names = byName.filter(([, v]) => v === n).map(([k]) => k);
+      if (n >= 34) expect(r.error).toContain(`SIGRTMIN+${n - 34}`);
+      else expect(names.some((name) => r.error?.includes(name))).toBe(true);
+      expect(r.error).not.toMatch(/signal \d/);
+    }
+    expect(toExecutionResult(raw({ exitSignal: 24 }), 5000)).toMatchObject({
+      error_type: "ResourceLimitExceeded",
+      error: expect.stringMatching(/^CPU time limit exceeded: .*7 s of CPU time \(RLIMIT_CPU/),
+    });
+    expect(toExecutionResult(raw({ exitSignal: 25 }), 5000)).toMatchObject({
+      error_type: "ResourceLimitExceeded",
+      error: expect.stringMatching(/^File size limit exceeded: .*16 MiB \(RLIMIT_FSIZE/),
+    });
+    expect(toExecutionResult(raw({ exitSignal: 31 }), 5000).error).toMatch(/system-call filter/);
+    expect(toExecutionResult(raw({ exitSignal: 7 }), 5000).error).toMatch(/size limit/);
+    expect(toExecutionResult(raw({ exitSignal: 11 }), 5000).error).toMatch(/C stack \(8 MiB\)/);
   });
 
   it("returns violations without execution time", () => {
