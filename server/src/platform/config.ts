@@ -85,7 +85,7 @@ const envSchema = z.object({
   ALLOW_PROCESS_SANDBOX: bool.default(false),
   // fork: runners forked from warm fork servers (needs root); spawn: one bwrap per run;
   // auto: fork where it works, else spawn. /health/ready reports the mode in use.
-  SANDBOX_MODE: z.enum(["auto", "fork", "spawn"]).default("spawn"),
+  SANDBOX_MODE: z.enum(["auto", "fork", "spawn"]).default("auto"),
   SANDBOX_POOL_SIZE: int(0, 256).default(0),
   SANDBOX_MAX_CONCURRENT: int(0, 1024).default(0),
   SANDBOX_MEMORY_MB: int(32, 8192).default(256),

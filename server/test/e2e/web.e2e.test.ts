@@ -261,6 +261,54 @@ describe("web UI in Chromium", () => {
   );
 
   it(
+    "draws a matplotlib figure from the real sandbox inline, between the lines printed around it",
+    async () => {
+      const before = wsFrames.length;
+      await setCode(
+        page,
+        [
+          "import matplotlib.pyplot as plt",
+          'print("before the plot", flush=True)',
+          "fig, ax = plt.subplots()",
+          "ax.plot([1, 2, 3], [1, 4, 9])",
+          "plt.show()",
+          'print("after the plot")',
+        ].join("\n"),
+      );
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId("run-status").innerText(), { timeout: 30_000 })
+        .toBe("Succeeded");
+      const figure = page.getByTestId("figure");
+      expect(await figure.count()).toBe(1);
+      // The browser decoded the image the sandbox drew (a broken one has no natural size).
+      const size = await figure
+        .locator("img")
+        .evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+      expect(size[0]).toBeGreaterThan(100);
+      expect(size[1]).toBeGreaterThan(100);
+      expect(await page.getByTestId("run-figures").innerText()).toBe("1 figure");
+      // In the output, in the order the program produced it.
+      const text = await page.getByTestId("output").innerText();
+      const html = await page.getByTestId("output").innerHTML();
+      expect(text.indexOf("before the plot")).toBeLessThan(text.indexOf("after the plot"));
+      expect(html.indexOf("before the plot")).toBeLessThan(html.indexOf('data-testid="figure"'));
+      expect(html.indexOf('data-testid="figure"')).toBeLessThan(html.indexOf("after the plot"));
+      // Over the socket: the figure came as its own message before the result, as a PNG.
+      const frames = wsFrames.slice(before).map((f) => JSON.parse(f) as Record<string, unknown>);
+      const types = frames.map((f) => f.type);
+      const figureAt = types.indexOf("execution_figure");
+      expect(figureAt).toBeGreaterThanOrEqual(0);
+      expect(figureAt).toBeLessThan(types.indexOf("execution_result"));
+      const sent = frames[figureAt] as { mime_type: string; data: string };
+      expect(sent.mime_type).toBe("image/png");
+      expect(Buffer.from(sent.data, "base64").subarray(1, 4).toString("latin1")).toBe("PNG");
+      await screenshot(page, "figure-light");
+    },
+    STEP,
+  );
+
+  it(
     "shows a security policy violation inline in the editor at its line",
     async () => {
       await setCode(page, "x = 1\nimport socket\nprint(socket.gethostname())");

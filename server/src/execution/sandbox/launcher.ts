@@ -270,8 +270,8 @@ export function processLauncher(c: LauncherConfig): Launcher {
  */
 export function zygoteArgs(c: LauncherConfig): string[] {
   const { binds, tools } = fileSystem(c, true);
-  // Each run gets its own /tmp from the zygote (the program's workdir); no /dev/shm in
-  // this mode: one tmpfs would be shared by all the zygote's runs.
+  // Each run gets its own /tmp (the program's workdir) and, under the standard profile, its
+  // own /dev/shm, mounted by the zygote's child over the mount points made here.
   const runner = runnerArgs(c, {
     runner: SANDBOX_RUNNER_DIR,
     tools,
@@ -299,10 +299,12 @@ export function zygoteArgs(c: LauncherConfig): string[] {
     "--cap-add",
     "ALL",
     ...binds,
-    // Each run mounts its own /tmp; this one only holds the zygote's working directory.
-    ...finishFileSystem(64 * 1024),
+    // Each run mounts its own /tmp and /dev/shm; these only make the mount points (and
+    // hold the zygote's working directory).
+    ...finishFileSystem(64 * 1024, c.limits.shmBytes ? 4096 : 0),
     "/usr/bin/python3",
     ...runner,
     `tmpfs=${c.limits.tmpfsBytes}`,
+    `shm=${c.limits.shmBytes ?? 0}`,
   ];
 }

@@ -132,6 +132,10 @@ def child_main(cfg, bpf, uid, fds):
               "mount /proc")
         opts = f"size={cfg['tmpfs']},mode=0755,uid={uid},gid={uid}".encode()
         check(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, opts), "mount /tmp")
+        if cfg["shm"]:  # POSIX semaphores (multiprocessing): a /dev/shm of this run's own
+            opts = f"size={cfg['shm']},mode=1777".encode()
+            check(libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, opts),
+                  "mount /dev/shm")
         posix.chdir("/tmp")
         loopback_up()
         posix.setgroups([])
@@ -165,7 +169,8 @@ def reply(text):
 
 def close_all(fds):
     for fd in fds:
-        posix.close(fd)
+        if fd >= 0:
+            posix.close(fd)
 
 
 class Zygote:
@@ -233,6 +238,10 @@ class Zygote:
             return
         if verb == "opened":
             child.opened = True
+            # The host holds its own end of the job pipe now. Ours must go at once, or an
+            # interactive run never sees end of input when the host closes its end.
+            posix.close(child.fds[0])
+            child.fds[0] = -1
             self.forget_if_done(child)
         elif verb in ("term", "kill") and not child.reaped:
             sig = signal.SIGTERM if verb == "term" else signal.SIGKILL
@@ -262,6 +271,7 @@ def main():
     cfg = sandbox_runner.warm_up(sys.argv[1:])
     extra = dict(arg.split("=", 1) for arg in sys.argv[1:])
     cfg["tmpfs"] = int(extra.get("tmpfs", 32 << 20))
+    cfg["shm"] = int(extra.get("shm", 0))
     cfg["seccomp"] = ""  # children load the host's compiled filter, not libseccomp's
     bpf = read_all(FILTER_FD)
     if not bpf or len(bpf) % 8:
