@@ -19,6 +19,7 @@ import { SandboxPool } from "./pool.js";
 import { PooledSandbox } from "./pooled-sandbox.js";
 import { tasksOfUid } from "./reaper.js";
 import { RemoteSandbox, startHost } from "./remote-sandbox.js";
+import { prepareRuntimeCopy } from "./runtime-copy.js";
 import type { IsolationLevel, Sandbox, SandboxMode } from "./sandbox.js";
 import { UidAllocator } from "./uid-allocator.js";
 import { WarmProcess } from "./warm-process.js";
@@ -120,6 +121,10 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
   }
   if (!paths.seccomp) o.logger.warn("python3-seccomp not found: running without seccomp filter");
   const seccompBpf = o.kind === "bwrap" ? await compileSeccompFilter(paths, o.pythonPath) : null;
+  // Under bwrap the runner is bound from a neutral copy (no checkout path in mountinfo).
+  // Not under `process`: there the run reads the host anyway, and without root it shares
+  // the server's uid, which could rewrite a copy in /tmp for later runs.
+  const runtime = o.kind === "bwrap" ? await prepareRuntimeCopy(o.pythonPath) : undefined;
   // RLIMIT_NPROC counts every task of the uid. A run sharing the worker's uid would count
   // the worker's own threads and its warm runners too: give it its 16 on top of those.
   const policyProfile = o.policyProfile ?? "standard";
@@ -139,6 +144,7 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     confineToGroup,
     policyProfile,
     fontCacheDir: policyProfile === "standard" ? fontCacheDir(paths) : undefined,
+    runtime,
   };
   let launcher: Launcher = o.kind === "bwrap" ? bwrapLauncher(config) : processLauncher(config);
   if (config.fontCacheDir && !hasFontCache(config.fontCacheDir)) {

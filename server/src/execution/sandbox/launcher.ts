@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { ANALYZER_TOOLS_DIR, type HostPaths, RUNNER_DIR } from "./host-paths.js";
+import type { RuntimeDirs } from "./runtime-copy.js";
 import type { IsolationLevel } from "./sandbox.js";
 
 export interface Limits {
@@ -92,6 +93,12 @@ export interface LauncherConfig {
   policyProfile: PolicyProfile;
   /** Host directory with matplotlib's prebuilt font list, bound read-only (standard). */
   fontCacheDir?: string;
+  /**
+   * Where bwrap binds /opt/runner and /opt/analyzer from: the content-addressed copy
+   * (runtime-copy.ts), so no path of the checkout shows in a sandbox's mountinfo. Without
+   * it, the checkout's own directories.
+   */
+  runtime?: RuntimeDirs;
 }
 
 export type PolicyProfile = "standard" | "original";
@@ -164,10 +171,14 @@ function fileSystem(c: LauncherConfig, ownDirs: boolean) {
   for (const path of p.extra) binds.push("--ro-bind", path, path);
   for (const [real, inside] of p.alternatives) binds.push("--ro-bind", real, inside);
   if (c.fontCacheDir) binds.push("--ro-bind", c.fontCacheDir, SANDBOX_FONT_CACHE_DIR);
-  binds.push("--ro-bind", RUNNER_DIR, SANDBOX_RUNNER_DIR);
+  const runtime = c.runtime ?? {
+    runner: RUNNER_DIR,
+    ...(existsSync(ANALYZER_TOOLS_DIR) ? { analyzer: ANALYZER_TOOLS_DIR } : {}),
+  };
+  binds.push("--ro-bind", runtime.runner, SANDBOX_RUNNER_DIR);
   const tools = [SANDBOX_RUNNER_DIR];
-  if (existsSync(ANALYZER_TOOLS_DIR)) {
-    binds.push("--ro-bind", ANALYZER_TOOLS_DIR, SANDBOX_ANALYZER_DIR);
+  if (runtime.analyzer) {
+    binds.push("--ro-bind", runtime.analyzer, SANDBOX_ANALYZER_DIR);
     tools.push(SANDBOX_ANALYZER_DIR);
   }
   return { binds, tools };

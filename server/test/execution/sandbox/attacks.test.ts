@@ -111,6 +111,31 @@ for p in [${JSON.stringify(hostTmpCanary)}, "/tmp/" + ${JSON.stringify(`cr-canar
     expect(r.stdout).toContain("blocked FileNotFoundError");
   });
 
+  it("3b. no path of the server's checkout shows anywhere a run can look", async () => {
+    // Mount table (a bind's source shows there), mappings, command line, environment,
+    // module files and code objects, sys.path — of the runner and of pid 1 — after an escape.
+    const r = await attack(`
+sys = B.__import__("sys")
+texts = []
+for f in ["/proc/self/mountinfo", "/proc/1/mountinfo", "/proc/self/maps", "/proc/self/cmdline",
+          "/proc/self/environ", "/proc/self/mounts", "/proc/1/cmdline"]:
+    try:
+        with B.open(f, "rb") as fh:
+            texts.append(f + ": " + fh.read().decode("latin1"))
+    except PermissionError:  # the fork path's runner is not dumpable: some are root's
+        pass
+for name, m in list(sys.modules.items()):
+    texts.append(str(getattr(m, "__file__", "")))
+    for v in list(vars(m).values()):
+        texts.append(str(getattr(getattr(v, "__code__", None), "co_filename", "")))
+texts.append(str(sys.path))
+texts.append(os.getcwd())
+print("\\n".join(texts))`);
+    expect(r).toMatchObject({ success: true, stderr: "" });
+    expect(r.stdout).toContain(" /opt/runner ");
+    expect(r.stdout).not.toContain(repoRoot);
+  });
+
   it("4. cannot read a canary in the repository (frame-walking escape)", async () => {
     const r = await runUnchecked(
       sb,

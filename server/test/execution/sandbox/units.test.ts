@@ -2,12 +2,23 @@
 // channel, result mapping, the rate limiter, uid allocation and the service's rules.
 
 import { createHash } from "node:crypto";
-import { constants } from "node:os";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { constants, tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
 import { createExecutorService } from "../../../src/execution/executor-service.js";
 import { autoPoolSize, createSandbox } from "../../../src/execution/sandbox/create-sandbox.js";
+import { RUNNER_DIR } from "../../../src/execution/sandbox/host-paths.js";
 import {
   bwrapLauncher,
   DEFAULT_LIMITS,
@@ -21,6 +32,7 @@ import {
   MAX_CONTROL_BYTES,
 } from "../../../src/execution/sandbox/protocol.js";
 import { toExecutionResult } from "../../../src/execution/sandbox/result-mapper.js";
+import { prepareRuntimeCopy } from "../../../src/execution/sandbox/runtime-copy.js";
 import type { ExecutionResult, OutputChunk } from "../../../src/execution/sandbox/sandbox.js";
 import { childPids, signal, signalNumber } from "../../../src/execution/sandbox/signals.js";
 import { UidAllocator } from "../../../src/execution/sandbox/uid-allocator.js";
@@ -454,5 +466,49 @@ describe("signals", () => {
   it("tolerates processes that are already gone", () => {
     expect(signal(2 ** 22 + 12345)).toBe(false);
     expect(childPids(2 ** 22 + 12345)).toEqual([]);
+  });
+});
+
+describe("prepareRuntimeCopy: the runner as sandboxes see it (issue 10 item 9)", () => {
+  const inTmp = async <T>(fn: (dir: string) => Promise<T>): Promise<T> => {
+    const dir = mkdtempSync(join(tmpdir(), "cr-runtime-"));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      return await fn(dir);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("is a read-only, content-addressed copy with compiled bytecode, reused by the next start", async () => {
+    await inTmp(async (dir) => {
+      const first = await prepareRuntimeCopy("/usr/bin/python3");
+      expect(first.runner.startsWith(join(dir, `code-remote-runtime-${process.getuid?.()}`))).toBe(
+        true,
+      );
+      expect(readFileSync(join(first.runner, "wire.py"), "utf8")).toBe(
+        readFileSync(join(RUNNER_DIR, "wire.py"), "utf8"),
+      );
+      expect(statSync(join(first.runner, "wire.py")).mode & 0o777).toBe(0o444);
+      expect(statSync(first.runner).mode & 0o777).toBe(0o555);
+      expect(
+        readdirSync(join(first.runner, "__pycache__")).some((n) => n.startsWith("wire.")),
+      ).toBe(true);
+      expect(await prepareRuntimeCopy("/usr/bin/python3")).toEqual(first);
+      // Nothing but the one copy: no staging directory left.
+      expect(readdirSync(join(first.runner, "../.."))).toHaveLength(1);
+    });
+  });
+
+  it("refuses a parent directory others can write", async () => {
+    await inTmp(async (dir) => {
+      const parent = join(dir, `code-remote-runtime-${process.getuid?.()}`);
+      mkdirSync(parent);
+      chmodSync(parent, 0o777);
+      await expect(prepareRuntimeCopy("/usr/bin/python3")).rejects.toThrow(/only it can write/);
+    });
   });
 });
