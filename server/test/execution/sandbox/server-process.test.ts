@@ -236,6 +236,8 @@ describe("descriptors the server inherited never reach a run (issue 10 item 3)",
 /** A run of this server that is executing user code now (its main.py is written). */
 function runInFlight(uidBase: number): boolean {
   return processesOfUids(uidBase, 32).some((pid) => {
+    // The runner itself: bwrap, of the same uid, has the host's root, not the run's /tmp.
+    if (cmdline(pid).split(" ")[0] !== "/usr/bin/python3") return false;
     try {
       return statSync(`/proc/${pid}/root/tmp/main.py`).isFile();
     } catch {
