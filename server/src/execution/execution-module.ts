@@ -66,6 +66,7 @@ export function sandboxOptions(
     uidBase: e.uidBase,
     uidCount: e.uidCount,
     mode: e.mode,
+    memoryMechanism: e.memoryMechanism,
     logger,
     ...adjust,
   };
@@ -138,6 +139,7 @@ export async function composeExecution(
         status: "ok",
         isolation: sandbox.isolation,
         ...("mode" in sandbox && sandbox.mode ? { mode: sandbox.mode } : {}),
+        ...("memory" in sandbox && sandbox.memory ? { memory: sandbox.memory } : {}),
         ...sandbox.stats(),
       }),
       // Where runs go: this process's sandbox, or the job queue to workers elsewhere.

@@ -86,6 +86,9 @@ const envSchema = z.object({
   // fork: runners forked from warm fork servers (needs root); spawn: one bwrap per run;
   // auto: fork where it works, else spawn. /health/ready reports the mode in use.
   SANDBOX_MODE: z.enum(["auto", "fork", "spawn"]).default("auto"),
+  // How a run's total memory is bounded: a memory cgroup (v2, else v1) where writable, else
+  // a host-side watchdog with memfd/SysV shared memory refused. /health/ready says which.
+  SANDBOX_MEMORY_MECHANISM: z.enum(["auto", "cgroup", "watchdog"]).default("auto"),
   SANDBOX_POOL_SIZE: int(0, 256).default(0),
   SANDBOX_MAX_CONCURRENT: int(0, 1024).default(0),
   SANDBOX_MEMORY_MB: int(32, 8192).default(256),
@@ -169,6 +172,7 @@ export interface Settings {
     sandbox: Parsed["SANDBOX"];
     allowProcessSandbox: boolean;
     mode: "auto" | "fork" | "spawn";
+    memoryMechanism: "auto" | "cgroup" | "watchdog";
     poolSize: number;
     maxConcurrent: number;
     memoryLimitMb: number;
@@ -267,6 +271,7 @@ function toSettings(e: Parsed): Settings {
       sandbox: e.SANDBOX,
       allowProcessSandbox: e.ALLOW_PROCESS_SANDBOX,
       mode: e.SANDBOX_MODE,
+      memoryMechanism: e.SANDBOX_MEMORY_MECHANISM,
       poolSize: e.SANDBOX_POOL_SIZE,
       maxConcurrent: e.SANDBOX_MAX_CONCURRENT,
       memoryLimitMb: e.SANDBOX_MEMORY_MB,

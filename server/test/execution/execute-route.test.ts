@@ -113,9 +113,11 @@ describe("POST /execute", () => {
     expect(res.statusCode).toBe(401);
   });
 
-  it("reports the isolation level in /health/ready", async () => {
+  it("reports the isolation level and the memory mechanism in /health/ready", async () => {
     const ready = (await t.app.inject({ method: "GET", url: "/health/ready" })).json();
     expect(ready.dependencies.sandbox).toMatchObject({ status: "ok", isolation: "bwrap" });
+    // How a run's total memory is bounded (memory-limit.ts): a cgroup here, where writable.
+    expect(ready.dependencies.sandbox.memory).toMatch(/^(cgroup-v1|cgroup-v2|watchdog)$/);
   });
 });
 

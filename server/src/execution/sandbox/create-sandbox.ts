@@ -15,6 +15,7 @@ import {
   STANDARD_LIMITS,
   zygoteArgs,
 } from "./launcher.js";
+import { createMemoryLimit, type MemoryMechanismSetting } from "./memory-limit.js";
 import { SandboxPool } from "./pool.js";
 import { PooledSandbox } from "./pooled-sandbox.js";
 import { tasksOfUid } from "./reaper.js";
@@ -47,6 +48,13 @@ export interface SandboxOptions {
    * Default: the SANDBOX_MODE environment variable, else spawn.
    */
   mode?: "auto" | SandboxMode;
+  /**
+   * How a run's memory (all its processes, shared memory and tmpfs) is bounded
+   * (memory-limit.ts): `cgroup` (v2, else v1; fails without a writable one), `watchdog`
+   * (seccomp refuses memfd and SysV shared memory; the host sums and kills), `auto` (a
+   * cgroup where writable). Default: SANDBOX_MEMORY_MECHANISM, else auto.
+   */
+  memoryMechanism?: MemoryMechanismSetting;
   logger: Logger;
   /**
    * Run the pool in this process instead of a sandbox host child process. Only for small
@@ -120,11 +128,32 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     );
   }
   if (!paths.seccomp) o.logger.warn("python3-seccomp not found: running without seccomp filter");
-  const seccompBpf = o.kind === "bwrap" ? await compileSeccompFilter(paths, o.pythonPath) : null;
+  const memory = createMemoryLimit(
+    o.memoryMechanism ??
+      (process.env.SANDBOX_MEMORY_MECHANISM as MemoryMechanismSetting | undefined) ??
+      "auto",
+    o.memoryLimitMb * 1024 * 1024,
+    o.logger,
+  );
+  // The watchdog cannot see memfd or SysV shared memory that no process maps: refused.
+  const denySharedMemory = memory.mechanism === "watchdog";
+  const seccompBpf =
+    o.kind === "bwrap"
+      ? await compileSeccompFilter(paths, o.pythonPath, denySharedMemory).catch(async (e) => {
+          await memory.close();
+          throw e;
+        })
+      : null;
   // Under bwrap the runner is bound from a neutral copy (no checkout path in mountinfo).
   // Not under `process`: there the run reads the host anyway, and without root it shares
   // the server's uid, which could rewrite a copy in /tmp for later runs.
-  const runtime = o.kind === "bwrap" ? await prepareRuntimeCopy(o.pythonPath) : undefined;
+  const runtime =
+    o.kind === "bwrap"
+      ? await prepareRuntimeCopy(o.pythonPath).catch(async (e) => {
+          await memory.close();
+          throw e;
+        })
+      : undefined;
   // RLIMIT_NPROC counts every task of the uid. A run sharing the worker's uid would count
   // the worker's own threads and its warm runners too: give it its 16 on top of those.
   const policyProfile = o.policyProfile ?? "standard";
@@ -142,6 +171,7 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     extraAllowedModules: o.extraAllowedModules,
     preimport: o.preimport ?? [],
     confineToGroup,
+    memoryWatchdog: denySharedMemory,
     policyProfile,
     fontCacheDir: policyProfile === "standard" ? fontCacheDir(paths) : undefined,
     runtime,
@@ -154,7 +184,10 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
       config.fontCacheDir,
       () => new WarmProcess(launcher, asRoot ? uid : undefined),
       o.logger,
-    );
+    ).catch(async (e) => {
+      await memory.close();
+      throw e;
+    });
     uids.release(uid);
   }
   const wanted = o.mode ?? (process.env.SANDBOX_MODE as SandboxOptions["mode"]) ?? "spawn";
@@ -162,18 +195,22 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
   if (o.kind === "bwrap" && wanted !== "spawn") {
     const why = !asRoot ? "the server does not run as root" : !seccompBpf ? "no seccomp" : "";
     if (why && wanted === "fork") {
+      await memory.close();
       throw new Error(`SANDBOX_MODE=fork is unavailable: ${why}`);
     }
     if (!why) {
       const count = Math.max(1, Math.min(cores, maxConcurrent));
-      zygotes = await startZygotes(config, seccompBpf as Buffer, count, o).catch((e) => {
-        if (wanted === "fork") throw e;
+      zygotes = await startZygotes(config, seccompBpf as Buffer, count, o).catch(async (e) => {
+        if (wanted === "fork") {
+          await memory.close();
+          throw e;
+        }
         o.logger.warn({ err: e }, "fork servers unavailable: spawning a sandbox per run");
         return undefined;
       });
       if (zygotes) {
         const z = zygotes;
-        launcher = { ...launcher, start: (uid) => z.fork(uid as number) };
+        launcher = { ...launcher, start: (uid, onRunner) => z.fork(uid as number, onRunner) };
       }
     }
   }
@@ -183,11 +220,12 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     maxConcurrent,
     spawnParallel: cores,
     uids,
-    spawn: (uid) => new WarmProcess(launcher, asRoot ? uid : undefined),
+    spawn: (uid) => new WarmProcess(launcher, asRoot ? uid : undefined, memory.forRun()),
     logger: o.logger,
   });
   const closeAll = async () => {
     await zygotes?.close();
+    await memory.close();
   };
   try {
     await pool.start();
@@ -196,8 +234,11 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     await closeAll();
     throw e;
   }
-  o.logger.info({ isolation: o.kind, mode, poolSize: size, maxConcurrent }, "sandbox pool ready");
-  return new PooledSandbox(o.kind, pool, o.maxOutputBytes, closeAll, mode);
+  o.logger.info(
+    { isolation: o.kind, mode, memory: memory.mechanism, poolSize: size, maxConcurrent },
+    "sandbox pool ready",
+  );
+  return new PooledSandbox(o.kind, pool, o.maxOutputBytes, closeAll, mode, memory.mechanism);
 }
 
 async function startZygotes(

@@ -151,9 +151,12 @@ export async function probeHostPaths(pythonPath: string): Promise<HostPaths> {
 export async function compileSeccompFilter(
   paths: HostPaths,
   pythonPath: string,
+  /** Also refuse memfd_create and SysV shared memory (the memory watchdog, memory-limit.ts). */
+  denySharedMemory = false,
 ): Promise<Buffer | null> {
   if (!paths.seccomp) return null;
-  const { stdout } = await promisify(execFile)(pythonPath, ["-I", join(RUNNER_DIR, "jail.py")], {
+  const args = ["-I", join(RUNNER_DIR, "jail.py"), ...(denySharedMemory ? ["noshm"] : [])];
+  const { stdout } = await promisify(execFile)(pythonPath, args, {
     env: {},
     timeout: 10_000,
     encoding: "buffer",

@@ -27,7 +27,13 @@ export type HostRequest =
 export type Stats = ReturnType<Sandbox["stats"]>;
 
 export type HostReply =
-  | { t: "ready"; isolation: Sandbox["isolation"]; mode?: SandboxMode; stats: Stats }
+  | {
+      t: "ready";
+      isolation: Sandbox["isolation"];
+      mode?: SandboxMode;
+      memory?: Sandbox["memory"];
+      stats: Stats;
+    }
   | { t: "failed"; message: string }
   | { t: "output"; id: number; chunk: OutputChunk }
   | { t: "figure"; id: number; figure: Figure }

@@ -52,8 +52,12 @@ export interface Launcher {
   /**
    * Starts a runner some other way than spawning `command` (the fork server, zygote.ts):
    * the child stands in for a spawned process, and kill() signals its whole namespace.
+   * `onRunner` gets the runner's host pid (undefined: not found) before any job can reach it.
    */
-  readonly start?: (uid: number | undefined) => ChildProcess;
+  readonly start?: (
+    uid: number | undefined,
+    onRunner: (pid: number | undefined) => void,
+  ) => ChildProcess;
   readonly command: string;
   readonly args: readonly string[];
   /**
@@ -89,6 +93,13 @@ export interface LauncherConfig {
    * setpgid or CLONE_PARENT), the group being the only handle on it. Needs python3-seccomp.
    */
   confineToGroup?: boolean;
+  /**
+   * The memory watchdog bounds runs (no memory cgroup, memory-limit.ts): the runner's own
+   * seccomp filter (process isolation) also refuses memfd_create and SysV shared memory,
+   * which the watchdog cannot see (under bwrap the host-compiled filter carries the same
+   * rules), and the runner waits after its result so the host measures what it ends with.
+   */
+  memoryWatchdog?: boolean;
   /** The static policy profile (POLICY_PROFILE) the runner applies. */
   policyProfile: PolicyProfile;
   /** Host directory with matplotlib's prebuilt font list, bound read-only (standard). */
@@ -131,6 +142,7 @@ function runnerArgs(
     `nofile=${c.limits.maxOpenFiles}`,
     `cpu=${c.limits.maxCpuSeconds}`,
     ...(c.confineToGroup ? ["pgroup=1"] : []),
+    ...(c.memoryWatchdog ? ["memwatch=1"] : []),
   ];
 }
 

@@ -1,6 +1,7 @@
 // The Sandbox adapter shared by both isolation levels: a warm pool of one-use runners
 // whose launcher decides the isolation (bwrap or bare process).
 
+import type { MemoryMechanism } from "./memory-limit.js";
 import type { SandboxPool } from "./pool.js";
 import { encodeRunJob, encodeToolJob, toolResultSchema } from "./protocol.js";
 import { toExecutionResult } from "./result-mapper.js";
@@ -19,6 +20,7 @@ export class PooledSandbox implements Sandbox {
     private readonly maxOutputBytes: number,
     private readonly onClose: () => void | Promise<void> = () => {},
     readonly mode: SandboxMode = "spawn",
+    readonly memory?: MemoryMechanism,
   ) {}
 
   async run(opts: RunOptions): Promise<ExecutionResult> {

@@ -20,6 +20,22 @@ export function pidsOfUids(base: number, count: number): number[] {
   return found;
 }
 
+/** Pids in process group `pgid` (field 5 of /proc/<pid>/stat, after the command name). */
+export function pidsOfGroup(pgid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid) found.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
 /** Tasks (threads included) running under `uid`: what RLIMIT_NPROC counts. */
 export function tasksOfUid(uid: number): number {
   let tasks = 0;

@@ -32,6 +32,7 @@ interface Host {
   child: ChildProcess;
   isolation: Sandbox["isolation"];
   mode?: SandboxMode;
+  memory?: Sandbox["memory"];
   stats: Stats;
 }
 
@@ -58,7 +59,7 @@ export function startHost(o: SandboxOptions, logger: Logger): Promise<Host> {
     child.once("message", (m: HostReply) => {
       child.off("exit", onExit);
       if (m.t === "ready") {
-        resolve({ child, isolation: m.isolation, mode: m.mode, stats: m.stats });
+        resolve({ child, isolation: m.isolation, mode: m.mode, memory: m.memory, stats: m.stats });
       } else {
         child.kill("SIGKILL");
         reject(new Error(m.t === "failed" ? m.message : `unexpected host message ${m.t}`));
@@ -74,6 +75,7 @@ export class RemoteSandbox implements Sandbox {
   private lastStats: Stats = { warm: 0, busy: 0, queued: 0 };
   private closing = false;
   readonly mode: SandboxMode | undefined;
+  readonly memory: Sandbox["memory"];
 
   constructor(
     readonly isolation: Sandbox["isolation"],
@@ -82,6 +84,7 @@ export class RemoteSandbox implements Sandbox {
     private readonly logger: Logger,
   ) {
     this.mode = first.mode;
+    this.memory = first.memory;
     this.adopt(first);
     this.host = Promise.resolve(first);
     this.lastStats = first.stats;

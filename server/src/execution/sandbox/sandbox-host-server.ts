@@ -79,6 +79,7 @@ export function serveSandbox(
       t: "ready",
       isolation: sandbox.isolation,
       mode: sandbox.mode,
+      memory: sandbox.memory,
       stats: sandbox.stats(),
     });
   });

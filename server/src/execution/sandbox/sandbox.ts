@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type SecurityViolation, securityViolationSchema } from "../../platform/errors.js";
 
 import type { LiveInput } from "./live-input.js";
+import type { MemoryMechanism } from "./memory-limit.js";
 
 export type IsolationLevel = "bwrap" | "process";
 /** How runners start: forked from a warm fork server, or spawned one bwrap per run. */
@@ -71,6 +72,8 @@ export interface Sandbox {
   readonly isolation: IsolationLevel | "none";
   /** Unset for adapters without a choice (e.g. a stand-in in tests). */
   readonly mode?: SandboxMode;
+  /** How a run's total memory is bounded (memory-limit.ts); unset where nothing runs. */
+  readonly memory?: MemoryMechanism;
   run(opts: RunOptions): Promise<ExecutionResult>;
   /**
    * Run a trusted Python tool module from server/src/execution/sandbox/python or

@@ -8,9 +8,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import type { LiveInput } from "./live-input.js";
+import { hostView, namespaceView, type RunMemory, type RunView } from "./memory-limit.js";
 import { OutputCollector } from "./output-collector.js";
 import { ControlReader, readySchema, runResultSchema, verdictSchema } from "./protocol.js";
-import { killUid } from "./reaper.js";
+import { killUid, pidsOfGroup, pidsOfUids } from "./reaper.js";
 import { RunEvents } from "./run-events.js";
 import type { Figure, OutputChunk } from "./sandbox.js";
 import { childPids, signal, signalNumber } from "./signals.js";
@@ -57,6 +58,8 @@ export interface RawOutcome {
   exitSignal: number | null;
   exitCode: number | null;
   wallMs: number;
+  /** The run's memory limit in bytes, when the run went over it (memory-limit.ts). */
+  overMemoryLimit: number | null;
 }
 
 export class WarmProcess {
@@ -73,18 +76,29 @@ export class WarmProcess {
   private readonly isolation: Launcher["isolation"];
   /** From a fork server: kill() and stop() go through it, to the run's whole namespace. */
   private readonly forked: boolean;
+  /** The forked runner's host pid, once the fork server has made it. */
+  private forkedPid: number | undefined;
+  /** Why the runner could not be put under the run's memory limit: it gets no job. */
+  private memoryFailure: Error | undefined;
 
   constructor(
     launcher: Launcher,
     /** The host uid to run as; undefined keeps the server's own (a server not run as root). */
     readonly uid: number | undefined,
+    /** The run's memory limit (memory-limit.ts); joined before the job can be written. */
+    private readonly memory?: RunMemory,
   ) {
     this.isolation = launcher.isolation;
     this.forked = launcher.start !== undefined;
+    const onForked = (pid: number | undefined) => {
+      this.forkedPid = pid;
+      if (pid !== undefined) this.joinMemory([pid]);
+      else if (memory) this.failMemory(new Error("the forked runner was not found"));
+    };
     // bwrap reads the seccomp program from fd 4 to its end: a pipe we fill and close.
     const filter = launcher.start ? undefined : launcher.seccompFilter;
     this.child =
-      launcher.start?.(uid) ??
+      launcher.start?.(uid, onForked) ??
       spawn(launcher.command, [...launcher.args], {
         ...(uid === undefined ? {} : { uid, gid: uid }),
         env: launcher.env ?? {},
@@ -101,6 +115,16 @@ export class WarmProcess {
       this.child.once("close", () => resolve());
       this.child.once("error", () => resolve()); // could not spawn: no 'close' follows
     });
+    if (memory) {
+      void this.closed.then(() => memory.release());
+      const pid = this.child.pid;
+      // bwrap first, then its child if it has already cloned it: a child cloned later
+      // inherits bwrap's cgroup, so either way the runner is in before it reads a job.
+      if (!this.forked && pid !== undefined) {
+        this.joinMemory([pid]);
+        if (this.isolation === "bwrap") this.joinMemory(childPids(pid));
+      }
+    }
     this.stream(3).on("data", (chunk: Buffer) => {
       this.control.push(chunk);
       if (this.control.overflow) this.kill();
@@ -112,6 +136,30 @@ export class WarmProcess {
     });
     this.child.stdin?.on("error", () => {}); // EPIPE when the runner died: seen via exit
     this.ready = this.waitReady();
+  }
+
+  private joinMemory(pids: number[]): void {
+    try {
+      for (const pid of pids) this.memory?.join(pid);
+    } catch (e) {
+      this.failMemory(e as Error);
+    }
+  }
+
+  private failMemory(e: Error): void {
+    this.memoryFailure ??= e;
+    this.kill();
+  }
+
+  /** Where the run's processes and tmpfs are, for the memory watchdog. */
+  private runView(): RunView | undefined {
+    const pid = this.child.pid;
+    if (this.isolation === "process") {
+      if (pid === undefined) return undefined;
+      return hostView(this.uid !== undefined ? pidsOfUids(this.uid, 1) : pidsOfGroup(pid));
+    }
+    const root = this.forked ? this.forkedPid : pid === undefined ? undefined : childPids(pid)[0];
+    return root === undefined ? undefined : namespaceView(root);
   }
 
   private stream(fd: 1 | 2 | 3): Readable {
@@ -135,6 +183,7 @@ export class WarmProcess {
       this.child.once("exit", onExit);
       this.child.once("error", (e) => fail(e.message));
       this.onControl = () => {
+        if (this.memoryFailure) return fail(`memory limit: ${this.memoryFailure.message}`);
         const ready = readySchema.safeParse(this.control.messages[0]);
         if (!ready.success) return fail("bad ready message");
         this.seccomp = ready.data.seccomp;
@@ -230,6 +279,14 @@ export class WarmProcess {
     this.onEvents = () => events.take(this.control.events);
     let timedOut = false;
     let aborted = false;
+    let overMemory = false;
+    const stopWatch = this.memory?.watch(
+      () => this.runView(),
+      () => {
+        overMemory = true;
+        this.kill();
+      },
+    );
     const timer = setTimeout(() => {
       timedOut = true;
       this.stop();
@@ -248,6 +305,8 @@ export class WarmProcess {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        stopWatch?.();
+        overMemory ||= this.memory?.exceeded() ?? false;
         // Anything arriving later (only from a run that lied about its output) is dropped.
         this.stream(1).removeAllListeners("data");
         this.stream(2).removeAllListeners("data");
@@ -268,6 +327,7 @@ export class WarmProcess {
           exitCode,
           exitSignal: signalNumber(exitCode, signalCode),
           wallMs: performance.now() - started,
+          overMemoryLimit: overMemory ? (this.memory?.limitBytes ?? null) : null,
         });
       };
       // Done early when the result says how much output there is and it has all arrived:
@@ -300,6 +360,7 @@ export class WarmProcess {
           return;
         }
         if (n <= at) return;
+        this.memory?.settle(() => this.runView());
         this.kill();
         maybeComplete();
       };

@@ -9,7 +9,7 @@
 // unchanged.
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { constants as fsc, openSync, writeFileSync } from "node:fs";
+import { constants as fsc, openSync, readFileSync, writeFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { constants } from "node:os";
 import { Readable, Writable } from "node:stream";
@@ -50,6 +50,8 @@ export class ForkedChild extends EventEmitter {
   constructor(
     readonly id: string,
     private readonly zygote: Zygote,
+    /** Gets the runner's host pid before its job pipe is opened (its memory cgroup). */
+    private readonly onRunner?: (pid: number | undefined) => void,
   ) {
     super();
     const out = () => new Readable({ read() {} });
@@ -68,8 +70,13 @@ export class ForkedChild extends EventEmitter {
     this.stdio = [this.stdin, out(), out(), out()];
   }
 
-  /** The zygote forked us: open our ends of the four pipes. */
-  attach(zygotePid: number, fds: number[]): void {
+  /**
+   * The zygote forked us: tell onRunner our host pid, then open our ends of the four pipes
+   * (no job can be written before that). `nsPid` is our pid in the zygote's namespace.
+   */
+  attach(zygotePid: number, fds: number[], nsPid: number): void {
+    const hostPid = hostPidOfChild(zygotePid, nsPid);
+    this.onRunner?.(hostPid);
     const open = (fd: number, flags: number) => {
       try {
         return openSync(`/proc/${zygotePid}/fd/${fd}`, flags | fsc.O_NONBLOCK);
@@ -155,6 +162,31 @@ export class ForkedChild extends EventEmitter {
     this.zygote.command(`${verb} ${this.id}`);
     return true;
   }
+}
+
+/**
+ * The host pid of the zygote's child whose pid in the zygote's namespace is `nsPid`: the
+ * second entry of its NSpid line (host, zygote's namespace, its own where it is 1).
+ */
+function hostPidOfChild(zygotePid: number, nsPid: number): number | undefined {
+  let children: string[];
+  try {
+    children = readFileSync(`/proc/${zygotePid}/task/${zygotePid}/children`, "utf8")
+      .split(" ")
+      .filter(Boolean);
+  } catch {
+    return undefined;
+  }
+  for (const pid of children) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const ns = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.split(/\s+/);
+      if (ns && Number(ns[1]) === nsPid) return Number(pid);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return undefined;
 }
 
 /** One fork server process. */
@@ -257,7 +289,9 @@ export class Zygote {
     const ch = this.children.get(id as string);
     if (!ch) return;
     if (verb === "forked") {
-      ch.attach(this.pid as number, rest.map(Number));
+      // forked <id> <job> <stdout> <stderr> <control> <pid in the zygote's namespace>
+      const fields = rest.map(Number);
+      ch.attach(this.pid as number, fields.slice(0, 4), fields[4] as number);
     } else if (verb === "exit") {
       this.children.delete(id as string);
       ch.exit(Number(rest[0]), Number(rest[1]));
@@ -272,8 +306,8 @@ export class Zygote {
   }
 
   /** A runner for one job, running as `uid`. */
-  fork(uid: number): ForkedChild {
-    const ch = new ForkedChild(String(this.nextId++), this);
+  fork(uid: number, onRunner?: (pid: number | undefined) => void): ForkedChild {
+    const ch = new ForkedChild(String(this.nextId++), this, onRunner);
     if (this.dead) {
       queueMicrotask(() => ch.exit(null, 0, new Error("fork server is not running")));
       return ch;
@@ -329,14 +363,14 @@ export class ZygoteSet {
     return Promise.all(this.zygotes.map((z) => z.ready)).then(() => {});
   }
 
-  fork(uid: number): ChildProcess {
+  fork(uid: number, onRunner?: (pid: number | undefined) => void): ChildProcess {
     for (let i = 0; i < this.zygotes.length; i++) {
       if ((this.zygotes[i] as Zygote).dead)
         this.zygotes[i] = new Zygote(this.c, this.uids[i] as number);
     }
     let best = this.zygotes[0] as Zygote;
     for (const z of this.zygotes) if (z.outstanding < best.outstanding) best = z;
-    return best.fork(uid) as unknown as ChildProcess;
+    return best.fork(uid, onRunner) as unknown as ChildProcess;
   }
 
   async close(): Promise<void> {

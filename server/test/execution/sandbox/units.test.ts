@@ -135,6 +135,7 @@ describe("toExecutionResult", () => {
     exitSignal: null,
     exitCode: 0,
     wallMs: 12.3456,
+    overMemoryLimit: null,
     ...over,
   });
   const ok = { success: true, error: null, error_type: null, execution_time_ms: 1.5 };

@@ -26,6 +26,10 @@ CLONE_PARENT = 0x00008000
 # process group is the only handle on what it started, so nothing may leave it — no new
 # session or group, and no child made a sibling of the runner (outside its subtree).
 GROUP_ESCAPES = "setsid setpgid".split()
+# Under the memory watchdog (no memory cgroup): memory the host cannot see in any process's
+# mappings — memfd pages and SysV shared memory that no process has attached, SysV message
+# queues. A Python program needs none of them (POSIX shared memory is /dev/shm, counted).
+SHARED_MEMORY = "memfd_create shmget shmat msgget".split()
 
 
 def apply_limits(address_space, nproc, fsize, nofile, cpu_seconds):
@@ -51,9 +55,10 @@ def set_cpu_budget(seconds):
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def build_filter(seccomp, confine_group=False):
+def build_filter(seccomp, confine_group=False, deny_shared_memory=False):
     f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-    for name in DENIED + (GROUP_ESCAPES if confine_group else []):
+    extra = (GROUP_ESCAPES if confine_group else []) + (SHARED_MEMORY if deny_shared_memory else [])
+    for name in DENIED + extra:
         try:
             f.add_rule(seccomp.ERRNO(EPERM), name)
         except Exception:  # syscall unknown to this libseccomp/arch: nothing to deny
@@ -70,7 +75,7 @@ def build_filter(seccomp, confine_group=False):
     return f
 
 
-def load_seccomp(module_dir, confine_group=False):
+def load_seccomp(module_dir, confine_group=False, deny_shared_memory=False):
     """Loads the deny-list filter (the process isolation level; under bwrap the host
     compiles it once and bwrap installs it before exec). False without python3-seccomp,
     except that a run confined to its process group must not start without it.
@@ -88,7 +93,7 @@ def load_seccomp(module_dir, confine_group=False):
         return False
     finally:
         sys.path.remove(module_dir)
-    build_filter(seccomp, confine_group).load()
+    build_filter(seccomp, confine_group, deny_shared_memory).load()
     return True
 
 
@@ -99,9 +104,10 @@ def seccomp_active():
 
 
 if __name__ == "__main__":
-    # python3 -I jail.py: the filter compiled to BPF on stdout, for bwrap --seccomp (the
-    # host keeps it in memory: no file a killed server could leave behind).
+    # python3 -I jail.py [noshm]: the filter compiled to BPF on stdout, for bwrap --seccomp
+    # (the host keeps it in memory: no file a killed server could leave behind); noshm adds
+    # the memory watchdog's rules.
     import seccomp
 
     sys.stdout.flush()
-    build_filter(seccomp).export_bpf(sys.stdout)
+    build_filter(seccomp, deny_shared_memory="noshm" in sys.argv[1:]).export_bpf(sys.stdout)

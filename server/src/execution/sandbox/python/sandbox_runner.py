@@ -45,6 +45,9 @@ def parse_config(argv):
         "mplcache": cfg.get("mplcache", ""),
         "seccomp": cfg.get("seccomp", ""),
         "confine_group": cfg.get("pgroup") == "1",
+        # The host's memory watchdog bounds the run (no memory cgroup): refuse what it cannot
+        # see, and wait after the result to be measured and killed (memory-limit.ts).
+        "memory_watchdog": cfg.get("memwatch") == "1",
         "limits": {
             "address_space": int(cfg.get("as", 256 << 20)),
             "nproc": int(cfg.get("nproc", 16)),
@@ -189,11 +192,11 @@ def counting_stream(fd, line_buffered):
     )
 
 
-def install_stdin(data):
+def install_stdin(data, workdir):
     """fd 0 becomes the request's stdin, as under `python3 main.py < input`: a regular
-    in-memory file, so sys.stdin, sys.stdin.buffer, open(0) and os.read(0) all read it."""
+    file without a name, so sys.stdin, sys.stdin.buffer, open(0) and os.read(0) all read it."""
     if data:
-        fd = posix.memfd_create("stdin", 0)
+        fd = anonymous_file(workdir)
         # A stdin larger than RLIMIT_FSIZE fails to write (EFBIG) instead of killing us.
         old = _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)
         try:
@@ -211,6 +214,15 @@ def install_stdin(data):
     sys.stdin = sys.__stdin__ = open_fd0(
         getattr(old, "encoding", None) or "utf-8", getattr(old, "errors", None) or "strict"
     )
+
+
+def anonymous_file(workdir):
+    """A file with no name for stdin: in the run's /tmp (its tmpfs, counted in the run's
+    memory), else memfd. Not memfd first: the memory watchdog's filter refuses it."""
+    try:
+        return posix.open(workdir or "/tmp", posix.O_TMPFILE | posix.O_RDWR, 0o600)
+    except OSError:
+        return posix.memfd_create("stdin", 0)
 
 
 def open_fd0(encoding, errors):
@@ -367,7 +379,7 @@ def run_user_code(cfg, fields, body):
     if interactive:
         sys.stdin = sys.__stdin__ = live_stdin(body[code_len:])
     else:
-        install_stdin(body[code_len:])
+        install_stdin(body[code_len:], cfg["workdir"])
     main = new_main_module(cfg, filename)
     if interactive:
         table = main.__builtins__
@@ -471,7 +483,7 @@ def warm_up(argv):
 def serve(cfg):
     """One runner's life from its limits on: exactly one job, then the caller exits."""
     jail.apply_limits(**cfg["limits"])
-    jail.load_seccomp(cfg["seccomp"], cfg["confine_group"])
+    jail.load_seccomp(cfg["seccomp"], cfg["confine_group"], cfg["memory_watchdog"])
     wire.send({"ready": True, "seccomp": jail.seccomp_active()})
     fields, body = wire.read_job()
     if not is_interactive(fields):
@@ -480,6 +492,10 @@ def serve(cfg):
         run_tool(cfg, fields, body)
     else:
         wire.send(run_user_code(cfg, fields, body))
+    if cfg["memory_watchdog"]:
+        # What the run holds now is what it ends with: the host measures it, then kills us
+        # (it kills every runner once its result is in). Exiting first would free it unseen.
+        _signal.pause()
 
 
 def main():

@@ -16,8 +16,9 @@ Jobs never pass through this process: the host writes each into the child's own 
 nothing of one run is in memory the next child is forked from.
 
 Commands on fd 0, one per line (the host is the only writer):
-  fork <id> <uid>   -> "forked <id> <job_w> <out_r> <err_r> <ctl_r>" (fds of this process
-                       for the host to open through /proc) or "failed <id> <reason>"
+  fork <id> <uid>   -> "forked <id> <job_w> <out_r> <err_r> <ctl_r> <pid>" (fds of this
+                       process for the host to open through /proc, and the child's pid in
+                       this namespace) or "failed <id> <reason>"
   opened <id>       the host holds its own copies: this process closes its copies
   term <id> / kill <id>   SIGTERM / SIGKILL to the child (pid 1: its whole namespace)
 Replies on fd 3; "exit <id> <code> <signal>" when a child has been reaped, which for a pid
@@ -204,7 +205,8 @@ class Zygote:
         self.children[cid] = child
         self.by_pidfd[pidfd] = child
         self.poller.register(pidfd, select.POLLIN)
-        reply(f"forked {cid} {' '.join(map(str, ours))}")
+        # The child's pid here lets the host find it (its memory cgroup) before any job.
+        reply(f"forked {cid} {' '.join(map(str, ours))} {pid}")
 
     def reap(self, child):
         _, status = posix.waitpid(child.pid, 0)

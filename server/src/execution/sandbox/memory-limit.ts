@@ -1,0 +1,483 @@
+// A run's memory, summed over everything it holds: all its processes, memfd and SysV/POSIX
+// shared memory, its /tmp and /dev/shm (SECURITY.md, "Known ways around naive limits").
+// RLIMIT_AS bounds each process's mappings only; this bounds the run.
+//
+// - cgroup (v2 `memory.max`, else v1 `memory.limit_in_bytes`): one memory cgroup per live
+//   runner under a per-sandbox parent in the server's own cgroup. The runner joins it
+//   before its job is written, everything it starts inherits it, and the kernel charges
+//   every page the run touches there — anonymous memory, page tables, tmpfs, memfd and
+//   SysV pages (shared memory is charged to whoever first touches it) — with swap off.
+//   Over the limit the kernel's OOM killer ends a process of the run; the host sees the
+//   `oom_kill` counter move, kills the rest and answers MemoryError.
+// - watchdog (no writable memory cgroup, or SANDBOX_MEMORY_MECHANISM=watchdog): seccomp
+//   refuses what a Python program does not need and the host cannot see (memfd_create,
+//   SysV shmget/shmat/msgget; the compiled filter gets these rules), and the host sums
+//   the run's proportional anonymous + shared memory (smaps_rollup Pss_Anon + Pss_Shmem of
+//   every process in the run's PID namespace) plus what its /tmp and /dev/shm tmpfs hold,
+//   every WATCHDOG_INTERVAL_MS, and kills the run over the limit.
+//
+// Hand-written: no maintained Node library manages cgroup v1 and v2 files; it is a few
+// file writes.
+import { randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
+import { readFile, statfs } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "pino";
+
+export type MemoryMechanism = "cgroup-v2" | "cgroup-v1" | "watchdog";
+/** SANDBOX_MEMORY_MECHANISM: auto = a cgroup where writable, else the watchdog. */
+export type MemoryMechanismSetting = "auto" | "cgroup" | "watchdog";
+
+/** How often a running run is checked (OOM counter, or the watchdog's sum). */
+export const WATCHDOG_INTERVAL_MS = 20;
+const PARENT_PREFIX = "code-remote-";
+const RMDIR_ATTEMPTS = 50;
+const RMDIR_RETRY_MS = 20;
+
+/** The per-run side: one instance per runner process tree. */
+export interface RunMemory {
+  readonly limitBytes: number;
+  /**
+   * Puts a process of the run under the limit. Call before the run's job is written (its
+   * later children inherit the cgroup). Throws when the process exists and cannot join.
+   */
+  join(pid: number): void;
+  /**
+   * Watches the run until the returned stop() is called: calls onExceeded (once) when the
+   * run went over its limit. `find` says where the run's processes and tmpfs are now (the
+   * watchdog reads them; a cgroup needs no help).
+   */
+  watch(find: () => RunView | undefined, onExceeded: () => void): () => void;
+  /**
+   * The run's result has come: a last look at what it holds while its processes still
+   * hold it (the watchdog measures now, so a program ending with more than its limit
+   * fails even between two ticks; a cgroup needs nothing).
+   */
+  settle(find: () => RunView | undefined): void;
+  /** Did the run go over its limit? (Checked now: the last OOM kill may be very recent.) */
+  exceeded(): boolean;
+  /** Every process of the run is gone: remove its cgroup (its tmpfs pages are gone too). */
+  release(): void;
+}
+
+export interface MemoryLimit {
+  readonly mechanism: MemoryMechanism;
+  readonly limitBytes: number;
+  forRun(): RunMemory;
+  /** Waits until every run's cgroup is removed, then removes the parent. */
+  close(): Promise<void>;
+}
+
+/** The message a run over its limit ends with (error_type MemoryError). */
+export function memoryErrorMessage(limitBytes: number): string {
+  const mib = Math.round(limitBytes / (1 << 20));
+  return `Memory limit exceeded: the run held more than ${mib} MiB (all its processes, shared memory and /tmp together) and was stopped`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Detection
+
+interface CgroupFlavour {
+  version: 1 | 2;
+  /** The server's own cgroup directory in the memory hierarchy. */
+  own: string;
+}
+
+/** The server's own memory cgroup directory, v2 first, else v1; undefined when neither. */
+function findOwnCgroups(): { v2?: string; v1?: string } {
+  let cgroups: string;
+  let mountinfo: string;
+  try {
+    cgroups = readFileSync("/proc/self/cgroup", "utf8");
+    mountinfo = readFileSync("/proc/self/mountinfo", "utf8");
+  } catch {
+    return {};
+  }
+  const mounts = mountinfo
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [pre, post] = line.split(" - ");
+      const f = (pre ?? "").split(" ");
+      const [fstype, , options] = (post ?? "").split(" ");
+      return {
+        root: f[3] ?? "/",
+        point: unescapeMount(f[4] ?? ""),
+        fstype,
+        options: options ?? "",
+      };
+    });
+  const within = (mount: { root: string; point: string }, path: string) => {
+    const rel =
+      mount.root === "/"
+        ? path
+        : path.startsWith(mount.root)
+          ? path.slice(mount.root.length)
+          : undefined;
+    return rel === undefined ? undefined : join(mount.point, rel);
+  };
+  const found: { v2?: string; v1?: string } = {};
+  for (const line of cgroups.split("\n")) {
+    const m = /^(\d+):([^:]*):(.*)$/.exec(line);
+    if (!m) continue;
+    const [, id, controllers, path] = m as unknown as [string, string, string, string];
+    if (id === "0" && controllers === "") {
+      const mount = mounts.find((x) => x.fstype === "cgroup2");
+      if (mount) found.v2 = within(mount, path);
+    } else if (controllers.split(",").includes("memory")) {
+      const mount = mounts.find(
+        (x) => x.fstype === "cgroup" && x.options.split(",").includes("memory"),
+      );
+      if (mount) found.v1 = within(mount, path);
+    }
+  }
+  return found;
+}
+
+function unescapeMount(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+}
+
+/**
+ * Picks the mechanism: a memory cgroup we can create and limit (v2, then v1), unless the
+ * setting says watchdog; `cgroup` fails when none is writable. Removes parents left by
+ * dead servers first.
+ */
+export function createMemoryLimit(
+  setting: MemoryMechanismSetting,
+  limitBytes: number,
+  logger: Logger,
+): MemoryLimit {
+  if (setting !== "watchdog") {
+    const own = findOwnCgroups();
+    const tried: string[] = [];
+    for (const flavour of [
+      own.v2 ? { version: 2 as const, own: own.v2 } : undefined,
+      own.v1 ? { version: 1 as const, own: own.v1 } : undefined,
+    ]) {
+      if (!flavour) continue;
+      try {
+        return new CgroupLimit(flavour, limitBytes, logger);
+      } catch (e) {
+        tried.push(`v${flavour.version} at ${flavour.own}: ${(e as Error).message}`);
+      }
+    }
+    if (setting === "cgroup") {
+      throw new Error(
+        `SANDBOX_MEMORY_MECHANISM=cgroup: no writable memory cgroup (${tried.join("; ") || "none mounted"})`,
+      );
+    }
+    logger.warn({ tried }, "no writable memory cgroup: the memory watchdog bounds each run");
+  }
+  return new WatchdogLimit(limitBytes);
+}
+
+// ---------------------------------------------------------------------------------------
+// cgroup
+
+function isDeadPid(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+function tryRmdir(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT";
+  }
+}
+
+/** Parents of servers that died without closing (SIGKILL): their runs are gone too. */
+function removeStaleParents(own: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(own);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const m = new RegExp(`^${PARENT_PREFIX}(\\d+)-[0-9a-f]+$`).exec(name);
+    if (!m || !isDeadPid(Number(m[1]))) continue;
+    const dir = join(own, name);
+    for (const child of readdirSync(dir, { withFileTypes: true })) {
+      if (child.isDirectory()) tryRmdir(join(dir, child.name));
+    }
+    tryRmdir(dir);
+  }
+}
+
+class CgroupLimit implements MemoryLimit {
+  readonly mechanism: MemoryMechanism;
+  readonly parent: string;
+  private readonly pending = new Set<Promise<void>>();
+  private seq = 0;
+
+  constructor(
+    private readonly f: CgroupFlavour,
+    readonly limitBytes: number,
+    private readonly logger: Logger,
+  ) {
+    this.mechanism = f.version === 2 ? "cgroup-v2" : "cgroup-v1";
+    removeStaleParents(f.own);
+    // The pid says whose it is (removeStaleParents); the suffix tells apart several
+    // sandboxes of one process.
+    this.parent = join(f.own, `${PARENT_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`);
+    mkdirSync(this.parent);
+    try {
+      if (f.version === 2) {
+        // The parent holds no process, so it may hand the memory controller down. Ours
+        // must already hand it to the parent (delegation); we never enable it on ours,
+        // which holds processes (the no-internal-processes rule).
+        if (!existsSync(join(this.parent, "memory.max"))) {
+          throw new Error("the memory controller is not delegated to this cgroup");
+        }
+        writeFileSync(join(this.parent, "cgroup.subtree_control"), "+memory");
+      }
+      // A throwaway child proves the limit can be written where runs will live.
+      const probe = this.makeChild();
+      tryRmdir(probe);
+    } catch (e) {
+      tryRmdir(this.parent);
+      throw e;
+    }
+  }
+
+  private makeChild(): string {
+    const dir = join(this.parent, `run-${++this.seq}`);
+    mkdirSync(dir);
+    try {
+      const limit = String(this.limitBytes);
+      if (this.f.version === 2) {
+        writeFileSync(join(dir, "memory.max"), limit);
+        // Swap would let a run hold more than its limit: none.
+        if (existsSync(join(dir, "memory.swap.max")))
+          writeFileSync(join(dir, "memory.swap.max"), "0");
+        // An OOM kill ends the whole run, not one process of it.
+        if (existsSync(join(dir, "memory.oom.group")))
+          writeFileSync(join(dir, "memory.oom.group"), "1");
+      } else {
+        writeFileSync(join(dir, "memory.limit_in_bytes"), limit);
+        const memsw = join(dir, "memory.memsw.limit_in_bytes");
+        if (existsSync(memsw)) writeFileSync(memsw, limit);
+        writeFileSync(join(dir, "memory.swappiness"), "0");
+      }
+    } catch (e) {
+      tryRmdir(dir);
+      throw e;
+    }
+    return dir;
+  }
+
+  forRun(): RunMemory {
+    const dir = this.makeChild();
+    const counter = this.f.version === 2 ? "memory.events" : "memory.oom_control";
+    const oomKills = () => {
+      try {
+        const text = readFileSync(join(dir, counter), "utf8");
+        return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
+      } catch {
+        return 0;
+      }
+    };
+    let released = false;
+    let finalKills = 0;
+    return {
+      limitBytes: this.limitBytes,
+      join: (pid) => {
+        try {
+          writeFileSync(join(dir, "cgroup.procs"), String(pid));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e; // gone: runs nothing
+        }
+      },
+      watch: (_root, onExceeded) => {
+        const timer = setInterval(() => {
+          if (oomKills() > 0) {
+            clearInterval(timer);
+            onExceeded();
+          }
+        }, WATCHDOG_INTERVAL_MS);
+        return () => clearInterval(timer);
+      },
+      settle: () => {},
+      exceeded: () => (released ? finalKills : oomKills()) > 0,
+      release: () => {
+        if (released) return;
+        finalKills = oomKills(); // the counter goes with the directory
+        released = true;
+        this.track(this.removeWhenEmpty(dir));
+      },
+    };
+  }
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** rmdir fails (EBUSY) while an exiting task is still being taken out of the cgroup. */
+  private async removeWhenEmpty(dir: string): Promise<void> {
+    for (let i = 0; i < RMDIR_ATTEMPTS; i++) {
+      if (tryRmdir(dir)) return;
+      await new Promise((r) => setTimeout(r, RMDIR_RETRY_MS));
+    }
+    this.logger.error({ dir }, "memory cgroup of a finished run could not be removed");
+  }
+
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent: a sandbox may be closed more than once. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      while (this.pending.size > 0) await Promise.all([...this.pending]);
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(this.parent, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name);
+      } catch {
+        return; // already gone
+      }
+      for (const name of entries) await this.removeWhenEmpty(join(this.parent, name));
+      await this.removeWhenEmpty(this.parent);
+    })();
+    return this.closing;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// watchdog
+
+const KB = 1024;
+
+/** Proportional anonymous + shared-memory bytes of one process (its smaps_rollup). */
+function heldBytes(rollup: string): number {
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? 0);
+  if (/^Pss_Anon:/m.test(rollup)) return (field("Pss_Anon") + field("Pss_Shmem")) * KB;
+  return field("Pss") * KB; // kernels before 5.9: all of it, shared files included
+}
+
+function tmpfsUsedNow(path: string): number {
+  try {
+    const s = statfsSync(path);
+    return (s.blocks - s.bfree) * s.bsize;
+  } catch {
+    return 0;
+  }
+}
+
+/** heldByRun, synchronously: once per run, when its result arrives. */
+export function heldByRunNow(view: RunView): number {
+  let held = 0;
+  for (const dir of view.procDirs) {
+    try {
+      held += heldBytes(readFileSync(`${dir}/smaps_rollup`, "utf8"));
+    } catch {
+      // exited
+    }
+  }
+  for (const path of view.tmpfs) held += tmpfsUsedNow(path);
+  return held;
+}
+
+async function tmpfsUsed(path: string): Promise<number> {
+  try {
+    const s = await statfs(path);
+    return (s.blocks - s.bfree) * s.bsize;
+  } catch {
+    return 0; // no such mount in this run
+  }
+}
+
+/** Where the watchdog finds a run: its processes' /proc directories and its tmpfs mounts. */
+export interface RunView {
+  procDirs: string[];
+  tmpfs: string[];
+}
+
+/** A bwrap run, through its pid-1 process: its namespace's own /proc, its /tmp and /dev/shm. */
+export function namespaceView(root: number): RunView | undefined {
+  const base = `/proc/${root}/root`;
+  try {
+    const pids = readdirSync(`${base}/proc`).filter((e) => /^\d+$/.test(e));
+    return {
+      procDirs: pids.map((p) => `${base}/proc/${p}`),
+      tmpfs: [`${base}/tmp`, `${base}/dev/shm`],
+    };
+  } catch {
+    return undefined; // the run is gone
+  }
+}
+
+/** A run without namespaces: the given host processes; its /tmp is the host's. */
+export function hostView(pids: number[]): RunView {
+  return { procDirs: pids.map((p) => `/proc/${p}`), tmpfs: [] };
+}
+
+/** What a run holds now: proportional anonymous + shared memory of each process, plus tmpfs. */
+export async function heldByRun(view: RunView): Promise<number> {
+  const sizes = await Promise.all([
+    ...view.procDirs.map((dir) => readFile(`${dir}/smaps_rollup`, "utf8").then(heldBytes, () => 0)),
+    ...view.tmpfs.map(tmpfsUsed),
+  ]);
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+class WatchdogLimit implements MemoryLimit {
+  readonly mechanism = "watchdog" as const;
+
+  constructor(readonly limitBytes: number) {}
+
+  forRun(): RunMemory {
+    let over = false;
+    return {
+      limitBytes: this.limitBytes,
+      join: () => {},
+      watch: (find, onExceeded) => {
+        let stopped = false;
+        let timer: NodeJS.Timeout | undefined;
+        const tick = async () => {
+          const view = find();
+          if (view !== undefined) {
+            const held = await heldByRun(view);
+            if (!stopped && held > this.limitBytes) {
+              over = true;
+              stopped = true;
+              onExceeded();
+              return;
+            }
+          }
+          if (!stopped) timer = setTimeout(tick, WATCHDOG_INTERVAL_MS);
+        };
+        timer = setTimeout(tick, 0);
+        return () => {
+          stopped = true;
+          clearTimeout(timer);
+        };
+      },
+      settle: (find) => {
+        const view = find();
+        if (view !== undefined && heldByRunNow(view) > this.limitBytes) over = true;
+      },
+      exceeded: () => over,
+      release: () => {},
+    };
+  }
+
+  async close(): Promise<void> {}
+}
