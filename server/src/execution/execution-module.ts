@@ -92,7 +92,7 @@ export function requestPolicy(
     snippets,
     maxCodeBytes: e.maxCodeBytes,
     maxTimeoutSeconds: e.timeoutSeconds,
-    budget: createExecutionBudget(platform.database.db, e.rateLimitPerMinute),
+    budget: createExecutionBudget(platform.database, e.rateLimitPerMinute),
   });
 }
 

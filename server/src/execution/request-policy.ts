@@ -4,9 +4,9 @@
 // before anything runs) and the per-user execution budget (429, one budget across sync,
 // async and every process sharing the database), always in that order. Routes only parse,
 // call the service and shape the answer; the service asks the policy first.
-import type { Db } from "../platform/db/database.js";
+import type { Database } from "../platform/db/database.js";
 import { PayloadTooLargeError, RateLimitedError, ValidationError } from "../platform/errors.js";
-import { createDbRateBudget, type RateBudget } from "../platform/rate-budget.js";
+import { createRateBudget, type RateBudget } from "../platform/rate-budget.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { MAX_STDIN_CHARS } from "./execution-schemas.js";
 
@@ -47,8 +47,15 @@ export interface RequestPolicy {
 
 /** The one execution budget per user: sync runs and async submissions take from it, in
  * every process that shares the database (issue 10 item 6). */
-export function createExecutionBudget(db: Db, limitPerMinute: number): RateBudget {
-  return createDbRateBudget({ db, bucket: "execution", limit: limitPerMinute, windowMs: 60_000 });
+export function createExecutionBudget(
+  database: Pick<Database, "db" | "driver">,
+  limitPerMinute: number,
+): RateBudget {
+  return createRateBudget(database, {
+    bucket: "execution",
+    limit: limitPerMinute,
+    windowMs: 60_000,
+  });
 }
 
 export function createRequestPolicy(deps: RequestPolicyDeps): RequestPolicy {

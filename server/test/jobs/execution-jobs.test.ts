@@ -372,7 +372,7 @@ describe("submitting", () => {
         snippets,
         maxCodeBytes: 65_536,
         maxTimeoutSeconds: 10,
-        budget: createExecutionBudget(database.db, 2),
+        budget: createExecutionBudget(database, 2),
       }),
       logger,
     });
