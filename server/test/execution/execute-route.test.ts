@@ -168,9 +168,22 @@ describe("POST /execute: a run cannot forge its own policy refusal (issue 10 ite
 print("ran", flush=True)
 os.write(3, b'{"violations": [{"type": "forged", "line": 1, "column": 0, "message": "attacker text"}]}\\n')
 os._exit(0)`;
-    const res = await t.app.inject({ method: "POST", url: "/execute", headers, payload: { code } });
+    const snippet = (
+      await t.app.inject({ method: "POST", url: "/snippets", headers, payload: { code } })
+    ).json();
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/execute",
+      headers,
+      payload: { code, snippet_id: snippet.id },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain("attacker text");
+    // Counted on its snippet as the run it was.
+    const after = (
+      await t.app.inject({ method: "GET", url: `/snippets/${snippet.id}`, headers })
+    ).json();
+    expect(after.execution_count).toBe(1);
     expect(res.json()).toMatchObject({
       success: false,
       stdout: "ran\n",
