@@ -21,7 +21,7 @@ import {
 } from "../../../src/execution/sandbox/memory-limit.js";
 import type { ExecutionResult, Sandbox } from "../../../src/execution/sandbox/sandbox.js";
 import { testUid } from "../../helpers/uids.js";
-import { makeSandbox, run, runUnchecked, silentLogger } from "./helpers.js";
+import { ESCAPE, makeSandbox, run, runUnchecked, silentLogger } from "./helpers.js";
 
 const LIMIT_MB = 256;
 const MiB = 1 << 20;
@@ -313,6 +313,25 @@ describe.each(paths)("memory bounded per run — %s path", (mode, uidBase) => {
       const r = await run(sb, NUMPY_PANDAS, { timeoutMs: 20_000 });
       expect(r.error).toBeNull();
       expect(r.stdout.trim()).toBe("10 True True");
+    });
+
+    it("socket buffers cannot be raised past the host's defaults (kernel memory a v1 cgroup does not charge)", async () => {
+      const r = await runUnchecked(
+        sb,
+        `${ESCAPE}
+socket = B.__import__("socket")
+a, b = socket.socketpair()
+for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+    try:
+        a.setsockopt(socket.SOL_SOCKET, option, 4 << 20)
+        print("raised", a.getsockopt(socket.SOL_SOCKET, option))
+    except PermissionError:
+        print("refused")
+asyncio = B.__import__("asyncio")
+asyncio.run(asyncio.sleep(0))
+print("asyncio ok")`,
+      );
+      expect(r.stdout).toBe("refused\nrefused\nasyncio ok\n");
     });
 
     it("stdin still reads as a file (no memfd)", async () => {

@@ -22,6 +22,11 @@ DENIED = (
 CLONE_NEW_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000,
                    0x20000000, 0x40000000, 0x00000080)  # NEWNS UTS IPC USER PID NET CGROUP TIME
 CLONE_PARENT = 0x00008000
+# Socket buffers are kernel memory a cgroup v1 does not charge and the memory watchdog does
+# not see: a run may not raise them above the host's defaults (SO_SNDBUF, SO_RCVBUF and
+# their FORCE forms at SOL_SOCKET; wmem_max here lets one socket hold 8 MiB otherwise).
+SOL_SOCKET = 1
+SOCKET_BUFFER_OPTIONS = (7, 8, 32, 33)
 # The process level without a uid of its own (a non-root worker, e.g. in Lambda): the run's
 # process group is the only handle on what it started, so nothing may leave it — no new
 # session or group, and no child made a sibling of the runner (outside its subtree).
@@ -69,6 +74,9 @@ def build_filter(seccomp, confine_group=False, deny_shared_memory=False):
     # clone3 passes flags in memory a filter cannot inspect; ENOSYS makes libc fall back
     # to clone(), which the rules above do inspect.
     f.add_rule(seccomp.ERRNO(ENOSYS), "clone3")
+    for option in SOCKET_BUFFER_OPTIONS:
+        f.add_rule(seccomp.ERRNO(EPERM), "setsockopt",
+                   seccomp.Arg(1, seccomp.EQ, SOL_SOCKET), seccomp.Arg(2, seccomp.EQ, option))
     if confine_group:
         f.add_rule(seccomp.ERRNO(EPERM), "clone",
                    seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_PARENT, CLONE_PARENT))
