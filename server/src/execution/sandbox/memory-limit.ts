@@ -91,16 +91,24 @@ interface CgroupFlavour {
   own: string;
 }
 
-/** The server's own memory cgroup directory, v2 first, else v1; undefined when neither. */
+/** The server's own memory cgroup directories (v2, v1) where mounted. */
 function findOwnCgroups(): { v2?: string; v1?: string } {
-  let cgroups: string;
-  let mountinfo: string;
   try {
-    cgroups = readFileSync("/proc/self/cgroup", "utf8");
-    mountinfo = readFileSync("/proc/self/mountinfo", "utf8");
+    return ownCgroupDirs(
+      readFileSync("/proc/self/cgroup", "utf8"),
+      readFileSync("/proc/self/mountinfo", "utf8"),
+    );
   } catch {
     return {};
   }
+}
+
+/**
+ * Where a process's cgroups are, from its /proc/<pid>/cgroup and /proc/<pid>/mountinfo:
+ * the unified (v2) one and the v1 memory controller's, each as a directory under the
+ * mount that shows it (a container's mount may start below the hierarchy's root).
+ */
+export function ownCgroupDirs(cgroups: string, mountinfo: string): { v2?: string; v1?: string } {
   const mounts = mountinfo
     .split("\n")
     .filter(Boolean)
@@ -119,9 +127,9 @@ function findOwnCgroups(): { v2?: string; v1?: string } {
     const rel =
       mount.root === "/"
         ? path
-        : path.startsWith(mount.root)
+        : path === mount.root || path.startsWith(`${mount.root}/`)
           ? path.slice(mount.root.length)
-          : undefined;
+          : undefined; // our cgroup is outside what this mount shows
     return rel === undefined ? undefined : join(mount.point, rel);
   };
   const found: { v2?: string; v1?: string } = {};

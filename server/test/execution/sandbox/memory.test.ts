@@ -304,6 +304,15 @@ describe.each(paths)("memory bounded per run — %s path", (mode, uidBase) => {
       expect(rise).toBeLessThan(bound);
     });
 
+    it("the limit is per run: two runs at once may hold 180 MiB each", async () => {
+      const code = "import time\nb = bytearray(180 << 20)\ntime.sleep(0.5)\nprint(len(b) >> 20)";
+      const [a, b] = await Promise.all([run(sb, code), run(sb, code)]);
+      for (const r of [a, b]) {
+        expect(r.error).toBeNull();
+        expect(r.stdout).toBe("180\n");
+      }
+    });
+
     it("a plain bytearray over the limit is still a MemoryError", async () => {
       const r = await run(sb, "b = bytearray(300 << 20)\nprint(len(b))");
       expectMemoryError(r);

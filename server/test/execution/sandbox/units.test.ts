@@ -24,6 +24,7 @@ import {
   DEFAULT_LIMITS,
   processLauncher,
 } from "../../../src/execution/sandbox/launcher.js";
+import { memoryErrorMessage, ownCgroupDirs } from "../../../src/execution/sandbox/memory-limit.js";
 import { OutputCollector } from "../../../src/execution/sandbox/output-collector.js";
 import {
   ControlReader,
@@ -139,6 +140,16 @@ describe("toExecutionResult", () => {
     ...over,
   });
   const ok = { success: true, error: null, error_type: null, execution_time_ms: 1.5 };
+
+  it("a run over its memory limit is a MemoryError naming the limit, whatever else happened", () => {
+    const r = toExecutionResult(
+      raw({ overMemoryLimit: 256 << 20, timedOut: true, exitSignal: 9, exitCode: null }),
+      5000,
+    );
+    expect(r).toMatchObject({ success: false, error_type: "MemoryError", timed_out: false });
+    expect(r.error).toBe(memoryErrorMessage(256 << 20));
+    expect(r.error).toContain("256 MiB");
+  });
 
   it("passes a valid result through with the output", () => {
     expect(toExecutionResult(raw({ message: ok }), 1000)).toEqual({
@@ -511,5 +522,39 @@ describe("prepareRuntimeCopy: the runner as sandboxes see it (issue 10 item 9)",
       chmodSync(parent, 0o777);
       await expect(prepareRuntimeCopy("/usr/bin/python3")).rejects.toThrow(/only it can write/);
     });
+  });
+});
+
+describe("ownCgroupDirs (memory-limit.ts)", () => {
+  const mountinfo = [
+    "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755",
+    "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory",
+    "39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids",
+    "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw",
+  ].join("\n");
+
+  it("finds the v1 memory controller's directory and the unified one", () => {
+    const cgroups = "8:pids:/\n4:memory:/process_api/abc\n0::/user.slice/x.scope\n";
+    expect(ownCgroupDirs(cgroups, mountinfo)).toEqual({
+      v1: "/sys/fs/cgroup/memory/process_api/abc",
+      v2: "/sys/fs/cgroup/unified/user.slice/x.scope",
+    });
+  });
+
+  it("reads a pure v2 host, and a container whose mount starts below the root", () => {
+    const v2only = "40 23 0:30 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+    expect(ownCgroupDirs("0::/system.slice/app.service\n", v2only)).toEqual({
+      v2: "/sys/fs/cgroup/system.slice/app.service",
+    });
+    const container = "40 23 0:30 /docker/c1 /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
+    expect(ownCgroupDirs("0::/docker/c1/app\n", container)).toEqual({
+      v2: "/sys/fs/cgroup/app",
+    });
+    // A cgroup outside what the mount shows (/docker/c10 is not under /docker/c1).
+    expect(ownCgroupDirs("0::/docker/c10\n", container)).toEqual({ v2: undefined });
+  });
+
+  it("finds nothing without cgroup mounts", () => {
+    expect(ownCgroupDirs("0::/\n", "22 1 0:21 / /proc rw - proc proc rw\n")).toEqual({});
   });
 });
