@@ -28,6 +28,7 @@ import { createStaticProvider } from "../server/src/analysis/static-provider.js"
 import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
 import type { Sandbox } from "../server/src/execution/sandbox/sandbox.js";
 import { createLocalPythonToolRunner } from "../server/test/helpers/local-tool-runner.js";
+import { testUid } from "../server/test/helpers/uids.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OWN_SET = join(ROOT, "bench", "datasets", "complexity", "manifest.json");
@@ -316,7 +317,8 @@ async function openSandbox(): Promise<Sandbox | string> {
       memoryLimitMb: 256,
       maxOutputBytes: 1 << 20,
       extraAllowedModules: [],
-      uidBase: 63_100,
+      // TEST_SANDBOX_UID_OFFSET moves the uids, so two checkouts can run the bench at once
+      uidBase: testUid(63_100),
       uidCount: 16,
       logger: pino({ level: "silent" }),
       inProcess: true,
@@ -348,7 +350,7 @@ async function timeInSandbox(programs: Program[]): Promise<number[] | string> {
       memoryLimitMb: 256,
       maxOutputBytes: 1 << 20,
       extraAllowedModules: [],
-      uidBase: 63_000,
+      uidBase: testUid(63_000),
       uidCount: 16,
       logger: pino({ level: "silent" }),
       inProcess: true,
