@@ -28,6 +28,25 @@ for _ in range(3):
         self.count += 1
         return self.count
 `,
+    `def parse_date(stamp):
+    stamp = stamp.strip()
+    return int(stamp[0:4]), int(stamp[5:7]), int(stamp[8:10])
+`,
+    `ROWS = [(0, 1, 2, 3), (4, 5, 6, 7)]
+
+
+def full_row(cells):
+    for a, b, c, d in ROWS:
+        if cells[a] == cells[b] == cells[c] == cells[d] != " ":
+            return cells[a]
+    return " " in cells
+`,
+    `OFFSETS = ((1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def neighbours(r, c):
+    return [(r + dr, c + dc) for dr, dc in OFFSETS]
+`,
   ],
   "O(log n)": [
     `def find_threshold(limit, ok):
@@ -68,6 +87,33 @@ for _ in range(3):
         exp //= 2
     return result
 `,
+    `def set_bits(mask):
+    count = 0
+    while mask:
+        mask &= mask - 1
+        count += 1
+    return count
+`,
+    `def reverse_number(value):
+    out = 0
+    while value > 0:
+        value, digit = divmod(value, 10)
+        out = out * 10 + digit
+    return out
+`,
+    `def highest_bits(value):
+    seen = []
+    for i in range(value.bit_length()):
+        if value >> i & 1:
+            seen.append(i)
+    return seen
+`,
+    `def digit_product(number):
+    product = 1
+    for ch in str(number):
+        product *= int(ch)
+    return product
+`,
   ],
   "O(n)": [
     `n = int(input())
@@ -93,6 +139,9 @@ print(sum(v for v in values if v % 2 == 0))
         if counts[ch] == 1:
             return i
     return -1
+`,
+    `def starts_and_has(word):
+    return word[0] == "x" and "y" in word
 `,
   ],
   "O(n log n)": [

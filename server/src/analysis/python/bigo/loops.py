@@ -187,12 +187,17 @@ class LoopWalker(Scope):
                     shift = isinstance(sub.op, (ast.RShift, ast.LShift))
                     geometric = shift or isinstance(sub.op, (ast.FloorDiv, ast.Div, ast.Mult))
                     k = P.const_value(sub.value)
-                    mark(sub.target.id, geometric and (k is None or k >= 2 or shift))
+                    # `x &= x - 1` drops the lowest set bit: once per bit, O(log n)
+                    bits = isinstance(sub.op, ast.BitAnd) and P.is_minus_one_of(
+                        sub.value, sub.target.id
+                    )
+                    mark(sub.target.id, bits or (geometric and (k is None or k >= 2 or shift)))
             elif isinstance(sub, ast.Assign):
                 for target, value in self._pairs(sub):
                     if target in cond:
                         log = (P.is_halving(value) or bool(P.names_in(value) & mids)
-                               or P.has_modulo_of(value, cond) or P.is_doubling(value, target))
+                               or P.has_modulo_of(value, cond) or P.is_doubling(value, target)
+                               or P.clears_low_bit(value, target))
                         mark(target, log)
             elif isinstance(sub, ast.Call) and P.call_name(sub) in POP_METHODS:
                 receiver = _container(sub)
@@ -207,6 +212,17 @@ class LoopWalker(Scope):
         for target in node.targets:
             if isinstance(target, ast.Name):
                 out.append((target.id, node.value))
+            elif (
+                isinstance(target, ast.Tuple)
+                and target.elts
+                and isinstance(target.elts[0], ast.Name)
+                and isinstance(node.value, ast.Call)
+                and P.call_name(node.value) == "divmod"
+                and len(node.value.args) == 2
+            ):
+                # `n, d = divmod(n, 10)`: the quotient is `n // 10`
+                quotient = ast.BinOp(node.value.args[0], ast.FloorDiv(), node.value.args[1])
+                out.append((target.elts[0].id, quotient))
             elif isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and len(
                 target.elts
             ) == len(node.value.elts):

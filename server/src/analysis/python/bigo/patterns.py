@@ -185,3 +185,117 @@ def _writes_to(fn: ast.AST, store: str) -> bool:
         ):
             return True
     return False
+
+
+def clears_low_bit(node: ast.AST, var: str) -> bool:
+    """`var & (var - 1)`: drops the lowest set bit, so a loop on it runs once per set bit —
+    at most the bit length of the number, O(log n)."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitAnd)):
+        return False
+    for a, b in ((node.left, node.right), (node.right, node.left)):
+        if isinstance(a, ast.Name) and a.id == var and is_minus_one_of(b, var):
+            return True
+    return False
+
+
+def is_minus_one_of(node: ast.AST, var: str) -> bool:
+    return (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Sub)
+        and isinstance(node.left, ast.Name)
+        and node.left.id == var
+        and const_value(node.right) == 1
+    )
+
+
+# Arithmetic that only numbers take part in: a name used with these is an int, so its text
+# (`str(n)`, digits) is O(log n) characters long.
+NUMERIC_OPS = (ast.Mod, ast.FloorDiv, ast.RShift, ast.LShift, ast.BitAnd, ast.BitOr, ast.BitXor,
+               ast.Pow, ast.Sub, ast.Div)
+# Uses of a parameter that do not walk it: read-only per-character string methods.
+FIXED_SHAPE_METHODS = frozenset(
+    "strip lstrip rstrip lower upper startswith endswith isdigit isalpha isalnum".split()
+)
+
+
+def _parents(fn: ast.AST) -> dict[ast.AST, ast.AST]:
+    out: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(fn):
+        for child in ast.iter_child_nodes(node):
+            out[child] = node
+    return out
+
+
+def numeric_names(fn: ast.AST) -> set[str]:
+    """Names used as operands of integer arithmetic (`n % 10`, `n >> 1`, `n - 1`) and never
+    as a sequence (subscripted, iterated, passed to len)."""
+    numeric: set[str] = set()
+    sequence: set[str] = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, NUMERIC_OPS):
+            numeric |= {s.id for s in (node.left, node.right) if isinstance(s, ast.Name)}
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, NUMERIC_OPS):
+            if isinstance(node.target, ast.Name):
+                numeric.add(node.target.id)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            sequence.add(node.value.id)
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
+            sequence.add(node.iter.id)
+        elif isinstance(node, ast.Call) and call_name(node) == "len" and node.args:
+            if isinstance(node.args[0], ast.Name):
+                sequence.add(node.args[0].id)
+        elif isinstance(node, ast.Call) and call_name(node) in ("abs", "str", "int") and node.args:
+            # a value only ever converted (`str(n)`, `abs(n)`) and used as nothing else
+            if isinstance(node.args[0], ast.Name) and isinstance(node.func, ast.Name):
+                numeric.add(node.args[0].id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.attr != "bit_length":
+                sequence.add(node.value.id)  # a method of a str or list
+    return numeric - sequence
+
+
+def fixed_shape_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, params: list[str],
+                       constant_names: set[str]) -> set[str]:
+    """Parameters the function only reads at fixed positions — a record of a known layout
+    (`code[0:2]`, `code[2:4]`; `board[a]` with `a` from a constant table of lines) — and
+    never walks: not iterated, not passed on, only len(), `in` and per-character string
+    methods besides. Their length is a constant of the format, not the input size.
+    `constant_names` are names that only ever hold items of a constant collection."""
+    parents = _parents(fn)
+    out = set()
+    for param in params:
+        layout = False
+        ok = True
+        for node in ast.walk(fn):
+            if not (isinstance(node, ast.Name) and node.id == param and isinstance(node.ctx, ast.Load)):
+                continue
+            parent = parents.get(node)
+            if isinstance(parent, ast.Subscript) and parent.value is node:
+                sl = parent.slice
+                if isinstance(sl, ast.Slice):
+                    bounds = [b for b in (sl.lower, sl.upper, sl.step) if b is not None]
+                    if not all(is_const(b) for b in bounds):
+                        ok = False
+                    elif any((const_value(b) or 0) >= 2 for b in bounds):
+                        layout = True
+                elif isinstance(sl, ast.Name) and sl.id in constant_names:
+                    layout = True
+                elif is_const(sl):
+                    layout = layout or (const_value(sl) or 0) >= 2
+                else:
+                    ok = False
+            elif isinstance(parent, ast.Attribute) and parent.attr in FIXED_SHAPE_METHODS:
+                ok = ok and isinstance(parents.get(parent), ast.Call)
+            elif isinstance(parent, ast.Call) and call_name(parent) == "len" and parent.args == [node]:
+                pass
+            elif isinstance(parent, ast.Compare) and node in parent.comparators and all(
+                isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops
+            ):
+                pass
+            else:
+                ok = False
+            if not ok:
+                break
+        if ok and layout:
+            out.add(param)
+    return out

@@ -69,6 +69,7 @@ def _free_names(tree: ast.Module) -> frozenset[str]:
 class Program:
     def __init__(self, tree: ast.Module, budget: int) -> None:
         self.budget = budget
+        self.tree = tree
         self.truncated = False
         self.functions: dict[str, list[FuncInfo]] = {}
         self.all_functions: list[FuncInfo] = []

@@ -76,6 +76,44 @@ class Scope:
             memo = P.memo_details(func.node)
             if memo and memo[1]:
                 self.kinds[memo[1]] = "dict"  # `if key in memo` is a hash lookup
+            constant_items = self._constant_items(func.node)
+            for name in sorted(P.fixed_shape_params(func.node, func.params, constant_items)):
+                self.sizes[name] = ONE
+                self.tags.add("fixed-shape")
+        self._numeric: set[str] | None = None
+
+    def _constant_items(self, fn: ast.AST) -> set[str]:
+        """Loop variables that only take items of a constant collection: `for a, b, c in
+        LINES` with LINES a module-level literal, `for d in (1, -1)`, `for i in range(8)`."""
+        out: set[str] = set()
+        stored: dict[str, int] = {}
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stored[node.id] = stored.get(node.id, 0) + 1
+        local = P.local_names(fn)
+        for node in ast.walk(fn):
+            if not isinstance(node, (ast.For, ast.comprehension)):
+                continue
+            it = node.iter
+            fixed = isinstance(it, (ast.List, ast.Tuple, ast.Set)) and not P.names_in(it)
+            if isinstance(it, ast.Call) and P.call_name(it) == "range":
+                fixed = all(P.is_const(a) for a in it.args)
+            if isinstance(it, ast.Name) and it.id not in local:
+                fixed = self.p.global_sizes.get(it.id) == ONE and it.id not in self.p.functions
+            if fixed:
+                for name in P.names_in(node.target):
+                    if stored.get(name, 0) == 1:
+                        out.add(name)
+        return out
+
+    def is_numeric(self, node: ast.AST) -> bool:
+        """An int-valued expression: a name used in integer arithmetic, or such arithmetic."""
+        if self._numeric is None:
+            scope = self.func.node if self.func is not None else self.p.tree
+            self._numeric = P.numeric_names(scope)
+        if isinstance(node, ast.Name):
+            return node.id in self._numeric
+        return isinstance(node, ast.BinOp) and isinstance(node.op, P.NUMERIC_OPS)
 
     # ---- helpers -------------------------------------------------------------------
     @property
@@ -177,6 +215,13 @@ class Scope:
         first = arg_sizes[0] if args else ONE
         if name in ("isqrt", "sqrt"):
             return first.sqrt()
+        # the bits or digits of a number: its length is the log of its value
+        if name == "bit_length" and isinstance(node.func, ast.Attribute):
+            return self.size(node.func.value).log()
+        if name in ("bin", "hex", "oct") and args:
+            return first.log()
+        if name in ("str", "repr") and len(args) == 1 and self.is_numeric(args[0]):
+            return first.log()
         if name == "pow" and len(args) >= 2:
             return EXP if P.is_const(args[0]) and not arg_sizes[1].constant else first
         if name in ("input", "readline", "readlines", "read", "open") or (
@@ -245,6 +290,8 @@ class Scope:
                 for a in data:
                     total = total | self.iterations(a)
                 return total
+            if name in ("str", "repr", "bin", "hex", "oct"):
+                return self.size(it)  # the characters of a number's text: its digits
             if args:
                 lazy = ("enumerate", "reversed", "sorted", "list", "iter", "set", "tuple")
                 return self.iterations(args[0]) if name in lazy else self.size(args[0])
