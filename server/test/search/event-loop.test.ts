@@ -87,12 +87,20 @@ describe("event loop under hostile snippets", () => {
     const queries = Object.values(hostileQueries());
     // Warm-up: JIT, the model's worker thread and the database's caches.
     await worstStall([ORDINARY], "warm", ["binary search"]);
-    const baseline = await worstStall(
-      hostile.map((_, i) => ORDINARY.replace("binary_search", `search_${i}`)),
-      "an ordinary description",
-      queries.map(() => "binary search in a sorted list"),
-    );
-    const withHostile = await worstStall(hostile, `${"\\'".repeat(4_999)}'`, queries);
-    expect(withHostile - baseline).toBeLessThan(100);
+    // A stall that hostile text causes happens every time it is processed; one the OS
+    // causes (the machine shared with other work) does not. So the pair is measured up to
+    // three times and the smallest difference counts.
+    const added: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const baseline = await worstStall(
+        hostile.map((_, i) => ORDINARY.replace("binary_search", `search_${round}_${i}`)),
+        "an ordinary description",
+        queries.map(() => "binary search in a sorted list"),
+      );
+      const withHostile = await worstStall(hostile, `${"\\'".repeat(4_999)}'`, queries);
+      added.push(withHostile - baseline);
+      if (withHostile - baseline < 100) break;
+    }
+    expect(Math.min(...added), `added stall per round (ms): ${added.join(", ")}`).toBeLessThan(100);
   });
 });
