@@ -177,6 +177,34 @@ print(total)
     for (const p of m.points) expect(p.ops).toBeGreaterThan(0);
   });
 
+  it("follows a slowly growing count to a span of ×16 384, where log n and a constant part", async () => {
+    const m = await measure(
+      "def digits(value):\n    count = 0\n    while value:\n        value //= 10\n        count += 1\n    return count\n",
+    );
+    expect(m.time_complexity).toBe("O(log n)");
+    const ns = m.points.map((p) => p.n);
+    expect(Math.max(...ns) / Math.min(...ns)).toBeGreaterThanOrEqual(16_384);
+    const flat = await measure("def is_even(number):\n    return number % 2 == 0\n");
+    expect(flat.time_complexity).toBe("O(1)");
+    expect(flat.points.at(-1)?.n ?? 0).toBeGreaterThanOrEqual(4 * 16_384);
+  });
+
+  it("tries a path as well as random pairs: a closure over a sparse random graph hides its cube", async () => {
+    const m = await measure(`def closure(n, edges):
+    reach = [[False] * n for _ in range(n)]
+    for u, v in edges:
+        reach[u][v] = True
+    for k in range(n):
+        for i in range(n):
+            if reach[i][k]:
+                for j in range(n):
+                    reach[i][j] = reach[i][j] or reach[k][j]
+    return reach
+`);
+    expect(m.entry).toMatch(/edges: list\[pair\]/);
+    expect(m.time_complexity).toBe("O(n^3)");
+  });
+
   it("measures peak memory: a list of n items grows linearly, a counter stays flat", async () => {
     const grows = await measure("def f(n):\n    return [i * 2 for i in range(n)]\n");
     expect(grows.space_complexity).toBe("O(n)");
@@ -235,6 +263,14 @@ describe("combination rule", () => {
       time: "O(n)",
       method: "measured",
     });
+  });
+  it("a loop-free reading stays O(1) under a slowly growing O(log n) count", () => {
+    expect(combineComplexity(reading("O(1)"), measured("O(log n)", 1))).toMatchObject({
+      time: "O(1)",
+      method: "static",
+    });
+    // but a log reading still yields to a measurement that grows faster
+    expect(combineComplexity(reading("O(log n)"), measured("O(n)", 1)).time).toBe("O(n)");
   });
   it("a slower but at least linear measurement wins over loop structure (amortised work)", () => {
     expect(combineComplexity(reading("O(n^2)"), measured("O(n)"))).toMatchObject({

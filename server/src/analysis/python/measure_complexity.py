@@ -685,6 +685,10 @@ def make_value(kind, n, salt=0, variant=0, text=False):
             words.append("".join("abcd"[(v >> (2 * i)) % 4] for i in range(1 + v % 6)))
         return words
     if kind == "pairs":
+        if variant == 1:
+            # a path 0→1→…→n-1: as edges, everything reaches everything after it — the dense
+            # reachability a sparse random graph never shows (closures, path counting)
+            return [[i, min(i + 1, n - 1)] for i in range(n)]
         # values in [0, n): usable as vertex numbers as well as interval ends
         vals = [v % n for v in _ints(2 * n, salt + 3)]
         return [[min(a, b), max(a, b)] for a, b in zip(vals[::2], vals[1::2])]
@@ -710,8 +714,10 @@ class Plan:
         return min(caps) if caps else MAX_INT
 
     def variants(self):
-        """Inputs tried at every size (the most work counts): strings also as 'aaa…a'."""
-        return 2 if any(self.kinds[p] == "str" and self.roles[p] == "grow" for p in self.params) else 1
+        """Inputs tried at every size (the most work counts): strings also as 'aaa…a', lists
+        of pairs also as a path."""
+        worst = ("str", "pairs")
+        return 2 if any(self.kinds[p] in worst and self.roles[p] == "grow" for p in self.params) else 1
 
     def args(self, n, variant=0):
         out = []
@@ -1219,6 +1225,21 @@ def _module_globals(input_fn):
     return g
 
 
+# Sublinear counts (O(1) or O(log n)) keep growing n up to this span: between 4 and 1792
+# log2 n only grows 5.4-fold and a few extra line events can pass for it; at ×16 384 it
+# has grown 8-fold while a constant stays put.
+SUBLINEAR_SPAN = 16_384
+SUBLINEAR_OPS = 50_000
+
+
+def _sublinear(points):
+    """The counts so far grow slower than n^0.5 (and are still cheap to run)."""
+    if len(points) < 5 or points[-1]["ops"] > SUBLINEAR_OPS:
+        return False
+    pts = [(p["n"], max(1.0, float(p["ops"]))) for p in points]
+    return _loglog_slope(pts[-4:]) < 0.5
+
+
 def _run_sizes(entry, plans, names, tree, code_obj, runner, started, budget, result):
     sites = _input_sites(tree) if entry == "input" else {}
     target = None
@@ -1337,7 +1358,9 @@ def _run_sizes(entry, plans, names, tree, code_obj, runner, started, budget, res
             break
         points.append({"n": n, "ops": ops, "peak_bytes": peak})
         span = n / points[0]["n"]
-        if (len(points) >= 9 and span >= 100) or (len(points) >= 7 and span >= 400):
+        sublinear = _sublinear(points)
+        enough = (len(points) >= 9 and span >= 100) or (len(points) >= 7 and span >= 400)
+        if enough and not (sublinear and span < SUBLINEAR_SPAN):
             break  # enough sizes: more would only spend the budget
         if ops > 50:
             cost_per_op = max(2e-7, min(2e-5, elapsed / ops))
@@ -1351,6 +1374,10 @@ def _run_sizes(entry, plans, names, tree, code_obj, runner, started, budget, res
             factor = 2.0
         else:
             factor = 1.5 if len(points) < 4 else 2.0
+        if sublinear and len(points) >= 7:
+            # flat or slowly growing counts are cheap: large steps to a span of ×10^4, where
+            # log n has grown several-fold and a constant has not moved at all
+            factor = 8.0
         if len(points) >= 3 and points[-2]["ops"] > 0 and prev_factor > 1:
             slope = math.log(max(1.0, ops) / max(1.0, points[-2]["ops"])) / math.log(prev_factor)
             if slope > 3.5:
