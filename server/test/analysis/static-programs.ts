@@ -47,6 +47,24 @@ def full_row(cells):
 def neighbours(r, c):
     return [(r + dr, c + dc) for dr, dc in OFFSETS]
 `,
+    `class BoundedQueue:
+    def __init__(self, limit):
+        self.slots = [0] * limit
+        self.limit = limit
+        self.start = self.count = 0
+
+    def push(self, item):
+        if self.count < self.limit:
+            self.slots[(self.start + self.count) % self.limit] = item
+            self.count += 1
+`,
+    `class BucketSet:
+    def __init__(self, buckets):
+        self.table = [[] for _ in range(buckets)]
+
+    def add(self, key):
+        self.table[hash(key) % len(self.table)].append(key)
+`,
   ],
   "O(log n)": [
     `def find_threshold(limit, ok):
@@ -142,6 +160,15 @@ print(sum(v for v in values if v % 2 == 0))
 `,
     `def starts_and_has(word):
     return word[0] == "x" and "y" in word
+`,
+    `class RunningTotals:
+    def __init__(self, values):
+        self.totals = [0]
+        for v in values:
+            self.totals.append(self.totals[-1] + v)
+
+    def between(self, i, j):
+        return self.totals[j] - self.totals[i]
 `,
   ],
   "O(n log n)": [

@@ -299,3 +299,33 @@ def fixed_shape_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, params: list[
         if ok and layout:
             out.add(param)
     return out
+
+
+def capacity_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, params: list[str]) -> set[str]:
+    """Constructor parameters used only as a capacity: a repeat count (`[None] * capacity`),
+    a range bound (`[[] for _ in range(buckets)]`) or a value kept on `self`. Preallocating
+    a structure of that capacity is set-up; the structure's cost is its operations'."""
+    parents = _parents(fn)
+    out = set()
+    for param in params:
+        used = False
+        ok = True
+        for node in ast.walk(fn):
+            if not (isinstance(node, ast.Name) and node.id == param and isinstance(node.ctx, ast.Load)):
+                continue
+            used = True
+            parent = parents.get(node)
+            if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mult):
+                other = parent.right if parent.left is node else parent.left
+                ok = isinstance(other, ast.List)
+            elif isinstance(parent, ast.Call) and call_name(parent) == "range":
+                ok = node in parent.args
+            elif isinstance(parent, ast.Assign) and parent.value is node:
+                ok = all(isinstance(t, ast.Attribute) for t in parent.targets)
+            else:
+                ok = False
+            if not ok:
+                break
+        if used and ok:
+            out.add(param)
+    return out

@@ -76,11 +76,18 @@ class Scope:
             memo = P.memo_details(func.node)
             if memo and memo[1]:
                 self.kinds[memo[1]] = "dict"  # `if key in memo` is a hash lookup
+            if func.cls is not None and func.name == "__init__" and self._has_operations(func):
+                for name in sorted(P.capacity_params(func.node, func.params)):
+                    self.sizes[name] = ONE
             constant_items = self._constant_items(func.node)
             for name in sorted(P.fixed_shape_params(func.node, func.params, constant_items)):
                 self.sizes[name] = ONE
                 self.tags.add("fixed-shape")
         self._numeric: set[str] | None = None
+
+    def _has_operations(self, func: "FuncInfo") -> bool:
+        """The class has methods besides its constructor: a data structure with operations."""
+        return any(f.cls == func.cls and f.name != "__init__" for f in self.p.all_functions)
 
     def _constant_items(self, fn: ast.AST) -> set[str]:
         """Loop variables that only take items of a constant collection: `for a, b, c in
