@@ -22,6 +22,7 @@ import policy
 import wire
 
 MAX_ERROR_CHARS = 4000
+WATCHDOG_NICE = 10
 VERDICT_OK = {"verdict": "ok"}
 MAX_PROMPT_CHARS = 1000
 RUNNER_DIR = guard.__file__.rpartition("/")[0] + "/"
@@ -484,6 +485,10 @@ def serve(cfg):
     """One runner's life from its limits on: exactly one job, then the caller exits."""
     jail.apply_limits(**cfg["limits"])
     jail.load_seccomp(cfg["seccomp"], cfg["confine_group"], cfg["memory_watchdog"])
+    if cfg["memory_watchdog"]:
+        # The host's watchdog must get the CPU before the run it watches, or a busy host
+        # stretches its ticks and the run's overshoot with them (inherited by children).
+        posix.nice(WATCHDOG_NICE)
     wire.send({"ready": True, "seccomp": jail.seccomp_active()})
     fields, body = wire.read_job()
     if not is_interactive(fields):
