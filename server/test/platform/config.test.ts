@@ -104,6 +104,16 @@ describe("settings", () => {
     expect(problemsOf({ ENVIRONMENT: "production", JWT_SECRET: "x".repeat(40) })).toEqual([]);
   });
 
+  it("takes the memory mechanism: auto by default, cgroup or watchdog, nothing else", () => {
+    expect(loadSettings({}).execution.memoryMechanism).toBe("auto");
+    expect(loadSettings({ SANDBOX_MEMORY_MECHANISM: "watchdog" }).execution.memoryMechanism).toBe(
+      "watchdog",
+    );
+    expect(problemsOf({ SANDBOX_MEMORY_MECHANISM: "cgroups" }).join()).toMatch(
+      /SANDBOX_MEMORY_MECHANISM/,
+    );
+  });
+
   it("checks cross-field requirements", () => {
     expect(problemsOf({ AUTH_MODE: "cognito" }).join()).toMatch(/COGNITO_USER_POOL_ID/);
     expect(problemsOf({ JOB_QUEUE: "sqs" }).join()).toMatch(/EXECUTION_QUEUE_URL/);
