@@ -60,6 +60,22 @@ describe("fitter on exact counts", () => {
     expect(out.confidence).toBeGreaterThan(0.6);
   });
 
+  it("tells log n under a large constant from a constant over a wide span", async () => {
+    const wide = [4, 6, 9, 14, 28, 112, 448, 3584, 28672];
+    const fitted = async (f: (n: number) => number) =>
+      (await local("measure_complexity", { fit: wide.map((n) => [n, f(n)]) }, 10_000)) as {
+        class: string;
+        confidence: number;
+      };
+    // fixed set-up work (reading input) before a loop of log n steps
+    const slow = await fitted((n) => 3 * Math.log2(n) + 140);
+    expect(slow.class).toBe("O(log n)");
+    expect(slow.confidence).toBeGreaterThanOrEqual(0.6);
+    // a single extra line event at the largest sizes is not log n
+    expect((await fitted((n) => (n >= 3584 ? 6 : 5))).class).toBe("O(1)");
+    expect((await fitted(() => 140)).class).toBe("O(1)");
+  });
+
   it("recognises exponential growth from small sizes", async () => {
     const out = (await local(
       "measure_complexity",
