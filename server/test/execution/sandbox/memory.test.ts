@@ -360,6 +360,41 @@ print("asyncio ok")`,
   });
 });
 
+// Without namespaces (SANDBOX=process, opt-in): the same two mechanisms, the runner itself
+// loading the watchdog's seccomp rules; the run's processes are found by its uid.
+describe.each([
+  ["cgroup", 63600],
+  ["watchdog", 63620],
+] as const)("memory bounded per run — process isolation, %s", (mechanism, base) => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await makeSandbox(testUid(base), {
+      kind: "process",
+      allowProcess: true,
+      uidCount: 8,
+      poolSize: 1,
+      maxConcurrent: 1,
+      memoryMechanism: mechanism,
+    });
+  });
+  afterAll(() => sb.close());
+
+  it("memfd pages count (cgroup) or are refused (watchdog)", async () => {
+    const { result, rise } = await peakRise(() => runUnchecked(sb, MEMFD, 15_000));
+    expect(result.stdout).not.toContain("held");
+    expect(result.error_type).toBe(mechanism === "watchdog" ? "PermissionError" : "MemoryError");
+    expect(rise).toBeLessThan(LIMIT_MB * MiB + NOISE);
+  });
+
+  it("many processes growing at once end in MemoryError", async () => {
+    const { result, rise } = await peakRise(() => runUnchecked(sb, RACE, 15_000));
+    expect(result.stdout).not.toContain("held");
+    expectMemoryError(result);
+    const overshoot = mechanism === "watchdog" ? WATCHDOG_OVERSHOOT : 0;
+    expect(rise).toBeLessThan(LIMIT_MB * MiB + NOISE + overshoot);
+  });
+});
+
 describe("memory cgroups", () => {
   const mine = () =>
     readdirSync(own?.dir as string).filter((n) => n.startsWith(`code-remote-${process.pid}-`));
