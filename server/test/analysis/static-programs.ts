@@ -132,6 +132,21 @@ def neighbours(r, c):
         product *= int(ch)
     return product
 `,
+    `def mod_power(base, exponent, modulus):
+    return pow(base, exponent, modulus)
+`,
+    `import math
+
+
+def halvings(size):
+    steps = []
+    for level in range(int(math.log2(size)) + 1):
+        steps.append(level)
+    return steps
+`,
+    `def digit_count(value):
+    return len(str(value)) if value >= 0 else len(str(-value))
+`,
   ],
   "O(n)": [
     `n = int(input())

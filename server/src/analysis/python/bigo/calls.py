@@ -111,6 +111,26 @@ def library_cost(w: "CostWalker", node: ast.Call) -> Cost:
         w.tags.add("pop-front")
         w.note(node, w.loop_mult() * w.size(recv), f"`{w.src(node.func)}(0)` shifts the whole list")
         return w.size(recv)
+    if recv is None and name == "pow" and len(args) == 3:
+        # modular exponentiation squares once per bit of the exponent
+        cost = w.size(args[1]).log()
+        if not cost.constant:
+            w.note(node, w.loop_mult() * cost, f"`pow(…, …, m)` squares per bit of the exponent ({cost.label()})")
+        return cost
+    if (
+        recv is None
+        and name in ("str", "repr", "bin", "hex", "oct")
+        and len(args) == 1
+        and isinstance(args[0], ast.Name)
+        and w.func is not None
+        and args[0].id in w.func.params
+        and (name in ("bin", "hex", "oct") or w.is_numeric(args[0]))
+    ):
+        # writing out a number given as input: one step per digit
+        cost = w.size(args[0]).log()
+        if not cost.constant:
+            w.note(node, w.loop_mult() * cost, f"`{name}({args[0].id})` writes its digits ({cost.label()})")
+        return cost
     if recv is None and name in P.LINEAR_BUILTINS and len(args) == 1:
         cost = w.iterations(args[0])
         if name not in ("sum", "min", "max", "any", "all"):

@@ -227,6 +227,8 @@ class Scope:
             return self.size(node.func.value).log()
         if name in ("bin", "hex", "oct") and args:
             return first.log()
+        if name in ("log", "log2", "log10", "log1p") and args:
+            return first.log()  # math.log2(n) as a bound: O(log n) values
         if name in ("str", "repr") and len(args) == 1 and self.is_numeric(args[0]):
             return first.log()
         if name == "pow" and len(args) >= 2:
