@@ -91,6 +91,10 @@ const rank = (c: string | null | undefined): number =>
 
 /** A measurement is trusted from this confidence on (tuned on the development sets). */
 export const TRUSTED_CONFIDENCE = 0.6;
+/** A measured O(log n) overrides a reading of O(n) only from this confidence… */
+export const STRONG_CONFIDENCE = 0.9;
+/** …and over at least this span of sizes (the estimator follows sublinear counts to ×16 384). */
+export const LOG_OVER_LINEAR_SPAN = 1000;
 
 export interface Combined {
   time: string | null;
@@ -113,8 +117,12 @@ export interface Combined {
  * 4. measured grows slower → measured only when it is at least O(n), the reading is not
  *    exponential (generated inputs prune searches: capacities, targets) and the reading's
  *    bound does not come from a library call (sorting, heaps, bisect) whose cost depends
- *    on data the generated inputs may not exercise; a measured O(1)/O(log n) under a
- *    reading of O(n) or more is usually an input that let the program stop early.
+ *    on data the generated inputs may not exercise; a measured O(1) under a reading of
+ *    O(n) or more is usually an input that let the program stop early. One exception: a
+ *    strongly confident O(log n) over a span of ×1000 or more beats a reading of O(n) — an
+ *    early stop leaves the count flat, while a count that keeps rising like log n over
+ *    four orders of magnitude is a range shrinking geometrically (bits, digits, halving)
+ *    that the reading took for a linear loop.
  * Space: the reading's, raised to the measured class when a trusted measurement peaks
  * higher (peak memory is a lower bound too).
  */
@@ -178,6 +186,19 @@ export function combineComplexity(
       method: source,
       why: "an exponential reading is kept: generated inputs often prune exponential searches",
     };
+  if (
+    m === rank("O(log n)") &&
+    r === rank("O(n)") &&
+    !readingUsesLibraryBound &&
+    measured.confidence >= STRONG_CONFIDENCE &&
+    pointSpan(measured) >= LOG_OVER_LINEAR_SPAN
+  )
+    return {
+      time: measured.time_complexity,
+      space,
+      method: "measured",
+      why: "the measured work grows like log n over a wide span of sizes: the loop shrinks its range geometrically (bits, digits, halving), which the reading counted as linear",
+    };
   if (linearOrMore && !readingUsesLibraryBound)
     return {
       time: measured.time_complexity,
@@ -193,6 +214,12 @@ export function combineComplexity(
       ? "the reading's bound comes from a library call whose cost the generated inputs may not show"
       : "the measured work stays flat, likely an input that let the program stop early",
   };
+}
+
+/** Largest over smallest n measured. */
+function pointSpan(measured: MeasuredComplexity): number {
+  const ns = measured.points.map((p) => p.n).filter((n) => n > 0);
+  return ns.length >= 2 ? Math.max(...ns) / Math.min(...ns) : 0;
 }
 
 function raiseSpace(reading: string | null, measured: string | null): string | null {

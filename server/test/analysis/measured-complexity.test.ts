@@ -288,6 +288,21 @@ describe("combination rule", () => {
     // but a log reading still yields to a measurement that grows faster
     expect(combineComplexity(reading("O(log n)"), measured("O(n)", 1)).time).toBe("O(n)");
   });
+  it("a wide, confident O(log n) beats a reading of O(n); a narrow or weak one does not", () => {
+    const wide = {
+      ...measured("O(log n)", 0.95),
+      points: [4, 64, 1024, 16_384].map((n) => ({ n, ops: 10, peak_bytes: 0 })),
+    };
+    expect(combineComplexity(reading("O(n)"), wide)).toMatchObject({
+      time: "O(log n)",
+      method: "measured",
+    });
+    const narrow = { ...wide, points: wide.points.slice(0, 2) };
+    expect(combineComplexity(reading("O(n)"), narrow).time).toBe("O(n)");
+    expect(combineComplexity(reading("O(n)"), { ...wide, confidence: 0.7 }).time).toBe("O(n)");
+    expect(combineComplexity(reading("O(n log n)"), wide).time).toBe("O(n log n)");
+    expect(combineComplexity(reading("O(n)"), wide, true).time).toBe("O(n)");
+  });
   it("a slower but at least linear measurement wins over loop structure (amortised work)", () => {
     expect(combineComplexity(reading("O(n^2)"), measured("O(n)"))).toMatchObject({
       time: "O(n)",
