@@ -4,6 +4,7 @@
 import { NotFoundError, UnavailableError } from "../platform/errors.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { type Embedder, isZeroVector } from "./embedder.js";
+import { expandQuery } from "./query-expansion.js";
 import { STRONG_SCORE } from "./ranking.js";
 import type { ComplexityType, SearchHit, SearchIndex } from "./search-index.js";
 import { correctSpelling } from "./spelling.js";
@@ -58,7 +59,11 @@ export function createSearchService(deps: SearchDeps): SearchService {
       const understood = await deps.understander.understand(q);
       // Typos fixed before the model reads the text ("bredth first serch"); the lexical
       // index also matches the user's own words within a small edit distance.
-      const query = { ...understood.query, text: correctSpelling(understood.query.text) };
+      // Then a phrase that stands for an algorithm adds its name (query-expansion.ts).
+      const query = {
+        ...understood.query,
+        text: expandQuery(correctSpelling(understood.query.text)),
+      };
       const pageSize = Math.min(limit, query.limit ?? limit);
       let embedding: number[] | null = null;
       let vectorsFailed = false;

@@ -120,6 +120,10 @@ describe.each(INDEX_TARGETS)("search meaning on %s", (target) => {
     expect(keys[0]).toBe("dijkstra");
   });
 
+  it("finds a paraphrase through the algorithm its phrase stands for", async () => {
+    expect((await top("schedule jobs that have prerequisites")).keys[0]).toBe("topo");
+  });
+
   it("returns nothing, flagged weak, for a query no snippet is about", async () => {
     for (const q of ["train a neural network with pytorch", "send an email with smtp"]) {
       const { r } = await top(q);
