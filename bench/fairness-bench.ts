@@ -1,7 +1,9 @@
 // `npm run bench:fairness` (issue 10 item 5): one user's single-run latency while 20 other
 // users flood the server, next to the same latency on the idle server measured in the same
 // run — for sync POST /execute and for async jobs. The real server runs in a child process.
-// BENCH_SERVER_SCRIPT points at another entry (e.g. an older checkout) to compare.
+// Async jobs take their turn from the jobs table (execution-job-repo.ts othersGoFirst), the
+// rule every worker of the shared queue applies. BENCH_SERVER_SCRIPT points at another
+// entry (e.g. an older checkout) to compare; BENCH_MODES=async (or sync) runs one mode only.
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +12,7 @@ import { signIn, startServer } from "./lib/server-process.js";
 const FLOODERS = Number(process.env.BENCH_FLOODERS ?? 20);
 const PER_FLOODER = Number(process.env.BENCH_PER_FLOODER ?? 10);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
+const MODES = (process.env.BENCH_MODES ?? "sync,async").split(",").map((m) => m.trim());
 /** A short run of the flood: ~0.2 s of sleep, so slots turn over quickly. */
 const FLOOD_CODE = "import time\ntime.sleep(0.2)\nprint('flood')";
 const VICTIM_CODE = "print('me')";
@@ -96,14 +99,15 @@ async function main() {
     console.log(
       `fairness: ${FLOODERS} users × ${PER_FLOODER} runs of ~0.2 s flood the server while one other user runs \`${VICTIM_CODE}\` ${SAMPLES}× (cores ${availableParallelism()}, load ${loadavg()[0]?.toFixed(1)})`,
     );
-    for (const [name, run] of [
-      ["sync  POST /execute      ", runSync],
-      ["async POST /execute/async", runAsync],
-    ] as const) {
+    const modes = [
+      ["sync", "sync  POST /execute      ", runSync],
+      ["async", "async POST /execute/async", runAsync],
+    ] as const;
+    for (const [, name, run] of modes.filter(([mode]) => MODES.includes(mode))) {
       const r = await measure(server.url, flood, victim, run);
       const loaded = median(r.loaded);
       console.log(
-        `${name}: victim idle ${fmt(r.idle)}, under flood median ${fmt(loaded)} (max ${fmt(Math.max(...r.loaded))}) → ratio ${(loaded / r.idle).toFixed(1)}×; one flood run ${fmt(r.floodRun)}; the flood took ${fmt(r.floodTotal)}`,
+        `${name}: victim idle ${fmt(r.idle)}, under flood median ${fmt(loaded)} (max ${fmt(Math.max(...r.loaded))}) → ratio ${(loaded / r.idle).toFixed(1)}×, waited ${fmt(loaded - r.idle)} beyond idle = ${((loaded - r.idle) / r.floodRun).toFixed(1)} flood runs; one flood run ${fmt(r.floodRun)}; the flood took ${fmt(r.floodTotal)}`,
       );
     }
     console.log(

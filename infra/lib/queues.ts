@@ -9,8 +9,10 @@ import {
 } from "aws-cdk-lib";
 import { Construct } from "constructs";
 
-/** The processor gives a job 3 attempts; the broker must not dead-letter it before that. */
-export const MAX_RECEIVE_COUNT = 5;
+/** The processor gives a job 3 attempts, and may first defer it for fair turns between users
+ * (each deferral is a delivery; it stops deferring while 3 + 1 deliveries are left); the
+ * broker must not dead-letter it before all that. Same as the memory queue's. */
+export const MAX_RECEIVE_COUNT = 25;
 
 export class Queues extends Construct {
   readonly execution: sqs.Queue;

@@ -5,6 +5,11 @@
 // of a finished job is acked silently, a worker killed mid-run leaves a `running` row the
 // next delivery re-claims, and after `maxAttempts` the job fails with a clear error —
 // each of those transitions announces the one execution_result of the job.
+// Fair turns (issue 10 item 5): before claiming, a queued job whose owner is ahead of
+// another waiting user (repo.othersGoFirst, read from the jobs table so every worker and
+// queue adapter agrees) hands its message back for DEFER_SECONDS without using an attempt;
+// the worker's next receive reaches the other user's message. While a FIFO group's head is
+// handed back the whole group waits, so the owner's own jobs keep their order.
 import type { Logger } from "pino";
 import type { ExecuteInput } from "../execution/executor-service.js";
 import { LiveInput } from "../execution/sandbox/live-input.js";
@@ -31,6 +36,9 @@ export interface ExecutionJobProcessorDeps {
   control?: Pick<JobControl, "attach">;
   /** Runs per job before it is failed; keep it below the SQS DLQ's maxReceiveCount. */
   maxAttempts?: number;
+  /** The queue's maxReceiveCount (undefined: no dead-letter queue). A fair-turn deferral is
+   * a delivery too, so deferrals stop while enough deliveries are left for every attempt. */
+  maxDeliveries?: number | undefined;
   output?: { flushMs?: number; maxBytes?: number };
 }
 
@@ -45,6 +53,12 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 const RUNNING_STALE_MS = 120_000;
 const QUEUED_STALE_MS = 60_000;
 const ACK: HandlerOutcome = { ack: true };
+/** How long a deferred job's message stays invisible (SQS counts whole seconds). */
+export const DEFER_SECONDS = 1;
+/** Deferrals of one message at most, even on a queue without a dead-letter queue: past
+ * that the job runs in queue order, so a waiting user whose message is lost (until the stale
+ * sweep) or in a retry back-off delays the others by a bounded time only. */
+export const MAX_DEFERRALS = 20;
 const STORE_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -72,6 +86,12 @@ export function createExecutionJobProcessor(
 ): ExecutionJobProcessor {
   const maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const { db, logger } = deps;
+  // Deliveries a message can take: its deferrals, then one per attempt, then the delivery
+  // that finds the attempts used up and fails the job — all before the broker dead-letters it.
+  const deferUpTo = Math.min(
+    MAX_DEFERRALS,
+    (deps.maxDeliveries ?? Number.POSITIVE_INFINITY) - maxAttempts - 1,
+  );
 
   const targetOf = (row: ExecutionRow) => ({
     connectionId: row.connectionId ?? undefined,
@@ -236,6 +256,12 @@ export function createExecutionJobProcessor(
 
   return {
     async handle(message) {
+      if (
+        message.receiveCount <= deferUpTo &&
+        (await repo.othersGoFirst(db, message.body.job_id))
+      ) {
+        return { ack: false, retryInSeconds: DEFER_SECONDS };
+      }
       // Listen before claiming: a command sent once the job shows `running` finds us.
       const live = new LiveRun();
       const detach = deps.control?.attach(message.body.job_id, (c) => live.apply(c));

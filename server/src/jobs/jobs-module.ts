@@ -14,7 +14,11 @@ import type { Sandbox } from "../execution/sandbox/sandbox.js";
 import type { Platform, Processor } from "../platform/area.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { registerExecutionAsyncRoutes } from "./execution-async-routes.js";
-import { createExecutionJobProcessor, DEFAULT_MAX_ATTEMPTS } from "./execution-job-processor.js";
+import {
+  createExecutionJobProcessor,
+  DEFAULT_MAX_ATTEMPTS,
+  MAX_DEFERRALS,
+} from "./execution-job-processor.js";
 import { createExecutionJobService, type ExecutionJobService } from "./execution-job-service.js";
 import { type ExecutionJobWorker, startExecutionJobWorker } from "./execution-job-worker.js";
 import { createExecutionQueue } from "./queue/create-job-queue.js";
@@ -27,7 +31,8 @@ import type { Notifier } from "./realtime/notifier.js";
 import { registerWsRoutes } from "./ws-routes.js";
 
 /** The processor fails a job after DEFAULT_MAX_ATTEMPTS runs; the broker must not dead-letter
- * it first, or its row would stay `running` until the stale sweep. */
+ * it first, or its row would stay `running` until the stale sweep. Fair-turn deferrals are
+ * deliveries too (execution-job-processor.ts): they use what is left above the attempts. */
 function warnAboutRedrive(queue: JobQueue<ExecutionJobMessage>, logger: Logger): void {
   if (queue.maxReceiveCount === undefined) {
     logger.warn(
@@ -37,6 +42,15 @@ function warnAboutRedrive(queue: JobQueue<ExecutionJobMessage>, logger: Logger):
     logger.warn(
       { maxReceiveCount: queue.maxReceiveCount, maxAttempts: DEFAULT_MAX_ATTEMPTS },
       "the execution queue's maxReceiveCount should exceed the job attempts",
+    );
+  } else if (queue.maxReceiveCount < DEFAULT_MAX_ATTEMPTS + 1 + MAX_DEFERRALS) {
+    // Each fair-turn deferral is a delivery; fewer deliveries mean fewer turns given away.
+    logger.warn(
+      {
+        maxReceiveCount: queue.maxReceiveCount,
+        recommended: DEFAULT_MAX_ATTEMPTS + 1 + MAX_DEFERRALS,
+      },
+      "the execution queue's maxReceiveCount leaves little room for fair turns between users",
     );
   }
 }
@@ -77,6 +91,7 @@ function executionJobsProcessor(
     control: deps.control,
     snippets: deps.snippets,
     logger,
+    maxDeliveries: deps.queue.maxReceiveCount,
   });
   let worker: ExecutionJobWorker | undefined;
   return {

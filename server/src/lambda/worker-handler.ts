@@ -79,6 +79,7 @@ export async function createWorkerHandler(
     control,
     snippets: composeSnippets({ database }).snippets,
     logger,
+    maxDeliveries: queue.maxReceiveCount,
   });
 
   async function handleRecord(record: SQSRecord): Promise<boolean> {

@@ -376,12 +376,16 @@ describe("submitting", () => {
       }),
       logger,
     });
-    await jobs.submit(other.id, submitInput);
-    await jobs.submit(other.id, submitInput);
+    const first = await jobs.submit(other.id, submitInput);
+    const second = await jobs.submit(other.id, submitInput);
     const err = await jobs.submit(other.id, submitInput).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect((err as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(59);
     expect((err as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(60);
+    // Nobody consumes that queue: left `queued`, these would be another user waiting for
+    // a turn (fair-turns.test.ts), and the worker-loop test's jobs would give way to them.
+    await jobs.cancel(other.id, first.jobId);
+    await jobs.cancel(other.id, second.jobId);
   });
 });
 

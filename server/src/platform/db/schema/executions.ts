@@ -35,7 +35,15 @@ export const executions = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("ix_executions_user_created").on(t.userId, t.createdAt)],
+  (t) => [
+    index("ix_executions_user_created").on(t.userId, t.createdAt),
+    // The fair-turn check of execution-job-repo.ts (issue 10 item 5): who is waiting or
+    // running now, and when each user was last served.
+    index("ix_executions_active")
+      .on(t.status, t.userId)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    index("ix_executions_user_started").on(t.userId, t.startedAt),
+  ],
 );
 
 export type ExecutionRow = typeof executions.$inferSelect;

@@ -1,0 +1,2 @@
+CREATE INDEX "ix_executions_active" ON "executions" USING btree ("status","user_id") WHERE "executions"."status" in ('queued', 'running');--> statement-breakpoint
+CREATE INDEX "ix_executions_user_started" ON "executions" USING btree ("user_id","started_at");
