@@ -75,8 +75,8 @@ export class PostgresSearchIndex implements SearchIndex {
       state: async (userId) => {
         const [r] = await rows<{ n: number; v: number }>(
           this.db,
-          sql`select count(*)::int as n, coalesce(max(version), 0)::float8 as v
-              from search_documents where user_id = ${userId}`,
+          sql`select documents as n, version::float8 as v
+              from search_index_state where user_id = ${userId}`,
         );
         return { count: r?.n ?? 0, version: r?.v ?? 0 };
       },

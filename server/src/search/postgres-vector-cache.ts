@@ -1,7 +1,8 @@
 // Exact cosine without pgvector. Scoring 10,000 × 768 floats in SQL takes most of a second
 // (measured: ~870 ms on PostgreSQL 15), in JavaScript a few milliseconds, so each user's
-// vectors are kept in memory and revalidated on every search by one index-only query:
-// (count, max(version)) changes with every write, from any replica.
+// vectors are kept in memory and revalidated by one primary-key read of the user's
+// search_index_state row (documents, highest version; kept by a trigger), which changes with
+// every write, from any replica.
 import { sql } from "drizzle-orm";
 import type { Db } from "../platform/db/database.js";
 import { decodeVectorInto } from "./vector-codec.js";
@@ -75,11 +76,11 @@ export class VectorCache {
     ) {
       return cached;
     }
-    // Index-only on (user_id, version): no model filter here, so no heap visits.
+    // One row kept by a trigger (migration 0007): documents and the highest version written.
     const [s] = await rows<{ n: number; v: string }>(
       this.db,
-      sql`select count(*)::int as n, coalesce(max(version), 0)::text as v
-          from search_documents where user_id = ${userId}`,
+      sql`select documents as n, version::text as v
+          from search_index_state where user_id = ${userId}`,
     );
     this.checkedAt.set(userId, performance.now());
     const state = `${model}:${s?.n ?? 0}:${s?.v ?? "0"}`;
