@@ -212,39 +212,27 @@ export async function markCancelled(db: DbOrTx, jobId: string): Promise<boolean>
 
 /**
  * Fair turns across every worker of the shared queue (issue 10 item 5): true when queued job
- * `jobId` should wait because another user with a job queued is behind its owner — fewer
- * jobs `running`, or as many but served (a job started) less recently, never served first.
- * The rule of execution/fair-scheduler.ts, read from the jobs table, so it holds whichever
+ * `jobId` should let another user go first — one with a job `queued` whose active jobs
+ * (queued + running) are at most half its owner's. So a backlog gives way to a user with a
+ * single run (or a much smaller backlog), while backlogs of similar size keep queue order
+ * (no churn of hand-backs between them). Read from the jobs table, so it holds whichever
  * worker or queue adapter delivers the message. False for a job that is not `queued` (a
  * re-claim after a crash, or finished) and when nobody else waits: a lone backlog never waits.
  */
 export async function othersGoFirst(db: DbOrTx, jobId: string): Promise<boolean> {
   const res = await db.execute(sql`
     with job as (
-      select job_id, user_id from executions where job_id = ${jobId} and status = 'queued'
+      select user_id from executions where job_id = ${jobId} and status = 'queued'
     ),
-    users as (
-      select user_id from job
-      union
-      select distinct e.user_id from executions e, job
-      where e.status = 'queued' and e.user_id <> job.user_id
-    ),
-    turns as (
-      select u.user_id,
-        (select count(*) from executions r
-          where r.user_id = u.user_id and r.status = 'running'
-            and r.job_id <> (select job_id from job)) as running,
-        coalesce(
-          (select max(s.started_at) from executions s where s.user_id = u.user_id),
-          '-infinity'::timestamptz
-        ) as served
-      from users u
+    active as (
+      select user_id, count(*) as n, bool_or(status = 'queued') as waiting
+      from executions where status in ('queued', 'running')
+      group by user_id
     )
     select exists (
-      select 1 from turns me, turns other, job
+      select 1 from job, active me, active other
       where me.user_id = job.user_id and other.user_id <> job.user_id
-        and (other.running < me.running
-          or (other.running = me.running and other.served < me.served))
+        and other.waiting and 2 * other.n <= me.n
     ) as behind`);
   const rows = (res as unknown as { rows: { behind: boolean }[] }).rows;
   return rows[0]?.behind === true;

@@ -2,7 +2,7 @@
 // $connect / $default / $disconnect events, its replies and the app's publications posted to
 // a local Management API (helpers/apigateway-server.ts), its connections in `ws_connections`.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertJob } from "../../src/jobs/execution-job-repo.js";
@@ -198,6 +198,12 @@ describe.each(DRIVERS)("API Gateway WebSocket Lambda (%s)", (driver) => {
     await sendMessage(id, { action: "unsubscribe", job_id: own.jobId });
     expect(gateway.messagesTo(id).at(-1)).toEqual({ type: "unsubscribed", job_id: own.jobId });
     expect(await registry.targets(alice.id, { jobId: own.jobId })).toEqual([]);
+    // Rows without a queue message: left `queued`, Bob's would be a user waiting for a turn
+    // and Alice's later jobs would give way to it (fair turns, execution-job-repo.ts).
+    await t.areas.platform.database.db
+      .update(executions)
+      .set({ status: "completed", finishedAt: new Date() })
+      .where(inArray(executions.jobId, [own.jobId, foreign.jobId]));
   });
 
   it("hands over the result of a job that finished before the subscription", async () => {

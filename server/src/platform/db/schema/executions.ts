@@ -38,11 +38,10 @@ export const executions = pgTable(
   (t) => [
     index("ix_executions_user_created").on(t.userId, t.createdAt),
     // The fair-turn check of execution-job-repo.ts (issue 10 item 5): who is waiting or
-    // running now, and when each user was last served.
+    // running now, and how many jobs each such user has.
     index("ix_executions_active")
       .on(t.status, t.userId)
       .where(sql`${t.status} in ('queued', 'running')`),
-    index("ix_executions_user_started").on(t.userId, t.startedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+DROP INDEX "ix_executions_user_started";
