@@ -210,12 +210,16 @@ export async function markCancelled(db: DbOrTx, jobId: string): Promise<boolean>
   return rows.length > 0;
 }
 
+/** How many more active jobs than the waiting user make a backlog that gives way. */
+export const BACKLOG_MARGIN = 3;
+
 /**
  * Fair turns across every worker of the shared queue (issue 10 item 5): true when queued job
  * `jobId` should let another user go first — one with a job `queued` whose active jobs
- * (queued + running) are at most half its owner's. So a backlog gives way to a user with a
- * single run (or a much smaller backlog), while backlogs of similar size keep queue order
- * (no churn of hand-backs between them). Read from the jobs table, so it holds whichever
+ * (queued + running) are at most half its owner's and BACKLOG_MARGIN fewer. So a backlog
+ * gives way to a user with a single run (or a much smaller backlog), while backlogs of
+ * similar size, and the last few jobs of any, keep queue order: hand-backs between them
+ * would only leave slots idle for the deferral's second. Read from the jobs table, so it holds whichever
  * worker or queue adapter delivers the message. False for a job that is not `queued` (a
  * re-claim after a crash, or finished) and when nobody else waits: a lone backlog never waits.
  */
@@ -232,7 +236,7 @@ export async function othersGoFirst(db: DbOrTx, jobId: string): Promise<boolean>
     select exists (
       select 1 from job, active me, active other
       where me.user_id = job.user_id and other.user_id <> job.user_id
-        and other.waiting and 2 * other.n <= me.n
+        and other.waiting and 2 * other.n <= me.n and me.n - other.n >= ${BACKLOG_MARGIN}
     ) as behind`);
   const rows = (res as unknown as { rows: { behind: boolean }[] }).rows;
   return rows[0]?.behind === true;

@@ -95,12 +95,17 @@ describe.each(DRIVERS)("fair turns across workers (%s)", (driver) => {
     const a1 = await jobs.submit(a, input);
     const a2 = await jobs.submit(a, input);
     const a3 = await jobs.submit(a, input);
+    const b1 = await jobs.submit(b, input);
+    // b's single job against a's three: too few to be a backlog (BACKLOG_MARGIN).
+    expect(await othersGoFirst(database.db, a1.jobId)).toBe(false);
+    await jobs.cancel(b, b1.jobId);
+    const a4 = await jobs.submit(a, input);
     // Alone, a's backlog never waits.
     expect(await othersGoFirst(database.db, a1.jobId)).toBe(false);
-    const b1 = await jobs.submit(b, input);
-    // b's single job against a's three: a gives way, b never does.
+    const b1b = await jobs.submit(b, input);
+    // b's single job against a's four: a gives way, b never does.
     expect(await othersGoFirst(database.db, a1.jobId)).toBe(true);
-    expect(await othersGoFirst(database.db, b1.jobId)).toBe(false);
+    expect(await othersGoFirst(database.db, b1b.jobId)).toBe(false);
     // Running jobs count too: a1 running is still one of a's.
     await database.db
       .update(executions)
@@ -109,20 +114,19 @@ describe.each(DRIVERS)("fair turns across workers (%s)", (driver) => {
     expect(await othersGoFirst(database.db, a2.jobId)).toBe(true);
     // Only a queued job ever waits: a re-claim after a crash (running) or a finished job not.
     expect(await othersGoFirst(database.db, a1.jobId)).toBe(false);
-    // Backlogs of similar size (3 against 2) keep queue order: no hand-backs between them.
+    // Backlogs of similar size (4 against 2) keep queue order: no hand-backs between them.
     const b2 = await jobs.submit(b, input);
     expect(await othersGoFirst(database.db, a2.jobId)).toBe(false);
     expect(await othersGoFirst(database.db, b2.jobId)).toBe(false);
     // A user with nothing queued is not waiting, however little it runs.
-    await jobs.cancel(b, b1.jobId);
+    await jobs.cancel(b, b1b.jobId);
     await jobs.cancel(b, b2.jobId);
     await database.db
       .update(executions)
       .set({ status: "completed" })
       .where(eq(executions.jobId, a1.jobId));
     expect(await othersGoFirst(database.db, a2.jobId)).toBe(false);
-    await jobs.cancel(a, a2.jobId);
-    await jobs.cancel(a, a3.jobId);
+    for (const j of [a2, a3, a4]) await jobs.cancel(a, j.jobId);
   });
 
   it("a newcomer's single job starts after at most one job per slot, not after the backlogs", async () => {
@@ -217,6 +221,7 @@ describe.each(DRIVERS)("fair turns across workers (%s)", (driver) => {
     const c = cluster(async () => "ran", 5);
     const first = await c.jobs.submit(busy, input);
     const second = await c.jobs.submit(busy, input);
+    for (let k = 0; k < 2; k++) await c.jobs.submit(busy, input);
     await c.jobs.submit(waiting, input);
     await database.db
       .update(executions)
