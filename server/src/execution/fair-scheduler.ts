@@ -3,8 +3,9 @@
 // its user. A free slot goes to the waiting user with the fewest runs in progress, ties to
 // the one served longest ago; each user's own runs keep their order. So a user's backlog
 // is never ahead of another user's single run: that run waits at most for the first slot
-// to free up. (Across workers of the shared job queue, the database claim in
-// jobs/execution-job-repo.ts applies the same rule.)
+// to free up. (Across workers of the shared job queue, jobs/execution-job-repo.ts
+// othersGoFirst gives turns from the jobs table by a coarser rule: a backlog gives way to a
+// user with far fewer active jobs, since each hand-back there costs a queue round trip.)
 // Hand-written: a few dozen lines; the queue libraries on npm (p-queue…) order by priority
 // or FIFO, not per-user round robin.
 
