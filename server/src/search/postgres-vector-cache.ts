@@ -3,6 +3,7 @@
 // vectors are kept in memory and revalidated by one primary-key read of the user's
 // search_index_state row (documents, highest version; kept by a trigger), which changes with
 // every write, from any replica.
+import { createRequire } from "node:module";
 import { sql } from "drizzle-orm";
 import type { Db } from "../platform/db/database.js";
 import { decodeVectorInto } from "./vector-codec.js";
@@ -14,16 +15,19 @@ import { decodeVectorInto } from "./vector-codec.js";
  * write). Where the module does not load (a platform without a prebuilt binary) the
  * JavaScript scan answers the same. */
 type Usearch = typeof import("usearch");
-const usearch: Promise<Usearch | undefined> = import("usearch")
-  .then(
-    (m) => {
-      // Loading alone does not prove the binary runs: one tiny search does.
-      m.exactSearch(new Float32Array([1, 0]), new Float32Array([1, 0]), 2, 1, m.MetricKind.IP, 1);
-      return m;
-    },
-    () => undefined,
-  )
-  .catch(() => undefined);
+const usearch: Promise<Usearch | undefined> = (async () => {
+  try {
+    // Its CommonJS build finds the binary from its own directory; the ES module build
+    // works it out from a stack frame's file name and recurses until the stack overflows
+    // where that is not a path (seen under `tsx -e`).
+    const m = createRequire(import.meta.url)("usearch") as Usearch;
+    // Loading alone does not prove the binary runs: one tiny search does.
+    m.exactSearch(new Float32Array([1, 0]), new Float32Array([1, 0]), 2, 1, m.MetricKind.IP, 1);
+    return m;
+  } catch {
+    return undefined;
+  }
+})();
 
 /** Exposed for tests: whether the native scan is in use. */
 export const nativeScan = async (): Promise<boolean> => (await usearch) !== undefined;

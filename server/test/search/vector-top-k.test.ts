@@ -1,6 +1,8 @@
 // The exact path's neighbour selection (postgres-vector-cache.ts topK) against a plain sort of
 // every row: the same ids in the same order, ties by id, filters applied, dense and sparse
 // queries, k above the row count; and the native scan (usearch) choosing the same rows.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { nativeScan, nearestRows, topK } from "../../src/search/postgres-vector-cache.js";
 
@@ -82,6 +84,24 @@ describe("nearestRows (native scan)", () => {
 
   it("loads on this platform (its npm package ships the binary)", async () => {
     expect(await nativeScan()).toBe(true);
+  });
+
+  it("loads under plain Node as the server runs it, not only under the test runner", () => {
+    const file = fileURLToPath(
+      new URL("../../src/search/postgres-vector-cache.ts", import.meta.url),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const m = await import(${JSON.stringify(file)}); process.stdout.write(String(await m.nativeScan()));`,
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.stdout, r.stderr).toBe("true");
   });
 
   it("returns the rows and scores of the JavaScript scan", async () => {
