@@ -218,6 +218,22 @@ if __name__ == "__main__":
     expect(r.stdout).toBe("[0, 1, 4, 9, 16, 25]\n[49, 64]\n[0, 1, 2, 3] [0, 0, 0, 0]\n");
   });
 
+  it("a forked child ends on SIGTERM as any process does (not through the runner's flush)", async () => {
+    // The runner's stop handler flushes the runner's own output buffers; in a child forked
+    // while another thread held their lock it waited forever, and Pool.terminate() hung.
+    const r = await go(`import os, signal
+print("parent output not yet flushed", end="")
+pid = os.fork()
+if pid == 0:
+    os.kill(os.getpid(), signal.SIGTERM)
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+print("", os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM)`);
+    expect(r.stderr).toBe("");
+    // Once, from the parent: the child died of the signal without writing the copy it held.
+    expect(r.stdout).toBe("parent output not yet flushed True\n");
+  });
+
   it("a child forked with os.fork() that falls off the end sends no result of its own", async () => {
     const r = await go(`import os
 pid = os.fork()

@@ -249,6 +249,11 @@ def on_stop_signal(signum, frame):
     posix._exit(128 + signum)
 
 
+def default_stop_signals():
+    for signum in (_signal.SIGTERM, _signal.SIGXCPU):
+        _signal.signal(signum, _signal.SIG_DFL)
+
+
 def is_interactive(fields):
     """`run <timeout> <policy> <stream> <code_len> 1`: fd 0 stays open as the input."""
     return fields[0] == "run" and len(fields) > 5 and fields[5] == "1"
@@ -393,6 +398,10 @@ def run_user_code(cfg, fields, body):
     # _signal is builtin; the `signal` module would import enum (~7 ms per start).
     for signum in (_signal.SIGTERM, _signal.SIGXCPU):
         _signal.signal(signum, on_stop_signal)
+    # A process the program forks (multiprocessing's workers) is not the runner: the stop
+    # handler would flush the runner's output buffers, whose lock another thread may have
+    # held at the fork, and wait forever — Pool.terminate() then hung on that worker.
+    posix.register_at_fork(after_in_child=default_stop_signals)
     result = {"success": True, "error": None, "error_type": None}
     global RUNNER_PID
     RUNNER_PID = runner_pid = posix.getpid()
