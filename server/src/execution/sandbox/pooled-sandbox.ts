@@ -4,7 +4,7 @@
 import type { MemoryMechanism } from "./memory-limit.js";
 import type { SandboxPool } from "./pool.js";
 import { encodeRunJob, encodeToolJob, toolResultSchema } from "./protocol.js";
-import { toExecutionResult } from "./result-mapper.js";
+import { cancelledBeforeStart, toExecutionResult } from "./result-mapper.js";
 import type {
   ExecutionResult,
   IsolationLevel,
@@ -24,6 +24,7 @@ export class PooledSandbox implements Sandbox {
   ) {}
 
   async run(opts: RunOptions): Promise<ExecutionResult> {
+    if (opts.signal?.aborted) return cancelledBeforeStart(); // no runner spent on it
     const job = encodeRunJob({
       ...opts,
       stream: opts.onOutput !== undefined,

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { SandboxOptions } from "./create-sandbox.js";
 import type { HostReply, HostRequest, Stats } from "./host-protocol.js";
 import type { LiveInput } from "./live-input.js";
+import { cancelledBeforeStart } from "./result-mapper.js";
 import type {
   ExecutionResult,
   Figure,
@@ -158,7 +159,9 @@ export class RemoteSandbox implements Sandbox {
     }).finally(() => signal?.removeEventListener("abort", abort));
   }
 
-  run(opts: RunOptions): Promise<ExecutionResult> {
+  async run(opts: RunOptions): Promise<ExecutionResult> {
+    // Cancelled already: decided here, so no message to the host can overtake it.
+    if (opts.signal?.aborted) return cancelledBeforeStart();
     return this.call<ExecutionResult>(
       (id) => ({
         t: "run",

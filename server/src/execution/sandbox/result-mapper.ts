@@ -7,6 +7,22 @@ import type { ExecutionResult } from "./sandbox.js";
 import { deathBySignal } from "./signals.js";
 import type { RawOutcome } from "./warm-process.js";
 
+/** A run whose signal was aborted before it was handed to a runner: nothing ran. */
+export function cancelledBeforeStart(): ExecutionResult {
+  return {
+    success: false,
+    stdout: "",
+    stderr: "",
+    error: "Execution was cancelled",
+    error_type: "Cancelled",
+    execution_time_ms: 0,
+    timed_out: false,
+    security_violations: [],
+    truncated: false,
+    figures: [],
+  };
+}
+
 export function toExecutionResult(raw: RawOutcome, timeoutMs: number): ExecutionResult {
   const base = {
     stdout: raw.stdout,

@@ -131,6 +131,15 @@ describe.each(adapters)("Sandbox contract: %s", (_name, uidBase, over) => {
     });
     const r = await started;
     expect(r).toMatchObject({ success: false, error_type: "Cancelled", timed_out: false });
+    // Aborted before the call: nothing runs at all.
+    const before = await sb.run({
+      code: "print('ran')",
+      stdin: "",
+      timeoutMs: 10_000,
+      enforcePolicy: true,
+      signal: AbortSignal.abort(),
+    });
+    expect(before).toMatchObject({ error_type: "Cancelled", stdout: "", execution_time_ms: 0 });
   });
 
   it("gives every run a fresh interpreter (nothing of one run reaches the next)", async () => {
