@@ -75,9 +75,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Programs whose first run hung (see the multiprocessing note below). */
-const secondTries: string[] = [];
-
 describe("differential: POST /execute against bare python3", () => {
   it("has a corpus of at least 60 programs across the categories", () => {
     expect(programs.length).toBeGreaterThanOrEqual(60);
@@ -90,23 +87,16 @@ describe("differential: POST /execute against bare python3", () => {
   it.each(programs)(
     "$name",
     async ({ name, file, code, stdin }) => {
-      const execute = () =>
+      const [res, expected] = await Promise.all([
         t.app.inject({
           method: "POST",
           url: "/execute",
           headers,
           payload: { code, stdin, timeout_seconds: 30 },
-        });
-      let [res, expected] = await Promise.all([execute(), bare(file, stdin)]);
+        }),
+        bare(file, stdin),
+      ]);
       expect(res.statusCode, res.body).toBe(200);
-      // A known open bug: a multiprocessing Pool in the sandbox hangs in about 1 run in 30
-      // (Pool.terminate() joins a worker it never signalled; spawn and fork paths alike,
-      // never seen under bare CPython here). Such a run gets one more try, and the test
-      // below fails if more than one program needed it.
-      if ((res.json() as { timed_out?: boolean }).timed_out && /multiprocessing/.test(code)) {
-        secondTries.push(name);
-        res = await execute();
-      }
       const body = res.json() as Outcome & { error: string | null };
       results.set(name, body.stdout === expected.stdout && body.success === expected.success);
       expect(body.stdout, body.stderr).toBe(expected.stdout);
@@ -116,8 +106,4 @@ describe("differential: POST /execute against bare python3", () => {
     },
     90_000,
   );
-
-  it("needed a second try for at most one program (the multiprocessing hang above)", () => {
-    expect(secondTries.length, secondTries.join(", ")).toBeLessThanOrEqual(1);
-  });
 });
