@@ -234,6 +234,23 @@ print("", os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM)`);
     expect(r.stdout).toBe("parent output not yet flushed True\n");
   });
 
+  it("a child signalled right after its fork is never spared (Pool.terminate() hung on one)", async () => {
+    const r = await go(`import os, signal, time
+spared = 0
+for _ in range(100):
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(0.5)
+        os._exit(0)
+    os.kill(pid, signal.SIGTERM)
+    _, status = os.waitpid(pid, 0)
+    if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM):
+        spared += 1
+print("spared", spared)`);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("spared 0\n");
+  });
+
   it("a child forked with os.fork() that falls off the end sends no result of its own", async () => {
     const r = await go(`import os
 pid = os.fork()

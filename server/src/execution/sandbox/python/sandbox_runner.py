@@ -249,9 +249,27 @@ def on_stop_signal(signum, frame):
     posix._exit(128 + signum)
 
 
+STOP_SIGNALS = (_signal.SIGTERM, _signal.SIGXCPU)
+
+
+def hold_stop_signals():
+    """Before a fork: a stop signal waits (blocked) instead of reaching either process
+    half-way through the switch of handlers."""
+    _signal.pthread_sigmask(_signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+def release_stop_signals():
+    _signal.pthread_sigmask(_signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def default_stop_signals():
-    for signum in (_signal.SIGTERM, _signal.SIGXCPU):
+    """In a child: the default action, then anything that arrived meanwhile is delivered.
+    Python's own handler would record a signal that came before the switch and then drop
+    it (its handler is SIG_DFL by the time it runs): Pool.terminate() then waited forever
+    for a worker it had signalled just after the fork."""
+    for signum in STOP_SIGNALS:
         _signal.signal(signum, _signal.SIG_DFL)
+    release_stop_signals()
 
 
 def is_interactive(fields):
@@ -396,12 +414,17 @@ def run_user_code(cfg, fields, body):
             table.input = with_prompt(table.input, raw)
     figures.install(send_event)
     # _signal is builtin; the `signal` module would import enum (~7 ms per start).
-    for signum in (_signal.SIGTERM, _signal.SIGXCPU):
+    for signum in STOP_SIGNALS:
         _signal.signal(signum, on_stop_signal)
     # A process the program forks (multiprocessing's workers) is not the runner: the stop
     # handler would flush the runner's output buffers, whose lock another thread may have
-    # held at the fork, and wait forever — Pool.terminate() then hung on that worker.
-    posix.register_at_fork(after_in_child=default_stop_signals)
+    # held at the fork, and wait forever. The child gets the default action, and a signal
+    # sent to it right after the fork is held until then, not lost.
+    posix.register_at_fork(
+        before=hold_stop_signals,
+        after_in_parent=release_stop_signals,
+        after_in_child=default_stop_signals,
+    )
     result = {"success": True, "error": None, "error_type": None}
     global RUNNER_PID
     RUNNER_PID = runner_pid = posix.getpid()
