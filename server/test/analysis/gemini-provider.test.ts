@@ -141,7 +141,7 @@ describe("Gemini provider", () => {
     setTimeout(() => controller.abort(), 50);
     const r = await provider().analyze(CODE, { signal: controller.signal });
     expect(r.success).toBe(false);
-    expect(r.error).toBeTruthy();
+    expect(r.error).toBe("Analysis cancelled");
   });
 
   it("turns a malformed JSON block into success:false with the narrative kept", async () => {

@@ -85,23 +85,39 @@ describe("static provider", () => {
     expect((await provider.analyze("   ")).error).toMatch(/No code/);
   });
 
-  it("stays bounded on hostile input", async () => {
-    const hostile = [
-      `x = ${"(".repeat(3000)}1${")".repeat(3000)}`,
-      `x = ${Array(40_000).fill("1").join("+")}`,
-      `def f(n):\n${Array.from({ length: 19 }, (_, i) => `${"    ".repeat(i + 1)}for i${i} in range(n):\n`).join("")}${"    ".repeat(20)}pass\n`,
-      `x = ${"f(".repeat(150)}${")".repeat(150)}`,
-      "a = 1\n".repeat(50_000),
-      Array.from(
-        { length: 1500 },
-        (_, i) => `def f${i}(n):\n    for _ in range(n): pass\n    return f${i + 1}(n)`,
-      ).join("\n"),
+  it("stays bounded on hostile input, refusing what it cannot analyse and analysing the rest", async () => {
+    // Each input with the answer it must get: a named refusal, or an estimate (not a timeout).
+    const hostile: [string, { error: string | RegExp } | { time: string }][] = [
+      [`x = ${"(".repeat(3000)}1${")".repeat(3000)}`, { error: /too many nested parentheses/ }],
+      [
+        `x = ${Array(40_000).fill("1").join("+")}`,
+        { error: "Code is nested too deeply to analyse" },
+      ],
+      [
+        `def f(n):\n${Array.from({ length: 19 }, (_, i) => `${"    ".repeat(i + 1)}for i${i} in range(n):\n`).join("")}${"    ".repeat(20)}pass\n`,
+        { time: "O(n^19)" },
+      ],
+      [`x = ${"f(".repeat(150)}${")".repeat(150)}`, { time: "O(1)" }],
+      ["a = 1\n".repeat(50_000), { error: /^Code is too large to analyse statically/ }],
+      [
+        Array.from(
+          { length: 1500 },
+          (_, i) => `def f${i}(n):\n    for _ in range(n): pass\n    return f${i + 1}(n)`,
+        ).join("\n"),
+        { time: "O(n)" },
+      ],
     ];
-    for (const code of hostile) {
+    for (const [code, want] of hostile) {
       const started = Date.now();
       const r = await provider.analyze(code);
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(typeof r.success).toBe("boolean");
+      if ("time" in want) {
+        expect(r.error, code.slice(0, 40)).toBeNull();
+        expect(r.time_complexity, code.slice(0, 40)).toBe(want.time);
+      } else {
+        expect(r.success, code.slice(0, 40)).toBe(false);
+        expect(r.error, code.slice(0, 40)).toMatch(want.error);
+      }
     }
   });
 

@@ -133,8 +133,10 @@ describe("request policy: ownership, then the budget", () => {
     await expect(policy.admit("b", { code: "x" })).rejects.toBeInstanceOf(RateLimitedError);
   });
 
-  it("without a budget, admits any number of runs", async () => {
+  it("without a budget, admits 100 runs in a row from one user", async () => {
     const { policy } = setup({ budget: undefined });
-    for (let i = 0; i < 5; i++) await policy.admit(user, { code: "x" });
+    const admitted: string[] = [];
+    for (let i = 0; i < 100; i++) admitted.push((await policy.admit(user, { code: `x${i}` })).code);
+    expect(admitted).toEqual(Array.from({ length: 100 }, (_, i) => `x${i}`));
   });
 });

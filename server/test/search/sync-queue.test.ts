@@ -91,7 +91,9 @@ describe.each(["memory", "sqs"] as const)("sync through the %s queue", (kind) =>
       );
       expect(found[0]).toBe(c.id);
       expect(found).not.toContain(undefined);
-      expect(b.id).toBeTruthy();
+      // The second snippet's event was applied too, not only the first's.
+      const gnome = (await h.search.search(user, "gnome sort", 5)).results;
+      expect(gnome[0]?.snippetId).toBe(b.id);
     } finally {
       await consumer.stop(2_000);
     }
