@@ -82,6 +82,8 @@ describe("event loop under hostile snippets", () => {
     return delay.max / 1e6;
   }
 
+  // Up to seven passes over every hostile input: the time limit bounds the whole test on a
+  // loaded machine, not the stall, which is what the assertion measures.
   it("adds under 100 ms to the worst stall while they are saved, updated, synced and searched", async () => {
     const hostile = Object.values(hostileCode());
     const queries = Object.values(hostileQueries());
@@ -102,5 +104,5 @@ describe("event loop under hostile snippets", () => {
       if (withHostile - baseline < 100) break;
     }
     expect(Math.min(...added), `added stall per round (ms): ${added.join(", ")}`).toBeLessThan(100);
-  });
+  }, 180_000);
 });
