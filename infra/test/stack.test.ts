@@ -147,7 +147,9 @@ describe("network", () => {
   it("keeps the migrations and Aurora off the internet too", () => {
     expect(reachesInternet(fnByHandler("migrate-handler")[1])).toBe(false);
     const [[, subnetGroup]] = ofType("AWS::RDS::DBSubnetGroup") as [[string, Resource]];
-    for (const s of (subnetGroup.Properties?.SubnetIds ?? []) as unknown[]) {
+    const subnets = (subnetGroup.Properties?.SubnetIds ?? []) as unknown[];
+    expect(subnets.length).toBeGreaterThanOrEqual(2);
+    for (const s of subnets) {
       expect(subnetReachesInternet(refId(s) as string)).toBe(false);
     }
   });
@@ -159,13 +161,38 @@ describe("network", () => {
     for (const svc of [".sqs", ".secretsmanager", ".lambda"]) {
       expect(services.some((s) => s.includes(svc))).toBe(true);
     }
+    const endpointGroups = new Set<string>();
     for (const [, r] of ofType("AWS::EC2::VPCEndpoint")) {
       expect(r.Properties?.PrivateDnsEnabled).toBe(true);
+      for (const g of (r.Properties?.SecurityGroupIds ?? []) as unknown[]) {
+        endpointGroups.add(getAttId(g) as string);
+      }
     }
     // No CIDR-wide ingress to anything: security groups let callers in, by group.
-    for (const [, r] of ofType("AWS::EC2::SecurityGroupIngress")) {
+    const ingress = ofType("AWS::EC2::SecurityGroupIngress");
+    expect(ingress.length).toBeGreaterThan(0);
+    for (const [, r] of ingress) {
       expect(r.Properties?.CidrIp).toBeUndefined();
       expect(r.Properties?.SourceSecurityGroupId).toBeDefined();
+    }
+    for (const [id, sg] of ofType("AWS::EC2::SecurityGroup")) {
+      expect(sg.Properties?.SecurityGroupIngress ?? [], `${id}: inline ingress`).toEqual([]);
+    }
+    // The endpoints' groups admit the functions' groups, and nothing else.
+    const functionGroups = new Set(
+      ofType("AWS::Lambda::Function").flatMap(([, fn]) =>
+        (((fn.Properties?.VpcConfig as Json | undefined)?.SecurityGroupIds ?? []) as unknown[]).map(
+          (g) => getAttId(g) as string,
+        ),
+      ),
+    );
+    expect(endpointGroups.size).toBeGreaterThan(0);
+    for (const group of endpointGroups) {
+      const sources = ingress
+        .filter(([, r]) => getAttId(r.Properties?.GroupId) === group)
+        .map(([, r]) => getAttId(r.Properties?.SourceSecurityGroupId) as string);
+      expect(sources.length, group).toBeGreaterThan(0);
+      for (const source of sources) expect([...functionGroups], group).toContain(source);
     }
   });
 });
@@ -185,7 +212,10 @@ describe("IAM", () => {
   });
 
   it("attaches no AWS managed policies: every role holds only its inline statements", () => {
-    for (const [id, r] of ofType("AWS::IAM::Role")) {
+    const roles = ofType("AWS::IAM::Role");
+    // At least one role per function: the loop below checks every function's role.
+    expect(roles.length).toBeGreaterThanOrEqual(ofType("AWS::Lambda::Function").length);
+    for (const [id, r] of roles) {
       expect(r.Properties?.ManagedPolicyArns, id).toBeUndefined();
     }
   });
@@ -279,9 +309,13 @@ describe("queues", () => {
 describe("logs", () => {
   it("every log group expires, and every function logs to one of them (no implicit, never-expiring group)", () => {
     const groups = ofType("AWS::Logs::LogGroup");
+    const functions = ofType("AWS::Lambda::Function");
+    // The five image functions and the migrations' custom-resource provider at least.
+    expect(functions.length).toBeGreaterThanOrEqual(6);
+    expect(groups.length).toBeGreaterThanOrEqual(functions.length);
     for (const [id, g] of groups) expect(g.Properties?.RetentionInDays, id).toBe(30);
     const ids = new Set(groups.map(([id]) => id));
-    for (const [id, fn] of ofType("AWS::Lambda::Function")) {
+    for (const [id, fn] of functions) {
       const group = refId((fn.Properties?.LoggingConfig as Json | undefined)?.LogGroup);
       expect(group && ids.has(group), `${id} logs to a group of the stack`).toBe(true);
     }
@@ -375,7 +409,9 @@ describe("the images", () => {
 
 describe("the rest of the shape", () => {
   it("throttles both APIs and logs the HTTP API's access", () => {
-    for (const [id, s] of ofType("AWS::ApiGatewayV2::Stage")) {
+    const stages = ofType("AWS::ApiGatewayV2::Stage");
+    expect(stages).toHaveLength(2); // the HTTP API's and the WebSocket API's
+    for (const [id, s] of stages) {
       expect(s.Properties?.DefaultRouteSettings, id).toMatchObject({
         ThrottlingRateLimit: 50,
         ThrottlingBurstLimit: 100,

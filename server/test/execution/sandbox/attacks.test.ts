@@ -174,7 +174,10 @@ for p in ["/work", "/root", "/home", "/etc", "/var/run", "/run"]:
 print(sorted(os.listdir("/usr")), sorted(os.listdir("/usr/bin")), os.path.exists("/usr/local"))
 print(sorted(os.listdir("/usr/share")) if os.path.exists("/usr/share") else [])
 print(sorted(os.listdir("/usr/lib/python3/dist-packages")))`);
-    const [usr, share, site] = r.stdout.trim().split("\n");
+    // All three listings printed: a missing line would make the checks below pass on nothing.
+    const lines = r.stdout.trim().split("\n");
+    expect(lines, r.stdout + r.stderr).toHaveLength(3);
+    const [usr, share, site] = lines;
     expect(usr).toMatch(/^\['bin', 'lib', 'lib64'(, 'share')?\] \['python3'\] False$/);
     // Time-zone data and matplotlib's data; no other shared data of the host.
     for (const entry of JSON.parse((share ?? "[]").replaceAll("'", '"')) as string[]) {
@@ -182,6 +185,7 @@ print(sorted(os.listdir("/usr/lib/python3/dist-packages")))`);
     }
     // Only the bundled packages of dist-packages: no apt, no seccomp module, no others.
     const packages = JSON.parse((site ?? "[]").replaceAll("'", '"')) as string[];
+    expect(packages).toEqual(expect.arrayContaining(["numpy", "matplotlib"]));
     for (const entry of packages) {
       expect(BUNDLED_PACKAGES).toContain(entry.replace(/\.py$/, ""));
     }
