@@ -94,7 +94,7 @@ describe("OutputBatcher", () => {
 });
 
 describe("NOTIFY fragments", () => {
-  it("round-trips messages of any size and script, each fragment under 8000 bytes", () => {
+  it("round-trips ASCII, 2-byte and 4-byte UTF-8 messages of up to 40 kB, each fragment under 8000 bytes", () => {
     const asm = new FragmentAssembler();
     for (const text of ["small", "é".repeat(9000), "😀".repeat(5000) + "x".repeat(20_000)]) {
       const fragments = toFragments(text);

@@ -56,8 +56,11 @@ describe("the sentence-embedding model", () => {
     const together = await Promise.all(texts.map((t) => model.embedQuery(t)));
     const alone: number[][] = [];
     for (const t of texts) alone.push(await model.embedQuery(t));
+    expect(together).toHaveLength(texts.length);
     together.forEach((v, i) => {
       expect(cosine(v, alone[i] as number[])).toBeCloseTo(1, 5);
+      // Its own: no two of the answers are the same vector.
+      for (const other of together.slice(i + 1)) expect(cosine(v, other)).toBeLessThan(0.99);
     });
   });
 

@@ -58,7 +58,7 @@ describe.each(["memory", "sqs"] as const)("sync through the %s queue", (kind) =>
     await h?.close();
   });
 
-  it("publishes once per snippet, applies in parallel, and survives an index outage", async () => {
+  it("publishes once per snippet, applies every snippet's events, and survives an index outage", async () => {
     const user = await h.newUser();
     const a = await h.snippets.create(user, input("Tim sort"));
     await h.snippets.update(user, a.id, { title: "Timsort, the hybrid merge sort" });

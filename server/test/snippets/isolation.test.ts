@@ -50,6 +50,13 @@ describe.each(DRIVERS)("user isolation on %s", (driver) => {
       { method: "GET" as const, url: "/snippets" },
       { method: "POST" as const, url: "/snippets", payload: { code: "x" } },
       { method: "GET" as const, url: "/snippets/00000000-0000-4000-8000-000000000000" },
+      {
+        method: "PUT" as const,
+        url: "/snippets/00000000-0000-4000-8000-000000000000",
+        payload: { title: "x" },
+      },
+      { method: "DELETE" as const, url: "/snippets/00000000-0000-4000-8000-000000000000" },
+      { method: "POST" as const, url: "/snippets/00000000-0000-4000-8000-000000000000/star" },
       { method: "GET" as const, url: "/auth/me" },
     ];
     for (const r of routes) {
