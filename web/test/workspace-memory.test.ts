@@ -10,6 +10,14 @@ describe("workspace memory across reloads", () => {
       draft: null,
     });
     expect(loadMemory(localStorage, "someone@else.org")).toBeNull();
+    // An unsaved draft comes back the same way, and to its owner only.
+    saveMemory(localStorage, { owner: "a@b.c", openId: null, draft: "print('draft')\n" });
+    expect(loadMemory(localStorage, "a@b.c")).toEqual({
+      owner: "a@b.c",
+      openId: null,
+      draft: "print('draft')\n",
+    });
+    expect(loadMemory(localStorage, "someone@else.org")).toBeNull();
   });
 
   it("is cleared on sign-out and survives corrupt storage", () => {
