@@ -66,7 +66,15 @@ let headers: { authorization: string };
 const results = new Map<string, boolean>();
 
 beforeAll(async () => {
-  t = await createTestApp("pglite", { EXECUTION_RATE_LIMIT_PER_MINUTE: "100000" });
+  // SANDBOX_MODE / SANDBOX_MEMORY_MECHANISM set in the environment run the corpus on that
+  // path or memory mechanism (default: auto for both, fork and cgroup here).
+  const sandbox = Object.fromEntries(
+    (["SANDBOX_MODE", "SANDBOX_MEMORY_MECHANISM"] as const).flatMap((k) => {
+      const v = process.env[k];
+      return v ? [[k, v]] : [];
+    }),
+  );
+  t = await createTestApp("pglite", { EXECUTION_RATE_LIMIT_PER_MINUTE: "100000", ...sandbox });
   headers = (await t.signUp("diff")).headers;
 });
 afterAll(async () => {

@@ -16,6 +16,15 @@
 //   every process in the run's PID namespace) plus what its /tmp and /dev/shm tmpfs hold,
 //   every WATCHDOG_INTERVAL_MS, and kills the run over the limit.
 //
+// Either way, the same tick counts the sockets of the run's own network namespace
+// (`sockets: used` of its /proc/<pid>/net/sockstat, which counts every socket of that
+// namespace: open, passed in flight, or a closed client's connection still waiting in a
+// listener's backlog) and kills the run past maxSockets. Unix socket queues are kernel
+// memory no process maps: the watchdog cannot see them, and a cgroup charges them only
+// where the kernel accounts socket buffers to it (v1 does here; a kernel booted with
+// cgroup.memory=nokmem would not). Each socket's queue is bounded by the host's default
+// send buffer (a run may not raise it: the seccomp filter), so the count bounds the bytes.
+//
 // Hand-written: no maintained Node library manages cgroup v1 and v2 files; it is a few
 // file writes.
 import { randomBytes } from "node:crypto";
@@ -42,9 +51,62 @@ const PARENT_PREFIX = "code-remote-";
 const RMDIR_ATTEMPTS = 50;
 const RMDIR_RETRY_MS = 20;
 
+/** Kernel socket buffers a run may hold besides its limit: maxSockets is derived from it. */
+export const SOCKET_BUFFER_BUDGET_BYTES = 64 << 20;
+/** net.core.wmem_default when it cannot be read (Linux's usual default). */
+const DEFAULT_WMEM_BYTES = 212_992;
+
+/**
+ * How many sockets a run may have so that their queued data stays within `budgetBytes`.
+ * A unix socket's queued data is charged to its sender, which may write while less than
+ * its send buffer (the host's wmem_default; raising it is refused) is queued, so one write
+ * can pass the buffer by at most one buffer more: 2 × wmem_default per socket.
+ */
+export function socketLimitFor(wmemDefaultBytes: number, budgetBytes: number): number {
+  return Math.max(1, Math.floor(budgetBytes / (2 * wmemDefaultBytes)));
+}
+
+function hostWmemDefault(): number {
+  try {
+    const n = Number(readFileSync("/proc/sys/net/core/wmem_default", "utf8").trim());
+    return n > 0 ? n : DEFAULT_WMEM_BYTES;
+  } catch {
+    return DEFAULT_WMEM_BYTES;
+  }
+}
+
+/** `sockets: used N` of a network namespace's sockstat: every socket in it. */
+export function socketsInUse(sockstat: string): number {
+  return Number(/^sockets: used (\d+)/m.exec(sockstat)?.[1] ?? 0);
+}
+
+function socketsOf(sockstatPath: string | undefined): number {
+  if (sockstatPath === undefined) return 0;
+  try {
+    return socketsInUse(readFileSync(sockstatPath, "utf8"));
+  } catch {
+    return 0; // the run is gone
+  }
+}
+
+/** Where a run is, for its checks. */
+export interface RunPlace {
+  /** Its processes and tmpfs (the watchdog reads them); undefined once it is gone. */
+  view(): RunView | undefined;
+  /** The sockstat of its own network namespace; undefined without one (SANDBOX=process). */
+  sockstat(): string | undefined;
+}
+
+/** Which bound a run went over. */
+export type OverLimit =
+  | { kind: "memory"; limitBytes: number }
+  | { kind: "sockets"; maxSockets: number; budgetBytes: number };
+
 /** The per-run side: one instance per runner process tree. */
 export interface RunMemory {
   readonly limitBytes: number;
+  /** Sockets the run may have at once (socketLimitFor). */
+  readonly maxSockets: number;
   /**
    * Puts a process of the run under the limit. Call before the run's job is written (its
    * later children inherit the cgroup). Throws when the process exists and cannot join.
@@ -52,18 +114,18 @@ export interface RunMemory {
   join(pid: number): void;
   /**
    * Watches the run until the returned stop() is called: calls onExceeded (once) when the
-   * run went over its limit. `find` says where the run's processes and tmpfs are now (the
-   * watchdog reads them; a cgroup needs no help).
+   * run went over its limit or its socket count. `place` says where the run is now (the
+   * watchdog reads its processes and tmpfs; every mechanism counts its sockets).
    */
-  watch(find: () => RunView | undefined, onExceeded: () => void): () => void;
+  watch(place: RunPlace, onExceeded: () => void): () => void;
   /**
    * The run's result has come: a last look at what it holds while its processes still
-   * hold it (the watchdog measures now, so a program ending with more than its limit
-   * fails even between two ticks; a cgroup needs nothing).
+   * hold it (sockets, and the watchdog's sum, so a program ending with more than it may
+   * hold fails even between two ticks; a cgroup's memory needs nothing).
    */
-  settle(find: () => RunView | undefined): void;
-  /** Did the run go over its limit? (Checked now: the last OOM kill may be very recent.) */
-  exceeded(): boolean;
+  settle(place: RunPlace): void;
+  /** Which bound the run went over, if any (checked now: an OOM kill may be very recent). */
+  exceeded(): OverLimit | undefined;
   /** Every process of the run is gone: remove its cgroup (its tmpfs pages are gone too). */
   release(): void;
 }
@@ -71,6 +133,7 @@ export interface RunMemory {
 export interface MemoryLimit {
   readonly mechanism: MemoryMechanism;
   readonly limitBytes: number;
+  readonly maxSockets: number;
   forRun(): RunMemory;
   /** Waits until every run's cgroup is removed, then removes the parent. */
   close(): Promise<void>;
@@ -82,8 +145,48 @@ export function memoryErrorMessage(limitBytes: number): string {
   return `Memory limit exceeded: the run held more than ${mib} MiB (all its processes, shared memory and /tmp together) and was stopped`;
 }
 
+/** The message a run over its socket count ends with (error_type MemoryError too). */
+export function socketErrorMessage(maxSockets: number, budgetBytes: number): string {
+  const mib = Math.round(budgetBytes / (1 << 20));
+  return `Memory limit exceeded: the run had more than ${maxSockets} sockets at once (socket buffers are kernel memory: at most ${mib} MiB together) and was stopped`;
+}
+
+/** The message for whichever bound a run went over. */
+export function overLimitMessage(over: OverLimit): string {
+  return over.kind === "memory"
+    ? memoryErrorMessage(over.limitBytes)
+    : socketErrorMessage(over.maxSockets, over.budgetBytes);
+}
+
+/**
+ * The socket side of a run, shared by every mechanism: counted in the same tick as its
+ * memory, and once more when its result comes.
+ */
+class SocketBound {
+  private over = false;
+  constructor(
+    readonly maxSockets: number,
+    private readonly budgetBytes: number,
+  ) {}
+  /** Counts now; true once the run has had more than maxSockets. */
+  check(place: RunPlace): boolean {
+    if (!this.over && socketsOf(place.sockstat()) > this.maxSockets) this.over = true;
+    return this.over;
+  }
+  exceeded(): OverLimit | undefined {
+    return this.over
+      ? { kind: "sockets", maxSockets: this.maxSockets, budgetBytes: this.budgetBytes }
+      : undefined;
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Detection
+
+interface SocketSettings {
+  maxSockets: number;
+  budgetBytes: number;
+}
 
 interface CgroupFlavour {
   version: 1 | 2;
@@ -163,7 +266,10 @@ export function createMemoryLimit(
   setting: MemoryMechanismSetting,
   limitBytes: number,
   logger: Logger,
+  socketBudgetBytes = SOCKET_BUFFER_BUDGET_BYTES,
 ): MemoryLimit {
+  const maxSockets = socketLimitFor(hostWmemDefault(), socketBudgetBytes);
+  const sockets = { maxSockets, budgetBytes: socketBudgetBytes };
   if (setting !== "watchdog") {
     const own = findOwnCgroups();
     const tried: string[] = [];
@@ -173,7 +279,7 @@ export function createMemoryLimit(
     ]) {
       if (!flavour) continue;
       try {
-        return new CgroupLimit(flavour, limitBytes, logger);
+        return new CgroupLimit(flavour, limitBytes, sockets, logger);
       } catch (e) {
         tried.push(`v${flavour.version} at ${flavour.own}: ${(e as Error).message}`);
       }
@@ -185,7 +291,7 @@ export function createMemoryLimit(
     }
     logger.warn({ tried }, "no writable memory cgroup: the memory watchdog bounds each run");
   }
-  return new WatchdogLimit(limitBytes);
+  return new WatchdogLimit(limitBytes, sockets);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -234,11 +340,15 @@ class CgroupLimit implements MemoryLimit {
   private readonly pending = new Set<Promise<void>>();
   private seq = 0;
 
+  readonly maxSockets: number;
+
   constructor(
     private readonly f: CgroupFlavour,
     readonly limitBytes: number,
+    private readonly sockets: SocketSettings,
     private readonly logger: Logger,
   ) {
+    this.maxSockets = sockets.maxSockets;
     this.mechanism = f.version === 2 ? "cgroup-v2" : "cgroup-v1";
     removeStaleParents(f.own);
     // The pid says whose it is (removeStaleParents); the suffix tells apart several
@@ -303,8 +413,11 @@ class CgroupLimit implements MemoryLimit {
     };
     let released = false;
     let finalKills = 0;
+    const sockets = new SocketBound(this.sockets.maxSockets, this.sockets.budgetBytes);
+    const limitBytes = this.limitBytes;
     return {
-      limitBytes: this.limitBytes,
+      limitBytes,
+      maxSockets: sockets.maxSockets,
       join: (pid) => {
         try {
           writeFileSync(join(dir, "cgroup.procs"), String(pid));
@@ -312,17 +425,22 @@ class CgroupLimit implements MemoryLimit {
           if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e; // gone: runs nothing
         }
       },
-      watch: (_root, onExceeded) => {
+      watch: (place, onExceeded) => {
         const timer = setInterval(() => {
-          if (oomKills() > 0) {
+          if (oomKills() > 0 || sockets.check(place)) {
             clearInterval(timer);
             onExceeded();
           }
         }, WATCHDOG_INTERVAL_MS);
         return () => clearInterval(timer);
       },
-      settle: () => {},
-      exceeded: () => (released ? finalKills : oomKills()) > 0,
+      settle: (place) => {
+        sockets.check(place);
+      },
+      exceeded: () =>
+        (released ? finalKills : oomKills()) > 0
+          ? { kind: "memory", limitBytes }
+          : sockets.exceeded(),
       release: () => {
         if (released) return;
         finalKills = oomKills(); // the counter goes with the directory
@@ -448,26 +566,39 @@ export async function heldByRun(view: RunView): Promise<number> {
 
 class WatchdogLimit implements MemoryLimit {
   readonly mechanism = "watchdog" as const;
+  readonly maxSockets: number;
 
-  constructor(readonly limitBytes: number) {}
+  constructor(
+    readonly limitBytes: number,
+    private readonly sockets: SocketSettings,
+  ) {
+    this.maxSockets = sockets.maxSockets;
+  }
 
   forRun(): RunMemory {
     let over = false;
+    const sockets = new SocketBound(this.sockets.maxSockets, this.sockets.budgetBytes);
+    const limitBytes = this.limitBytes;
     return {
-      limitBytes: this.limitBytes,
+      limitBytes,
+      maxSockets: sockets.maxSockets,
       join: () => {},
-      watch: (find, onExceeded) => {
+      watch: (place, onExceeded) => {
         let stopped = false;
         let timer: NodeJS.Timeout | undefined;
+        const exceed = () => {
+          stopped = true;
+          onExceeded();
+        };
         const tick = async () => {
-          const view = find();
+          // Sockets first: a count is cheap and the sum below takes a while.
+          if (sockets.check(place)) return exceed();
+          const view = place.view();
           if (view !== undefined) {
             const held = await heldByRun(view);
-            if (!stopped && held > this.limitBytes) {
+            if (!stopped && held > limitBytes) {
               over = true;
-              stopped = true;
-              onExceeded();
-              return;
+              return exceed();
             }
           }
           if (!stopped) timer = setTimeout(tick, WATCHDOG_INTERVAL_MS);
@@ -478,11 +609,12 @@ class WatchdogLimit implements MemoryLimit {
           clearTimeout(timer);
         };
       },
-      settle: (find) => {
-        const view = find();
-        if (view !== undefined && heldByRunNow(view) > this.limitBytes) over = true;
+      settle: (place) => {
+        sockets.check(place);
+        const view = place.view();
+        if (view !== undefined && heldByRunNow(view) > limitBytes) over = true;
       },
-      exceeded: () => over,
+      exceeded: () => (over ? { kind: "memory", limitBytes } : sockets.exceeded()),
       release: () => {},
     };
   }

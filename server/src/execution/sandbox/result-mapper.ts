@@ -1,7 +1,7 @@
 // Turns what a runner did (its validated result message, its output, how it ended)
 // into the API's ExecutionResult. Kept apart from the I/O so every branch is testable.
 import { DEFAULT_LIMITS } from "./launcher.js";
-import { memoryErrorMessage } from "./memory-limit.js";
+import { overLimitMessage } from "./memory-limit.js";
 import { runResultSchema, verdictSchema } from "./protocol.js";
 import type { ExecutionResult } from "./sandbox.js";
 import { deathBySignal } from "./signals.js";
@@ -39,11 +39,10 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
     error,
     error_type,
   });
-  // First: going over the memory limit is why the run ended (or, when it still finished,
-  // it held more than it may), whatever its processes reported after the kill.
-  if (raw.overMemoryLimit !== null) {
-    return failure("MemoryError", memoryErrorMessage(raw.overMemoryLimit));
-  }
+  // First: going over the memory limit (or the socket count that bounds its kernel
+  // buffers) is why the run ended (or, when it still finished, it held more than it may),
+  // whatever its processes reported after the kill.
+  if (raw.overLimit !== null) return failure("MemoryError", overLimitMessage(raw.overLimit));
   if (raw.timedOut) {
     return {
       ...failure("TimeoutError", `Execution timed out after ${timeoutMs / 1000} seconds`),

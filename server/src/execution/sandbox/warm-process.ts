@@ -8,7 +8,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { Launcher } from "./launcher.js";
 import type { LiveInput } from "./live-input.js";
-import { hostView, namespaceView, type RunMemory, type RunView } from "./memory-limit.js";
+import {
+  hostView,
+  namespaceView,
+  type OverLimit,
+  type RunMemory,
+  type RunPlace,
+  type RunView,
+} from "./memory-limit.js";
 import { OutputCollector } from "./output-collector.js";
 import { ControlReader, readySchema, runResultSchema, verdictSchema } from "./protocol.js";
 import { killUid, pidsOfGroup, pidsOfUids } from "./reaper.js";
@@ -58,8 +65,8 @@ export interface RawOutcome {
   exitSignal: number | null;
   exitCode: number | null;
   wallMs: number;
-  /** The run's memory limit in bytes, when the run went over it (memory-limit.ts). */
-  overMemoryLimit: number | null;
+  /** The bound the run went over (its memory limit or socket count; memory-limit.ts). */
+  overLimit: OverLimit | null;
 }
 
 export class WarmProcess {
@@ -151,6 +158,16 @@ export class WarmProcess {
     this.kill();
   }
 
+  /** The runner's host pid: pid 1 of the run's namespaces (bwrap). */
+  private root: number | undefined;
+
+  private runRoot(): number | undefined {
+    if (this.root === undefined && !this.forked && this.child.pid !== undefined) {
+      this.root = childPids(this.child.pid)[0];
+    }
+    return this.forked ? this.forkedPid : this.root;
+  }
+
   /** Where the run's processes and tmpfs are, for the memory watchdog. */
   private runView(): RunView | undefined {
     const pid = this.child.pid;
@@ -158,9 +175,20 @@ export class WarmProcess {
       if (pid === undefined) return undefined;
       return hostView(this.uid !== undefined ? pidsOfUids(this.uid, 1) : pidsOfGroup(pid));
     }
-    const root = this.forked ? this.forkedPid : pid === undefined ? undefined : childPids(pid)[0];
+    const root = this.runRoot();
     return root === undefined ? undefined : namespaceView(root);
   }
+
+  /** Where the run is, for its memory and socket checks. */
+  private readonly place: RunPlace = {
+    view: () => this.runView(),
+    // Every process of a bwrap run shares its runner's network namespace; without
+    // namespaces (SANDBOX=process) the count would be the host's.
+    sockstat: () => {
+      const root = this.isolation === "process" ? undefined : this.runRoot();
+      return root === undefined ? undefined : `/proc/${root}/net/sockstat`;
+    },
+  };
 
   private stream(fd: 1 | 2 | 3): Readable {
     return this.child.stdio[fd] as Readable;
@@ -279,14 +307,7 @@ export class WarmProcess {
     this.onEvents = () => events.take(this.control.events);
     let timedOut = false;
     let aborted = false;
-    let overMemory = false;
-    const stopWatch = this.memory?.watch(
-      () => this.runView(),
-      () => {
-        overMemory = true;
-        this.kill();
-      },
-    );
+    const stopWatch = this.memory?.watch(this.place, () => this.kill());
     const timer = setTimeout(() => {
       timedOut = true;
       this.stop();
@@ -306,7 +327,7 @@ export class WarmProcess {
         done = true;
         clearTimeout(timer);
         stopWatch?.();
-        overMemory ||= this.memory?.exceeded() ?? false;
+        const overLimit = this.memory?.exceeded() ?? null;
         // Anything arriving later (only from a run that lied about its output) is dropped.
         this.stream(1).removeAllListeners("data");
         this.stream(2).removeAllListeners("data");
@@ -327,7 +348,7 @@ export class WarmProcess {
           exitCode,
           exitSignal: signalNumber(exitCode, signalCode),
           wallMs: performance.now() - started,
-          overMemoryLimit: overMemory ? (this.memory?.limitBytes ?? null) : null,
+          overLimit,
         });
       };
       // Done early when the result says how much output there is and it has all arrived:
@@ -360,7 +381,7 @@ export class WarmProcess {
           return;
         }
         if (n <= at) return;
-        this.memory?.settle(() => this.runView());
+        this.memory?.settle(this.place);
         this.kill();
         maybeComplete();
       };

@@ -18,6 +18,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createMemoryLimit,
   memoryErrorMessage,
+  SOCKET_BUFFER_BUDGET_BYTES,
+  socketErrorMessage,
+  socketLimitFor,
 } from "../../../src/execution/sandbox/memory-limit.js";
 import type { ExecutionResult, Sandbox } from "../../../src/execution/sandbox/sandbox.js";
 import { testUid } from "../../helpers/uids.js";
@@ -33,6 +36,12 @@ const NOISE = 96 * MiB;
  * with other test runs on the same two cores). Every attack would hold ≥ 1 GiB without it.
  */
 const WATCHDOG_OVERSHOOT = 256 * MiB;
+/**
+ * Socket buffers a run may hold beyond its limit (docs/security.md: 64 MiB by count) plus
+ * what it can fill between two checks (measured: see the log lines) and the meter's noise.
+ * Each socket attack holds ~0.8 GiB without the bound.
+ */
+const SOCKET_BOUND = 192 * MiB;
 
 /** This process's memory cgroup directory (v1 memory controller, else v2), if any. */
 function ownCgroupDir(): { dir: string; usage: string } | undefined {
@@ -94,28 +103,41 @@ function usedNow(): number {
   return (kb("MemTotal") - kb("MemAvailable")) * 1024;
 }
 
+/**
+ * The host's unreclaimable kernel slab: where the buffers of small socket writes live. No
+ * memory cgroup v1 charges them, so the socket tests read the host's own count (other
+ * work on the machine moves it by a few MiB).
+ */
+function kernelSlabNow(): number {
+  const info = readFileSync("/proc/meminfo", "utf8");
+  return Number(/^SUnreclaim:\s+(\d+)/m.exec(info)?.[1]) * 1024;
+}
+
 /** Waits until the meter stops falling: the previous run's memory is given back. */
-async function quiet(): Promise<void> {
-  let last = usedNow();
+async function quiet(meter: () => number): Promise<void> {
+  let last = meter();
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const now = usedNow();
+    const now = meter();
     if (last - now < 4 * MiB) return;
     last = now;
   }
 }
 
 /** Runs `work` while sampling the host-side meter every few ms: its peak rise. */
-async function peakRise<T>(work: () => Promise<T>): Promise<{ result: T; rise: number }> {
-  await quiet();
-  const base = usedNow();
+async function peakRise<T>(
+  work: () => Promise<T>,
+  meter: () => number = usedNow,
+): Promise<{ result: T; rise: number }> {
+  await quiet(meter);
+  const base = meter();
   let peak = base;
   const timer = setInterval(() => {
-    peak = Math.max(peak, usedNow());
+    peak = Math.max(peak, meter());
   }, 2);
   try {
     const result = await work();
-    peak = Math.max(peak, usedNow());
+    peak = Math.max(peak, meter());
     return { result, rise: peak - base };
   } finally {
     clearInterval(timer);
@@ -231,6 +253,142 @@ for k in kids:
 print("held 1.6 GiB")
 `;
 
+// Unix socket buffers are kernel memory no process maps, that a cgroup v1 does not charge
+// and the watchdog does not see. Two ways to hold them, each ~0.8 GiB on the old code:
+// - pending connections: a listener's backlog keeps every connected, filled and closed
+//   client (2 sockets and ~210 KiB each) — 4 processes × 1000, with 2 descriptors open each,
+//   so RLIMIT_NOFILE bounds nothing;
+// - socketpairs filled both ways: 56 processes × 28 pairs (every descriptor RLIMIT_NOFILE
+//   allows), the bound rlimits alone give.
+// Sends of 1000 bytes keep each buffer in the kernel's slab (small allocations), which the
+// host-side meter of these two tests reads.
+const SOCKET_BACKLOG = `${ESCAPE}
+socket = B.__import__("socket")
+time = B.__import__("time")
+def hold(name):
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind("\\0" + name)
+    listener.listen(4096)
+    chunk = b"x" * 1000
+    for _ in range(1000):
+        c = socket.socket(socket.AF_UNIX)
+        c.connect("\\0" + name)
+        c.setblocking(False)
+        try:
+            while True:
+                c.send(chunk)
+        except BlockingIOError:
+            pass
+        c.close()
+    time.sleep(1)
+kids = []
+for i in range(3):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            hold(f"h{i}")
+        finally:
+            os._exit(0)
+    kids.append(pid)
+hold("main")
+for k in kids:
+    os.waitpid(k, 0)
+print("held")
+`;
+
+const SOCKET_PAIRS = `${ESCAPE}
+socket = B.__import__("socket")
+time = B.__import__("time")
+def fill(s):
+    s.setblocking(False)
+    try:
+        while True:
+            s.send(b"x" * 1000)
+    except BlockingIOError:
+        pass
+def hold():
+    pairs = []
+    for _ in range(28):
+        a, b = socket.socketpair()
+        fill(a)
+        fill(b)
+        pairs.append((a, b))
+    time.sleep(1)
+kids = []
+for _ in range(55):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            hold()
+        finally:
+            os._exit(0)
+    kids.append(pid)
+hold()
+for k in kids:
+    os.waitpid(k, 0)
+print("held")
+`;
+
+/** `sockets` sockets at once (socketpairs, 25 per process) for 0.4 s, each pair used once. */
+function holdingSockets(sockets: number): string {
+  return `${ESCAPE}
+socket = B.__import__("socket")
+time = B.__import__("time")
+def hold(pairs):
+    held = [socket.socketpair() for _ in range(pairs)]
+    for a, b in held:
+        a.sendall(b"ping")
+        assert b.recv(4) == b"ping"
+    time.sleep(0.4)
+pairs = ${sockets / 2}
+kids = []
+while pairs > 25:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            hold(25)
+        finally:
+            os._exit(0)
+    kids.append(pid)
+    pairs -= 25
+hold(pairs)
+for k in kids:
+    os.waitpid(k, 0)
+print("ok")
+`;
+}
+
+// What ordinary programs do with sockets: a Manager's proxies used from a Pool, a duplex
+// Pipe, asyncio (its self-pipe is a socketpair) in every worker, subprocess-free.
+const ORDINARY_SOCKETS = `
+import asyncio
+import multiprocessing as mp
+
+def work(args):
+    shared, i = args
+    async def twice(x):
+        await asyncio.sleep(0)
+        return 2 * x
+    shared[i] = asyncio.run(twice(i))
+    return i
+
+def echo(conn):
+    conn.send(conn.recv() * 2)
+    conn.close()
+
+if __name__ == "__main__":
+    with mp.Manager() as manager:
+        shared = manager.dict()
+        with mp.Pool(4) as pool:
+            done = pool.map(work, [(shared, i) for i in range(16)])
+        here, there = mp.Pipe()
+        p = mp.Process(target=echo, args=(there,))
+        p.start()
+        here.send("ab")
+        print(sum(done), sum(shared.values()), here.recv())
+        p.join()
+`;
+
 const NUMPY_PANDAS = `
 import numpy as np
 import pandas as pd
@@ -334,7 +492,7 @@ describe.each(paths)("memory bounded per run — %s path", (mode, uidBase) => {
       expect(r.stdout.trim()).toBe("10 True True");
     });
 
-    it("socket buffers cannot be raised past the host's defaults (kernel memory a v1 cgroup does not charge)", async () => {
+    it("socket buffers cannot be raised past the host's defaults (kernel memory the watchdog does not see)", async () => {
       const r = await runUnchecked(
         sb,
         `${ESCAPE}
@@ -351,6 +509,40 @@ asyncio.run(asyncio.sleep(0))
 print("asyncio ok")`,
       );
       expect(r.stdout).toBe("refused\nrefused\nasyncio ok\n");
+    });
+
+    it.each([
+      ["pending connections of a listener", SOCKET_BACKLOG],
+      ["socketpairs in 56 processes", SOCKET_PAIRS],
+    ])("unix socket buffers are bounded: %s", async (what, code) => {
+      const { result, rise } = await peakRise(() => runUnchecked(sb, code, 20_000), kernelSlabNow);
+      console.log(
+        `${mode} ${mechanism}: ${what}: kernel slab peak rise ${Math.round(rise / MiB)} MiB, ${result.error_type}: ${result.error}`,
+      );
+      expect(result.stdout).not.toContain("held");
+      expectMemoryError(result);
+      expect(rise).toBeLessThan(SOCKET_BOUND);
+    });
+
+    it("ordinary socket users run: a Manager used from a Pool, a duplex Pipe, asyncio", async () => {
+      const r = await run(sb, ORDINARY_SOCKETS, { timeoutMs: 20_000 });
+      expect(r.error).toBeNull();
+      expect(r.stdout).toBe("120 240 abab\n");
+    });
+
+    it("the socket bound is the stated count: at it a run works, past it the run ends", async () => {
+      const max = socketLimitFor(
+        Number(readFileSync("/proc/sys/net/core/wmem_default", "utf8")),
+        SOCKET_BUFFER_BUDGET_BYTES,
+      );
+      const at = max - (max % 2); // socketpairs
+      const under = await runUnchecked(sb, holdingSockets(at), 10_000);
+      expect(under.error).toBeNull();
+      expect(under.stdout).toBe("ok\n");
+      const over = await runUnchecked(sb, holdingSockets(at + 2), 10_000);
+      expect(over.stdout).toBe("");
+      expectMemoryError(over);
+      expect(over.error).toBe(socketErrorMessage(max, SOCKET_BUFFER_BUDGET_BYTES));
     });
 
     it("stdin still reads as a file (no memfd)", async () => {

@@ -24,7 +24,13 @@ import {
   DEFAULT_LIMITS,
   processLauncher,
 } from "../../../src/execution/sandbox/launcher.js";
-import { memoryErrorMessage, ownCgroupDirs } from "../../../src/execution/sandbox/memory-limit.js";
+import {
+  memoryErrorMessage,
+  ownCgroupDirs,
+  socketErrorMessage,
+  socketLimitFor,
+  socketsInUse,
+} from "../../../src/execution/sandbox/memory-limit.js";
 import { OutputCollector } from "../../../src/execution/sandbox/output-collector.js";
 import {
   ControlReader,
@@ -136,19 +142,39 @@ describe("toExecutionResult", () => {
     exitSignal: null,
     exitCode: 0,
     wallMs: 12.3456,
-    overMemoryLimit: null,
+    overLimit: null,
     ...over,
   });
   const ok = { success: true, error: null, error_type: null, execution_time_ms: 1.5 };
 
   it("a run over its memory limit is a MemoryError naming the limit, whatever else happened", () => {
     const r = toExecutionResult(
-      raw({ overMemoryLimit: 256 << 20, timedOut: true, exitSignal: 9, exitCode: null }),
+      raw({
+        overLimit: { kind: "memory", limitBytes: 256 << 20 },
+        timedOut: true,
+        exitSignal: 9,
+        exitCode: null,
+      }),
       5000,
     );
     expect(r).toMatchObject({ success: false, error_type: "MemoryError", timed_out: false });
     expect(r.error).toBe(memoryErrorMessage(256 << 20));
     expect(r.error).toContain("256 MiB");
+  });
+
+  it("a run over its socket count is a MemoryError naming the count and the bytes it bounds", () => {
+    const r = toExecutionResult(
+      raw({
+        overLimit: { kind: "sockets", maxSockets: 157, budgetBytes: 64 << 20 },
+        exitSignal: 9,
+        exitCode: null,
+      }),
+      5000,
+    );
+    expect(r).toMatchObject({ success: false, error_type: "MemoryError" });
+    expect(r.error).toBe(socketErrorMessage(157, 64 << 20));
+    expect(r.error).toContain("more than 157 sockets");
+    expect(r.error).toContain("64 MiB");
   });
 
   it("passes a valid result through with the output", () => {
@@ -522,6 +548,21 @@ describe("prepareRuntimeCopy: the runner as sandboxes see it (issue 10 item 9)",
       chmodSync(parent, 0o777);
       await expect(prepareRuntimeCopy("/usr/bin/python3")).rejects.toThrow(/only it can write/);
     });
+  });
+});
+
+describe("the socket bound (memory-limit.ts)", () => {
+  it("allows what keeps two send buffers per socket within the budget", () => {
+    expect(socketLimitFor(212_992, 64 << 20)).toBe(157);
+    expect(socketLimitFor(4 << 20, 64 << 20)).toBe(8);
+    expect(socketLimitFor(1 << 30, 64 << 20)).toBe(1);
+  });
+
+  it("reads a namespace's socket count from its sockstat", () => {
+    const sockstat =
+      "sockets: used 123\nTCP: inuse 0 orphan 0 tw 0 alloc 0 mem 0\nUDP: inuse 0 mem 0\n";
+    expect(socketsInUse(sockstat)).toBe(123);
+    expect(socketsInUse("")).toBe(0);
   });
 });
 
