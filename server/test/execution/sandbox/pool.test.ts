@@ -116,10 +116,11 @@ describe("process isolation (explicit opt-in)", () => {
         "forbidden_import",
       );
       const sec = await runUnchecked(sb, `${ESCAPE}\nprint(B.open("/proc/self/status").read())`);
-      // Loaded by the runner itself here (where python3-seccomp is installed).
-      if ((await probeHostPaths("/usr/bin/python3")).seccomp) {
-        expect(sec.stdout).toMatch(/Seccomp:\s+2/);
-      }
+      // Loaded by the runner itself here. python3-seccomp is a required system package
+      // (scripts/system-packages.txt; CI's set-up step fails without it), so its absence
+      // fails this test rather than skipping the check.
+      expect((await probeHostPaths("/usr/bin/python3")).seccomp).toEqual(expect.any(String));
+      expect(sec.stdout).toMatch(/Seccomp:\s+2/);
       const r = await runUnchecked(sb, `${ESCAPE}\nprint(sorted(os.environ), os.getuid())`);
       expect(r.stdout).not.toContain("PROCESS-CANARY");
       // Only what CPython's own locale coercion (PEP 538) sets, glibc's arena cap and the
