@@ -162,7 +162,15 @@ describe("analysis routes (offline analyser)", () => {
 
   it("never hangs or fails with a 500 on hostile input", async () => {
     const nested = `${"(".repeat(5000)}1${")".repeat(5000)}`;
-    for (const code of [nested, "def f(:\n", "\u0001\u0002", "while True: pass"]) {
+    // Each answer in the API shape: a named syntax error, or an estimate for code that parses
+    // (a loop that never ends is analysed, not run).
+    const cases: [string, RegExp | null][] = [
+      [nested, /^Syntax error at line 1: too many nested parentheses/],
+      ["def f(:\n", /^Syntax error at line 1: invalid syntax/],
+      ["\u0001\u0002", /^Syntax error at line 1: invalid non-printable character U\+0001/],
+      ["while True: pass", null],
+    ];
+    for (const [code, error] of cases) {
       const res = await t.app.inject({
         method: "POST",
         url: "/analyze",
@@ -170,7 +178,14 @@ describe("analysis routes (offline analyser)", () => {
         payload: { code },
       });
       expect(res.statusCode, code.slice(0, 20)).toBe(200);
-      expect(typeof res.json().success).toBe("boolean");
+      const body = res.json();
+      if (error) {
+        expect(body.success, code.slice(0, 20)).toBe(false);
+        expect(body.error, code.slice(0, 20)).toMatch(error);
+      } else {
+        expect(body.success, code.slice(0, 20)).toBe(true);
+        expect(body.time_complexity, code.slice(0, 20)).toMatch(/^O\(/);
+      }
     }
     // NUL cannot be stored or be Python source: refused before analysis (issue 10 item 4).
     const nul = await t.app.inject({
