@@ -143,9 +143,16 @@ describe.each(adapters)("Sandbox contract: %s", (_name, uidBase, over) => {
   });
 
   it("gives every run a fresh interpreter (nothing of one run reaches the next)", async () => {
-    await runOf(sb, "import math\nmath.pi = 3");
-    const r = await runOf(sb, "import math\nprint(math.pi)");
-    expect(r.stdout).toBe("3.141592653589793\n");
+    const first = await runOf(
+      sb,
+      "import math, sys\nmath.pi = 3\nsys.modules['left_behind'] = math\nsys.setrecursionlimit(77)",
+    );
+    expect(first.success, first.stderr).toBe(true);
+    const r = await runOf(
+      sb,
+      "import math, sys\nprint(math.pi, 'left_behind' in sys.modules, sys.getrecursionlimit() == 77)",
+    );
+    expect(r.stdout).toBe("3.141592653589793 False False\n");
   });
 
   it("runs a trusted tool in the same isolation, and refuses a path as a module", async () => {
