@@ -45,7 +45,7 @@ describe("Gemini adapters", () => {
   it("surfaces embedding API errors to the caller", async () => {
     gemini.enqueueEmbed({ kind: "status", status: 503 });
     const e = new GeminiEmbedder(client, "gemini-embedding-001");
-    await expect(e.embedQuery("sorting")).rejects.toThrow();
+    await expect(e.embedQuery("sorting")).rejects.toMatchObject({ name: "ApiError", status: 503 });
   });
 
   it("takes a valid model answer as the structured query", async () => {

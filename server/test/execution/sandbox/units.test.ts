@@ -302,7 +302,7 @@ describe("SlidingWindowLimiter", () => {
   });
 
   it("refuses a nonsensical limit", () => {
-    expect(() => new SlidingWindowLimiter(0)).toThrow();
+    expect(() => new SlidingWindowLimiter(0)).toThrow("invalid rate limit 0");
   });
 });
 
@@ -316,8 +316,8 @@ describe("UidAllocator", () => {
   });
 
   it("refuses root-ish or empty ranges", () => {
-    expect(() => new UidAllocator(0, 10)).toThrow();
-    expect(() => new UidAllocator(61000, 0)).toThrow();
+    expect(() => new UidAllocator(0, 10)).toThrow("invalid sandbox uid range 0+10");
+    expect(() => new UidAllocator(61000, 0)).toThrow("invalid sandbox uid range 61000+0");
   });
 });
 
