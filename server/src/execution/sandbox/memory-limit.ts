@@ -11,7 +11,7 @@
 //   `oom_kill` counter move, kills the rest and answers MemoryError.
 // - watchdog (no writable memory cgroup, or SANDBOX_MEMORY_MECHANISM=watchdog): seccomp
 //   refuses what a Python program does not need and the host cannot see (memfd_create,
-//   SysV shmget/shmat/msgget; the compiled filter gets these rules), and the host sums
+//   SysV shmget/shmat/msgget, TCP sockets; the compiled filter gets these rules), and the host sums
 //   the run's proportional anonymous + shared memory (smaps_rollup Pss_Anon + Pss_Shmem of
 //   every process in the run's PID namespace) plus what its /tmp and /dev/shm tmpfs hold,
 //   every WATCHDOG_INTERVAL_MS, and kills the run over the limit.
@@ -24,6 +24,9 @@
 // where the kernel accounts socket buffers to it (v1 does here; a kernel booted with
 // cgroup.memory=nokmem would not). Each socket's queue is bounded by the host's default
 // send buffer (a run may not raise it: the seccomp filter), so the count bounds the bytes.
+// TCP is apart (the kernel grows a connection's buffers to MiBs by itself): a v1 cgroup
+// gets a TCP limit of the same 64 MiB (v2 charges TCP to memory.max), and the watchdog's
+// filter refuses TCP sockets.
 //
 // Hand-written: no maintained Node library manages cgroup v1 and v2 files; it is a few
 // file writes.
@@ -392,6 +395,11 @@ class CgroupLimit implements MemoryLimit {
         const memsw = join(dir, "memory.memsw.limit_in_bytes");
         if (existsSync(memsw)) writeFileSync(memsw, limit);
         writeFileSync(join(dir, "memory.swappiness"), "0");
+        // v1 charges TCP and UDP buffers to no limit above (the kernel grows a TCP
+        // connection's to MiBs by itself); a limit of their own makes the kernel account
+        // them for this cgroup from its first socket, and past it a send waits.
+        const tcp = join(dir, "memory.kmem.tcp.limit_in_bytes");
+        if (existsSync(tcp)) writeFileSync(tcp, String(this.sockets.budgetBytes));
       }
     } catch (e) {
       tryRmdir(dir);

@@ -37,11 +37,19 @@ const NOISE = 96 * MiB;
  */
 const WATCHDOG_OVERSHOOT = 256 * MiB;
 /**
- * Socket buffers a run may hold beyond its limit (docs/security.md: 64 MiB by count) plus
- * what it can fill between two checks (measured: see the log lines) and the meter's noise.
- * Each socket attack holds ~0.8 GiB without the bound.
+ * Socket buffers a run may hold beyond its limit (docs/security.md: 64 MiB by count, and a
+ * v1 cgroup's TCP limit of 64 MiB) plus what it fills between two checks (measured: see
+ * the log lines, ≤ 107 MiB under the watchdog at load 14) and the meter's noise. Each attack holds
+ * 0.5–0.8 GiB under the watchdog without the bound (the TCP one under every mechanism).
  */
 const SOCKET_BOUND = 192 * MiB;
+/**
+ * Under a v1 cgroup the kernel also charges unix socket buffers to the run's limit (the
+ * old code's attacks ended in an OOM kill at ~250 MiB), so there they cannot pass the
+ * limit; runs there are not reniced, so a check comes later under load (up to 153 MiB
+ * of slab seen, the 56 processes' own kernel objects included).
+ */
+const UNIX_SOCKET_BOUND_CGROUP = LIMIT_MB * MiB + NOISE;
 
 /** This process's memory cgroup directory (v1 memory controller, else v2), if any. */
 function ownCgroupDir(): { dir: string; usage: string } | undefined {
@@ -108,6 +116,12 @@ function usedNow(): number {
  * memory cgroup v1 charges them, so the socket tests read the host's own count (other
  * work on the machine moves it by a few MiB).
  */
+/** The host's TCP buffers (`TCP: … mem` of /proc/net/sockstat, in pages, every namespace). */
+function tcpBuffersNow(): number {
+  const sockstat = readFileSync("/proc/net/sockstat", "utf8");
+  return Number(/^TCP:.* mem (\d+)/m.exec(sockstat)?.[1]) * 4096;
+}
+
 function kernelSlabNow(): number {
   const info = readFileSync("/proc/meminfo", "utf8");
   return Number(/^SUnreclaim:\s+(\d+)/m.exec(info)?.[1]) * 1024;
@@ -329,6 +343,47 @@ for k in kids:
 print("held")
 `;
 
+// TCP over the run's own loopback: the kernel grows a connection's send buffer by itself
+// (up to net.ipv4.tcp_wmem's 4 MiB here) and its receive buffer once the reader has read,
+// so 64 connections (136 sockets, under the socket count) filled both ways hold ~0.5 GiB.
+const TCP_LOOPBACK = `${ESCAPE}
+socket = B.__import__("socket")
+time = B.__import__("time")
+def hold(port):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", port))
+    listener.listen(16)
+    ends = []
+    for _ in range(8):
+        c = socket.create_connection(("127.0.0.1", port))
+        a, _ = listener.accept()
+        ends += [c, a]
+    for s in ends:
+        s.setblocking(False)
+    chunk = b"x" * 65536
+    end = time.time() + 3
+    while time.time() < end:
+        for s in ends:
+            try:
+                s.send(chunk)
+            except (BlockingIOError, OSError):
+                pass
+        time.sleep(0.002)
+kids = []
+for i in range(7):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            hold(5001 + i)
+        finally:
+            os._exit(0)
+    kids.append(pid)
+hold(5000)
+for k in kids:
+    os.waitpid(k, 0)
+print("held")
+`;
+
 /** `sockets` sockets at once (socketpairs, 25 per process) for 0.4 s, each pair used once. */
 function holdingSockets(sockets: number): string {
   return `${ESCAPE}
@@ -521,6 +576,24 @@ print("asyncio ok")`,
       );
       expect(result.stdout).not.toContain("held");
       expectMemoryError(result);
+      expect(rise).toBeLessThan(mechanism === "cgroup" ? UNIX_SOCKET_BOUND_CGROUP : SOCKET_BOUND);
+    });
+
+    it("TCP buffers on the run's loopback are bounded (cgroup) or TCP is refused (watchdog)", async () => {
+      const { result, rise } = await peakRise(
+        () => runUnchecked(sb, TCP_LOOPBACK, 20_000),
+        tcpBuffersNow,
+      );
+      console.log(
+        `${mode} ${mechanism}: tcp loopback: host TCP buffers peak rise ${Math.round(rise / MiB)} MiB, ${result.error_type}: ${result.error}`,
+      );
+      if (mechanism === "watchdog") {
+        expect(result.error_type).toBe("PermissionError");
+      } else {
+        // The cgroup's own TCP limit: sends wait past it, and the program ends normally.
+        expect(result.error).toBeNull();
+        expect(result.stdout).toBe("held\n");
+      }
       expect(rise).toBeLessThan(SOCKET_BOUND);
     });
 

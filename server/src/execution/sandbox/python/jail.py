@@ -35,6 +35,14 @@ GROUP_ESCAPES = "setsid setpgid".split()
 # mappings — memfd pages and SysV shared memory that no process has attached, SysV message
 # queues. A Python program needs none of them (POSIX shared memory is /dev/shm, counted).
 SHARED_MEMORY = "memfd_create shmget shmat msgget".split()
+# Also under the watchdog: TCP sockets (AF_INET, AF_INET6 with SOCK_STREAM, whatever flags
+# are or'ed into the type). The kernel grows a connection's buffers by itself (tcp_wmem /
+# tcp_rmem, 4 and 32 MiB here), so no count of sockets bounds their bytes; a cgroup bounds
+# them (memory-limit.ts), the watchdog cannot. Unix and UDP sockets keep their default
+# buffers and are counted by the host.
+TCP_DOMAINS = (2, 10)  # AF_INET, AF_INET6
+SOCK_TYPE_MASK = 0xF
+SOCK_STREAM = 1
 
 
 def apply_limits(address_space, nproc, fsize, nofile, cpu_seconds):
@@ -80,6 +88,10 @@ def build_filter(seccomp, confine_group=False, deny_shared_memory=False):
     if confine_group:
         f.add_rule(seccomp.ERRNO(EPERM), "clone",
                    seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_PARENT, CLONE_PARENT))
+    if deny_shared_memory:
+        for domain in TCP_DOMAINS:
+            f.add_rule(seccomp.ERRNO(EPERM), "socket", seccomp.Arg(0, seccomp.EQ, domain),
+                       seccomp.Arg(1, seccomp.MASKED_EQ, SOCK_TYPE_MASK, SOCK_STREAM))
     return f
 
 
