@@ -89,6 +89,8 @@ interface FamilyStats {
 
 interface Quality {
   families: Map<string, FamilyStats>;
+  /** Per query file of the part: recall@5 per family, and no-match answered/queries. */
+  batches: Map<string, { recall: Map<string, number[]>; noMatch: [number, number] }>;
   noMatch: { queries: number; answered: number; weak: number };
   similar: { pairs: number; found: number };
   embedMsPerSnippet: number;
@@ -136,10 +138,15 @@ async function quality(database: Database, index: SearchIndex, part: Part): Prom
   const families = new Map<string, FamilyStats>();
   const noMatch = { queries: 0, answered: 0, weak: 0 };
   const misses: string[] = [];
+  const batches: Quality["batches"] = new Map();
   for (const q of loadQueries(part)) {
     const found = await search.search(user, q.q, 10);
     const got = found.results.map((r) => labelOf.get(r.snippetId) ?? "?");
+    const batch = batches.get(q.batch ?? "") ?? { recall: new Map(), noMatch: [0, 0] };
+    batches.set(q.batch ?? "", batch);
     if (q.relevant.length === 0) {
+      batch.noMatch[1]++;
+      if (got.length > 0) batch.noMatch[0]++;
       noMatch.queries++;
       if (got.length > 0) {
         noMatch.answered++;
@@ -155,6 +162,7 @@ async function quality(database: Database, index: SearchIndex, part: Part): Prom
     const first = got.findIndex((g) => relevant.has(g));
     const stats = families.get(q.family) ?? { recall: [], mrr: [], ndcg: [] };
     stats.recall.push(r5);
+    batch.recall.set(q.family, [...(batch.recall.get(q.family) ?? []), r5]);
     stats.mrr.push(first >= 0 ? 1 / (first + 1) : 0);
     stats.ndcg.push(ndcg10(got, relevant));
     families.set(q.family, stats);
@@ -178,7 +186,14 @@ async function quality(database: Database, index: SearchIndex, part: Part): Prom
         );
     }
   }
-  return { families, noMatch, similar, embedMsPerSnippet: syncMs / data.length, misses };
+  return {
+    families,
+    batches,
+    noMatch,
+    similar,
+    embedMsPerSnippet: syncMs / data.length,
+    misses,
+  };
 }
 
 async function latency(database: Database, index: SearchIndex) {
@@ -331,6 +346,14 @@ function table(q: Quality): string[] {
     `    similar@3: ${q.similar.found}/${q.similar.pairs} = ${f2(q.similar.found / Math.max(1, q.similar.pairs))}`,
     `    sync cost (embedding + analysis + index write): ${q.embedMsPerSnippet.toFixed(1)} ms per snippet`,
   );
+  if (q.batches.size > 1) {
+    for (const [file, b] of q.batches) {
+      const fams = [...b.recall].map(([f, r]) => `${f} ${f2(mean(r))} (${r.length})`).join(", ");
+      lines.push(
+        `    ${file}: recall@5 ${f2(mean([...b.recall.values()].flat()))} (${fams}); no-match ${b.noMatch[0]}/${b.noMatch[1]}`,
+      );
+    }
+  }
   return lines;
 }
 

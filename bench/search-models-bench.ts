@@ -83,14 +83,20 @@ async function evaluate(embedder: Embedder, part: Part) {
   );
 }
 
-const embedders: Embedder[] = [new OfflineEmbedder()];
+// SEARCH_BENCH_PARTS=dev measures only the part tuned on; SEARCH_BENCH_MODELS=a,b only those.
+const parts = (process.env.SEARCH_BENCH_PARTS?.split(",") ?? ["dev", "holdout"]).filter(
+  (p): p is Part => p === "holdout" || p === "dev",
+);
+const onlyModels = process.env.SEARCH_BENCH_MODELS?.split(",");
+const embedders: Embedder[] = onlyModels ? [] : [new OfflineEmbedder()];
 for (const name of Object.keys(MODEL_CATALOG.models)) {
+  if (onlyModels && !onlyModels.includes(name)) continue;
   const m = ModelEmbedder.load({ name });
   if (m) embedders.push(m);
   else console.log(`${name}: not installed (node scripts/fetch-model.mjs ${name})`);
 }
 for (const e of embedders) {
   console.log(e.model);
-  for (const part of ["dev", "holdout"] as const) await evaluate(e, part);
+  for (const part of parts) await evaluate(e, part);
   await e.close?.();
 }

@@ -38,6 +38,8 @@ export interface LabelledQuery {
   q: string;
   /** Empty for a no-match query: any result is a false positive. */
   relevant: string[];
+  /** The file it came from (queries.json, queries-2.json, …). */
+  batch?: string;
 }
 
 export function loadSnippets(part: Part = "dev"): LabelledSnippet[] {
@@ -68,7 +70,18 @@ export function loadSnippets(part: Part = "dev"): LabelledSnippet[] {
 }
 
 export function loadQueries(part: Part = "dev"): LabelledQuery[] {
-  return JSON.parse(readFileSync(join(dirOf(part), "queries.json"), "utf8")) as LabelledQuery[];
+  // queries.json, then queries-2.json, …: later files are batches added to the part (the dev
+  // part's second batch was written for issue 16 without looking at the held-out queries).
+  const dir = dirOf(part);
+  return readdirSync(dir)
+    .filter((f) => /^queries(-\d+)?\.json$/.test(f))
+    .sort()
+    .flatMap((f) =>
+      (JSON.parse(readFileSync(join(dir, f), "utf8")) as LabelledQuery[]).map((q) => ({
+        ...q,
+        batch: f,
+      })),
+    );
 }
 
 /** Pairs of near-duplicates (same algorithm, other shape or names): each should find the
