@@ -23,7 +23,7 @@
 // memory no process maps: the watchdog cannot see them, and a cgroup charges them only
 // where the kernel accounts socket buffers to it (v1 does here; a kernel booted with
 // cgroup.memory=nokmem would not). Each socket's queue is bounded by the host's default
-// send buffer (a run may not raise it: the seccomp filter), so the count bounds the bytes.
+// buffer sizes (a run may not raise them: the seccomp filter), so the count bounds the bytes.
 // TCP is apart (the kernel grows a connection's buffers to MiBs by itself): a v1 cgroup
 // gets a TCP limit of the same 64 MiB (v2 charges TCP to memory.max), and the watchdog's
 // filter refuses TCP sockets.
@@ -56,26 +56,30 @@ const RMDIR_RETRY_MS = 20;
 
 /** Kernel socket buffers a run may hold besides its limit: maxSockets is derived from it. */
 export const SOCKET_BUFFER_BUDGET_BYTES = 64 << 20;
-/** net.core.wmem_default when it cannot be read (Linux's usual default). */
-const DEFAULT_WMEM_BYTES = 212_992;
+/** net.core.wmem_default / rmem_default when they cannot be read (Linux's usual default). */
+const DEFAULT_SOCKET_BUFFER_BYTES = 212_992;
 
 /**
  * How many sockets a run may have so that their queued data stays within `budgetBytes`.
- * A unix socket's queued data is charged to its sender, which may write while less than
- * its send buffer (the host's wmem_default; raising it is refused) is queued, so one write
- * can pass the buffer by at most one buffer more: 2 × wmem_default per socket.
+ * A unix socket's queued data is charged to its sender, a UDP one's to its receiver; each
+ * may take more while less than its buffer (the host's default; raising it is refused) is
+ * queued, so one write can pass the buffer by at most one buffer more: 2 buffers a socket.
  */
-export function socketLimitFor(wmemDefaultBytes: number, budgetBytes: number): number {
-  return Math.max(1, Math.floor(budgetBytes / (2 * wmemDefaultBytes)));
+export function socketLimitFor(bufferBytes: number, budgetBytes: number): number {
+  return Math.max(1, Math.floor(budgetBytes / (2 * bufferBytes)));
 }
 
-function hostWmemDefault(): number {
-  try {
-    const n = Number(readFileSync("/proc/sys/net/core/wmem_default", "utf8").trim());
-    return n > 0 ? n : DEFAULT_WMEM_BYTES;
-  } catch {
-    return DEFAULT_WMEM_BYTES;
-  }
+/** The larger of the host's default send and receive buffers (every socket starts so). */
+export function hostSocketBufferBytes(): number {
+  const read = (name: string) => {
+    try {
+      const n = Number(readFileSync(`/proc/sys/net/core/${name}`, "utf8").trim());
+      return n > 0 ? n : DEFAULT_SOCKET_BUFFER_BYTES;
+    } catch {
+      return DEFAULT_SOCKET_BUFFER_BYTES;
+    }
+  };
+  return Math.max(read("wmem_default"), read("rmem_default"));
 }
 
 /** `sockets: used N` of a network namespace's sockstat: every socket in it. */
@@ -271,7 +275,7 @@ export function createMemoryLimit(
   logger: Logger,
   socketBudgetBytes = SOCKET_BUFFER_BUDGET_BYTES,
 ): MemoryLimit {
-  const maxSockets = socketLimitFor(hostWmemDefault(), socketBudgetBytes);
+  const maxSockets = socketLimitFor(hostSocketBufferBytes(), socketBudgetBytes);
   const sockets = { maxSockets, budgetBytes: socketBudgetBytes };
   if (setting !== "watchdog") {
     const own = findOwnCgroups();

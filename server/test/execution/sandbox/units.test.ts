@@ -25,6 +25,7 @@ import {
   processLauncher,
 } from "../../../src/execution/sandbox/launcher.js";
 import {
+  hostSocketBufferBytes,
   memoryErrorMessage,
   ownCgroupDirs,
   socketErrorMessage,
@@ -552,10 +553,15 @@ describe("prepareRuntimeCopy: the runner as sandboxes see it (issue 10 item 9)",
 });
 
 describe("the socket bound (memory-limit.ts)", () => {
-  it("allows what keeps two send buffers per socket within the budget", () => {
+  it("allows what keeps two buffers per socket within the budget", () => {
     expect(socketLimitFor(212_992, 64 << 20)).toBe(157);
     expect(socketLimitFor(4 << 20, 64 << 20)).toBe(8);
     expect(socketLimitFor(1 << 30, 64 << 20)).toBe(1);
+  });
+
+  it("sizes a socket by the larger of the host's default send and receive buffers", () => {
+    const at = (name: string) => Number(readFileSync(`/proc/sys/net/core/${name}`, "utf8"));
+    expect(hostSocketBufferBytes()).toBe(Math.max(at("wmem_default"), at("rmem_default")));
   });
 
   it("reads a namespace's socket count from its sockstat", () => {
