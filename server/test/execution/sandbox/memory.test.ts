@@ -4,7 +4,9 @@
 // per-process limits alone; the host-side meter (a memory cgroup of this test process's
 // own, which holds its sandboxes and their runs, else the host's used memory) must rise by no more than
 // the limit plus the mechanism's documented overshoot. Both mechanisms (a memory cgroup
-// where writable, and the watchdog, forced) on both paths (spawn and fork).
+// where writable, and the watchdog, forced) on both paths (spawn and fork). Socket buffers,
+// kernel memory no process maps, are bounded apart (by count, a v1 cgroup's TCP limit, or
+// refusing TCP under the watchdog): those tests read the host's own kernel counters.
 import {
   existsSync,
   mkdirSync,
