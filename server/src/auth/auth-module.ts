@@ -47,7 +47,8 @@ export function composeAuth(
   const authenticator = overrides.authenticator ?? buildAuthenticator(settings);
   // Local sign-up and login exist only when this server issues the tokens itself.
   const localAuth = authenticator instanceof LocalAuthenticator ? authenticator : undefined;
-  const users = createUserService({ db: database.db });
+  // PGlite: this process is the database's only client, so its cache of user rows is exact.
+  const users = createUserService({ db: database.db, cacheRows: database.driver === "pglite" });
   const guard = createAuthGuard(new CachingAuthenticator(authenticator), users);
   return {
     users,
