@@ -87,6 +87,8 @@ export class WarmProcess {
   private forkedPid: number | undefined;
   /** Why the runner could not be put under the run's memory limit: it gets no job. */
   private memoryFailure: Error | undefined;
+  /** The runner's processes being put under the run's memory limit; `ready` waits for it. */
+  private joined: Promise<void> = Promise.resolve();
 
   constructor(
     launcher: Launcher,
@@ -99,7 +101,7 @@ export class WarmProcess {
     this.forked = launcher.start !== undefined;
     const onForked = (pid: number | undefined) => {
       this.forkedPid = pid;
-      if (pid !== undefined) this.joinMemory([pid]);
+      if (pid !== undefined) this.joinMemory(() => [pid]);
       else if (memory) this.failMemory(new Error("the forked runner was not found"));
     };
     // bwrap reads the seccomp program from fd 4 to its end: a pipe we fill and close.
@@ -125,11 +127,12 @@ export class WarmProcess {
     if (memory) {
       void this.closed.then(() => memory.release());
       const pid = this.child.pid;
-      // bwrap first, then its child if it has already cloned it: a child cloned later
-      // inherits bwrap's cgroup, so either way the runner is in before it reads a job.
+      // bwrap first, then its child if it has already cloned it (looked up once bwrap is
+      // in): a child cloned later inherits bwrap's cgroup, so either way the runner is in
+      // before it reads a job.
       if (!this.forked && pid !== undefined) {
-        this.joinMemory([pid]);
-        if (this.isolation === "bwrap") this.joinMemory(childPids(pid));
+        this.joinMemory(() => [pid]);
+        if (this.isolation === "bwrap") this.joinMemory(() => childPids(pid));
       }
     }
     this.stream(3).on("data", (chunk: Buffer) => {
@@ -145,12 +148,17 @@ export class WarmProcess {
     this.ready = this.waitReady();
   }
 
-  private joinMemory(pids: number[]): void {
-    try {
-      for (const pid of pids) this.memory?.join(pid);
-    } catch (e) {
-      this.failMemory(e as Error);
-    }
+  /** Joins in order, each after the one before: `pids` is called when its turn comes. */
+  private joinMemory(pids: () => number[]): void {
+    const memory = this.memory;
+    if (!memory) return;
+    this.joined = this.joined.then(async () => {
+      try {
+        for (const pid of pids()) await memory.join(pid);
+      } catch (e) {
+        this.failMemory(e as Error);
+      }
+    });
   }
 
   private failMemory(e: Error): void {
@@ -202,7 +210,8 @@ export class WarmProcess {
         reject(new Error(`sandbox failed to start: ${why}: ${this.startupStderr.trim()}`));
       };
       const timer = setTimeout(() => fail("timed out"), READY_TIMEOUT_MS);
-      const onExit = () => fail("exited");
+      const onExit = () =>
+        fail(this.memoryFailure ? `memory limit: ${this.memoryFailure.message}` : "exited");
       const cleanup = () => {
         clearTimeout(timer);
         this.onControl = undefined;
@@ -211,12 +220,16 @@ export class WarmProcess {
       this.child.once("exit", onExit);
       this.child.once("error", (e) => fail(e.message));
       this.onControl = () => {
-        if (this.memoryFailure) return fail(`memory limit: ${this.memoryFailure.message}`);
         const ready = readySchema.safeParse(this.control.messages[0]);
         if (!ready.success) return fail("bad ready message");
         this.seccomp = ready.data.seccomp;
-        cleanup();
-        resolve();
+        this.onControl = undefined;
+        // No job before the runner is under the run's memory limit.
+        void this.joined.then(() => {
+          if (this.memoryFailure) return fail(`memory limit: ${this.memoryFailure.message}`);
+          cleanup();
+          resolve();
+        });
       };
     });
   }

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { probeHostPaths } from "../../../src/execution/sandbox/host-paths.js";
 import type { Launcher } from "../../../src/execution/sandbox/launcher.js";
+import type { RunMemory } from "../../../src/execution/sandbox/memory-limit.js";
 import { SandboxPool } from "../../../src/execution/sandbox/pool.js";
 import { UidAllocator } from "../../../src/execution/sandbox/uid-allocator.js";
 import { WarmProcess } from "../../../src/execution/sandbox/warm-process.js";
@@ -98,6 +99,55 @@ describe("pool", () => {
     const missing = brokenPool("/nonexistent/runner", [], testUid(62488));
     await expect(missing.start()).rejects.toThrow(/sandbox failed to start/);
     await missing.close();
+  });
+});
+
+describe("a runner's memory limit", () => {
+  // A runner that says ready at once and then waits for its job.
+  const launcher: Launcher = {
+    isolation: "process",
+    command: "/bin/sh",
+    args: ["-c", `echo '{"ready":true,"seccomp":false}' >&3; sleep 5`],
+  };
+  const fakeMemory = (join: RunMemory["join"]): RunMemory => ({
+    limitBytes: 1 << 20,
+    maxSockets: 100,
+    join,
+    watch: () => () => {},
+    settle: () => {},
+    exceeded: () => undefined,
+    release: () => {},
+  });
+
+  it("is joined before the runner counts as ready (joining runs off the event loop)", async () => {
+    const events: string[] = [];
+    let finishJoin = () => {};
+    const memory = fakeMemory(async () => {
+      events.push("join");
+      await new Promise<void>((r) => {
+        finishJoin = r;
+      });
+      events.push("joined");
+    });
+    const p = new WarmProcess(launcher, undefined, memory);
+    const ready = p.ready.then(() => events.push("ready"));
+    await sleep(500); // the runner said ready long ago; its join has not finished
+    expect(events).toEqual(["join"]);
+    finishJoin();
+    await ready;
+    expect(events).toEqual(["join", "joined", "ready"]);
+    p.kill();
+    await p.closed;
+  });
+
+  it("that cannot be joined keeps the runner from ever getting a job", async () => {
+    const memory = fakeMemory(async () => {
+      await sleep(50);
+      throw new Error("EACCES: cgroup.procs");
+    });
+    const p = new WarmProcess(launcher, undefined, memory);
+    await expect(p.ready).rejects.toThrow(/memory limit: EACCES: cgroup.procs/);
+    await p.closed;
   });
 });
 
