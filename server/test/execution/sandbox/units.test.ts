@@ -1,6 +1,7 @@
 // Unit tests of the executor's pure parts: output capping and batching, the control
 // channel, result mapping, the rate limiter, uid allocation and the service's rules.
 
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -603,5 +604,28 @@ describe("ownCgroupDirs (memory-limit.ts)", () => {
 
   it("finds nothing without cgroup mounts", () => {
     expect(ownCgroupDirs("0::/\n", "22 1 0:21 / /proc rw - proc proc rw\n")).toEqual({});
+  });
+});
+
+describe("the runner's rehearsal before ready", () => {
+  it("checks and compiles a fixed program and keeps nothing of it", () => {
+    // Modules, path, builtins, streams and __main__ as they were: the run starts as it
+    // would have without the rehearsal (which only moves first-use costs before ready).
+    const probe = `
+import sys, builtins
+sys.path.insert(0, ${JSON.stringify(RUNNER_DIR)})
+import sandbox_runner
+def state():
+    return (sorted(sys.modules), list(sys.path), sorted(vars(builtins)),
+            sys.stdout, sys.stderr, sys.modules["__main__"], sorted(vars(sys.modules["__main__"])))
+def unchanged(profile):
+    cfg = sandbox_runner.parse_config(["profile=" + profile])
+    before = state()
+    sandbox_runner.rehearse(cfg)
+    return state() == before
+print(unchanged("standard"), unchanged("original"))
+`;
+    const out = execFileSync("/usr/bin/python3", ["-I", "-S", "-B", "-c", probe], { env: {} });
+    expect(out.toString()).toBe("True True\n");
   });
 });

@@ -513,6 +513,37 @@ def warm_up(argv):
     return cfg
 
 
+# A fixed program the runner checks and compiles once before "ready" (rehearse()).
+REHEARSAL = (
+    "import math\n\n"
+    "def f(n, *args, **kw):\n"
+    "    total = 0\n"
+    "    for i in range(n):\n"
+    "        if i % 2 == 0 and i not in (3, 5):\n"
+    "            total += [i * i for i in range(3)][0]\n"
+    "    return {'t': total, 's': f'{total:>4}'}\n\n"
+    "class A:\n"
+    "    x = 1\n\n"
+    "print(f(10).get('t'), math.pi, A().x)\n"
+)
+RESULT_SHAPE = {"success": True, "error": None, "error_type": None, "execution_time_ms": 0.0,
+                "stdout_bytes": 0, "stderr_bytes": 0}
+
+
+def rehearse(cfg):
+    """The policy check, the builtins and the compiler, once, on REHEARSAL. A forked runner
+    shares the fork server's memory until it writes to it, and their first use in a fresh
+    child touches (and so copies) hundreds of pages: 0.8 ms of a print("hello") run measured
+    here, 0.06 ms the second time. Done before "ready", that is off the run's path. Nothing
+    of it is kept: the results are dropped and no user code or data is involved."""
+    tree, _ = policy.parse(REHEARSAL)
+    if tree is not None:
+        policy.check(tree, REHEARSAL, cfg["allowed"], cfg["profile"])
+        compile(tree, MAIN_NAME, "exec", dont_inherit=True)
+    guard.make_builtins(cfg["allowed"], cfg["profile"])
+    wire.dumps(RESULT_SHAPE)
+
+
 def serve(cfg):
     """One runner's life from its limits on: exactly one job, then the caller exits."""
     jail.apply_limits(**cfg["limits"])
@@ -521,6 +552,7 @@ def serve(cfg):
         # The host's watchdog must get the CPU before the run it watches, or a busy host
         # stretches its ticks and the run's overshoot with them (inherited by children).
         posix.nice(WATCHDOG_NICE)
+    rehearse(cfg)
     wire.send({"ready": True, "seccomp": jail.seccomp_active()})
     fields, body = wire.read_job()
     if not is_interactive(fields):
