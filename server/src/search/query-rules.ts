@@ -126,8 +126,11 @@ export function parseQueryRules(raw: string): StructuredQuery {
 
   let order: SearchOrder = "relevance";
   const meaning = SPEED_AS_MEANING.exec(q);
-  // "quickest route" means a shortest path: say so, so words and meaning both find it.
-  const expansion = meaning && TRAVEL.has(meaning[1] ?? "") ? " shortest path" : "";
+  // "quickest route" means a shortest path: say so in its place, so words and meaning both
+  // find it and "quickest" and "route" do not count as words the user never wrote.
+  if (meaning && TRAVEL.has(meaning[1] ?? "")) {
+    q = `${q.slice(0, meaning.index)}shortest path${q.slice(meaning.index + meaning[0].length)}`;
+  }
   for (const [re, o] of meaning ? [] : ORDER_RULES) {
     if (re.test(q)) {
       order = o;
@@ -154,7 +157,6 @@ export function parseQueryRules(raw: string): StructuredQuery {
   if (!meaning) {
     q = q.replace(/\b(?:efficient|inefficient|fast|quick|slow|performant|scalable)\b/g, " ");
   }
-  q += expansion;
 
   let limit: number | undefined;
   const top = /\b(?:top|first|best)\s+(\d{1,2})\b/.exec(q);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processLock } from "../../src/search/drain-lock.js";
 import type { Embedder } from "../../src/search/embedder.js";
+import { MIN_SCORE } from "../../src/search/ranking.js";
 import { createSyncService } from "../../src/search/sync-service.js";
 import { createHarness, type Harness, INDEX_TARGETS } from "./harness.js";
 
@@ -137,7 +138,7 @@ describe.each(INDEX_TARGETS)("search meaning on %s", (target) => {
     const loose = (await top("searching")).r;
     expect(strong.results[0]?.score ?? 0).toBeGreaterThan(0.5);
     for (const hit of [...strong.results, ...loose.results]) {
-      expect(hit.score).toBeGreaterThanOrEqual(0.3);
+      expect(hit.score).toBeGreaterThanOrEqual(MIN_SCORE);
       expect(hit.score).toBeLessThanOrEqual(1);
     }
     expect(loose.results[0]?.score).toBeLessThan(1);

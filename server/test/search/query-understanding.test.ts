@@ -41,9 +41,9 @@ describe("query rules", () => {
     ["fastest sorting code", { text: "sorting", order: "fastest" }],
     [
       "find the quickest route between cities",
-      { text: "quickest route between cities shortest path", order: "relevance" },
+      { text: "shortest path between cities", order: "relevance" },
     ],
-    ["fastest way between two nodes", { text: "fastest way between two nodes shortest path" }],
+    ["fastest way between two nodes", { text: "shortest path between two nodes" }],
     ["quick sort", { text: "quick sort", order: "relevance" }],
     ["slow and fast pointers", { text: "slow fast pointers", order: "relevance" }],
   ];
