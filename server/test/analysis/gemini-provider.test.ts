@@ -122,10 +122,11 @@ describe("Gemini provider", () => {
 
   it("times out a hung request", async () => {
     gemini.enqueue({ kind: "hang" });
-    const started = Date.now();
     const r = await provider({ timeoutMs: 150 }).analyze(CODE);
+    // Only the attempt's own timer produces this text; one request shows a timeout is not
+    // retried. A timer that ignored timeoutMs (the 60 s default) fails on the test timeout.
     expect(r).toMatchObject({ success: false, error: "Gemini did not answer within 150 ms" });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(gemini.requests).toHaveLength(1);
   });
 
   it("times out a stream that stalls", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,7 +9,9 @@ const dir = mkdtempSync(join(tmpdir(), "tool-runner-"));
 const tools: Record<string, string> = {
   echo_run: "def run(payload):\n    return {'got': payload}\n",
   echo_analyze: "def analyze(x):\n    return {'x': x}\n",
-  sleepy: "import time\ndef analyze(code):\n    time.sleep(10)\n",
+  // Records its pid, then would write a marker after 10 s if nothing killed it.
+  sleepy:
+    "import os, time\ndef analyze(code):\n    open(code + '.pid', 'w').write(str(os.getpid()))\n    time.sleep(10)\n    open(code + '.woke', 'w').write('late')\n",
   chatty: "def analyze(code):\n    return 'x' * 100000\n",
   crashing: "def analyze(code):\n    raise RuntimeError('kaboom')\n",
   noisy: "def analyze(code):\n    print('not json')\n    return 1\n",
@@ -33,9 +35,13 @@ describe("local Python tool runner", () => {
   });
 
   it("kills a tool that runs past its timeout", async () => {
-    const started = Date.now();
-    await expect(runner("sleepy", { code: "" }, 200)).rejects.toThrow(/timed out after 200 ms/);
-    expect(Date.now() - started).toBeLessThan(3_000);
+    const base = join(dir, "sleepy-run");
+    await expect(runner("sleepy", { code: base }, 200)).rejects.toThrow(/timed out after 200 ms/);
+    // Killed, not merely abandoned: the process is gone and never reached the line after its
+    // sleep. (A runner that waited the sleep out fails on the marker or the test timeout.)
+    const pid = Number(readFileSync(`${base}.pid`, "utf8"));
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
+    expect(existsSync(`${base}.woke`)).toBe(false);
   });
 
   it("caps the output", async () => {
