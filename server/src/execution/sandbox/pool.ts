@@ -20,7 +20,7 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
-const MAX_FAILURES = 5;
+export const MAX_FAILURES = 5;
 
 export class SandboxPool {
   private readonly warm: WarmProcess[] = [];

@@ -17,8 +17,10 @@ describe("bwrap sandbox: functional", () => {
     expect(sb.isolation).toBe("bwrap");
   });
 
-  it("runs hello world fast and cleanly", async () => {
+  it("runs hello world cleanly", async () => {
+    const t = performance.now();
     const r = await run(sb, 'print("hello")');
+    const wall = performance.now() - t;
     expect(r).toMatchObject({
       success: true,
       stdout: "hello\n",
@@ -29,8 +31,11 @@ describe("bwrap sandbox: functional", () => {
       truncated: false,
       security_violations: [],
     });
+    // A real duration, within the wall time of the call that produced it. (How fast a run
+    // is belongs to the benchmarks: bench:execute, p50/p95 against its baseline.)
+    expect(Number.isFinite(r.execution_time_ms)).toBe(true);
     expect(r.execution_time_ms).toBeGreaterThanOrEqual(0);
-    expect(r.execution_time_ms).toBeLessThan(100);
+    expect(r.execution_time_ms).toBeLessThanOrEqual(wall);
   });
 
   it.each([
@@ -212,44 +217,74 @@ sys.stdout.buffer.write(b"ok \\xff\\xfe \\xc3 end\\n")`,
   });
 
   it("measures execution_time_ms of the user code only", async () => {
+    // The user's sleep is inside it (a sleep is never shorter under load), and it fits in
+    // the wall time of the call.
+    let t = performance.now();
     const r = await run(sb, "import time\ntime.sleep(0.2)");
     expect(r.execution_time_ms).toBeGreaterThanOrEqual(195);
-    expect(r.execution_time_ms).toBeLessThan(1000); // generous: CI machines are busy
+    expect(r.execution_time_ms).toBeLessThanOrEqual(performance.now() - t);
+    // The sandbox's own start and teardown are not: for a program that does nothing, it is
+    // a small part of the same call's wall time (a ratio in the same run; smallest of three,
+    // so one descheduling does not decide it). Counting the sandbox makes it nearly all.
+    const shares: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t = performance.now();
+      const empty = await run(sb, "pass");
+      shares.push(empty.execution_time_ms / (performance.now() - t));
+    }
+    expect(Math.min(...shares), `share of the call: ${shares.join(", ")}`).toBeLessThan(0.25);
   });
 
   it("streams output live in batches when onOutput is given", async () => {
-    const chunks: { chunk: OutputChunk; at: number }[] = [];
-    const t0 = performance.now();
+    const chunks: OutputChunk[] = [];
     const r = await sb.run({
-      code: "import time\nprint('first')\ntime.sleep(0.8)\nprint('second')\nraise ValueError('x')",
+      code: "import time\nprint('first')\ntime.sleep(0.2)\nprint('second')\nraise ValueError('x')",
       stdin: "",
       timeoutMs: 5000,
       enforcePolicy: true,
-      onOutput: (chunk) => chunks.push({ chunk, at: performance.now() - t0 }),
+      onOutput: (chunk) => chunks.push(chunk),
     });
-    const out = chunks.filter((c) => c.chunk.stream === "stdout");
-    expect(out.map((c) => c.chunk.data).join("")).toBe("first\nsecond\n");
-    expect(out[0]?.chunk.data).toBe("first\n");
-    // "first" arrived well before the run ended: it was live, not replayed at the end.
-    expect(out[0]?.at ?? 1e9).toBeLessThan(600);
-    const err = chunks.filter((c) => c.chunk.stream === "stderr").map((c) => c.chunk.data);
+    const out = chunks.filter((c) => c.stream === "stdout");
+    expect(out.map((c) => c.data).join("")).toBe("first\nsecond\n");
+    expect(out[0]?.data).toBe("first\n");
+    const err = chunks.filter((c) => c.stream === "stderr").map((c) => c.data);
     expect(err.join("")).toContain("ValueError: x");
     expect(r.stdout).toBe("first\nsecond\n");
   });
 
+  it("delivers output while the program is still running", async () => {
+    // "first" must reach onOutput while the program sleeps; the test then cancels the run,
+    // so "late" (printed after 60 s) can only appear if output was held back to the end,
+    // and then the run outlives the test timeout as well.
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const r = await sb.run({
+      code: "import time\nprint('first')\ntime.sleep(60)\nprint('late')",
+      stdin: "",
+      timeoutMs: 120_000,
+      enforcePolicy: true,
+      signal: ac.signal,
+      onOutput: (chunk) => {
+        seen.push(chunk.data);
+        if (chunk.data.includes("first")) ac.abort();
+      },
+    });
+    expect(seen.join("")).toBe("first\n");
+    expect(r).toMatchObject({ success: false, error_type: "Cancelled", timed_out: false });
+    expect(r.stdout).not.toContain("late");
+  });
+
   it("times out, keeps the output printed before the kill", async () => {
-    const t = performance.now();
-    // No flush: the runner flushes on the host's SIGTERM before the kill.
+    // No flush: the runner flushes on the host's SIGTERM before the kill. The loop never
+    // ends by itself, so only the time limit ends the run (else the test timeout fails it).
     const r = await run(sb, "import time\nprint('started')\nwhile True:\n    pass", {
       timeoutMs: 800,
     });
-    const took = performance.now() - t;
     expect(r.timed_out).toBe(true);
     expect(r.success).toBe(false);
     expect(r.error_type).toBe("TimeoutError");
+    expect(r.error).toBe("Execution timed out after 0.8 seconds");
     expect(r.stdout).toBe("started\n");
-    expect(took).toBeGreaterThanOrEqual(780);
-    expect(took).toBeLessThan(2000);
   });
 
   it("caps output at maxOutputBytes with truncated: true", async () => {
