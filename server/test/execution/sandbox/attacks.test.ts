@@ -70,6 +70,33 @@ function uidOf(stdout: string): number {
   return Number(m?.[1]);
 }
 
+/** The server kept serving through an attack that lasts (up to its time limit): probes
+ * kept answering "ok" (whileProbing rejects otherwise) and its event loop spent at most
+ * half the attack busy (measured 0.06-0.15 at load 23 for the fork bomb, memory bomb and
+ * infinite loop; a loop blocked for most of it reads near 1). A flood that the server ends
+ * at a byte cap within a fraction of a second is checked by what ends it instead: over
+ * such a short run the loop is busy reading the capped bytes, as it should be. */
+function expectResponsive(loop: { loopBusy: number; probesAnswered: number }) {
+  expect(loop.probesAnswered).toBeGreaterThan(0);
+  expect(loop.loopBusy, "share of the attack the event loop was busy").toBeLessThan(0.5);
+}
+
+/** A loop that never ends by itself and prints the CPU time it has used every 50 ms of it
+ * (CPU time, not wall time: a loaded machine only makes it accrue more slowly). */
+const CPU_SPIN = `
+_time = B.__import__("time")
+_last = 0.0
+while True:
+    _c = _time.process_time()
+    if _c - _last >= 0.05:
+        _last = _c
+        print("cpu", _c, flush=True)`;
+
+/** The most CPU time the spinning program reported before it was killed. */
+function cpuUsed(stdout: string): number {
+  return Math.max(0, ...[...stdout.matchAll(/^cpu ([\d.]+)$/gm)].map((m) => Number(m[1])));
+}
+
 async function expectNoProcessesOfUid(uid: number) {
   for (let i = 0; i < 40 && processesOfUids(uid, 1).length > 0; i++) {
     await new Promise((r) => setTimeout(r, 50));
@@ -401,7 +428,7 @@ print("parent done")`);
   });
 
   it("20. fork bomb dies inside: bounded processes, server responsive, nothing left", async () => {
-    const { result: r, worstProbeMs } = await whileProbing(health.url, () =>
+    const { result: r, ...loop } = await whileProbing(health.url, () =>
       attack(
         `
 ${UID_LINE}
@@ -426,7 +453,7 @@ while True:
     expect(m).not.toBeNull();
     expect(Number(m?.[1])).toBeLessThan(MAX_TASKS);
     expect(r.timed_out).toBe(true);
-    expect(worstProbeMs).toBeLessThan(2000);
+    expectResponsive(loop);
     await expectNoProcessesOfUid(uidOf(r.stdout));
   });
 
@@ -446,7 +473,7 @@ except RuntimeError as e:
   });
 
   it("22. memory bomb ends in MemoryError, server responsive", async () => {
-    const { result: r, worstProbeMs } = await whileProbing(health.url, () =>
+    const { result: r, ...loop } = await whileProbing(health.url, () =>
       attack(`
 hog = []
 try:
@@ -463,7 +490,7 @@ except MemoryError:
     const reached = Math.max(...r.stdout.trim().split("\n").map(Number));
     expect(reached).toBeGreaterThan(100);
     expect(reached).toBeLessThanOrEqual(256 + (STANDARD_LIMITS.addressReserveMb ?? 0));
-    expect(worstProbeMs).toBeLessThan(2000);
+    expectResponsive(loop);
   });
 
   it("23. mmap cannot bypass the address-space limit", async () => {
@@ -478,39 +505,49 @@ except OSError as e:
   });
 
   it("24. infinite loop is killed at the timeout, server responsive", async () => {
-    const t = performance.now();
-    const { result: r, worstProbeMs } = await whileProbing(health.url, () =>
-      attack(`${UID_LINE}\nwhile True:\n    pass`, 1500),
+    // The loop never ends by itself: a time limit that does not fire fails on the test timeout.
+    const { result: r, ...loop } = await whileProbing(health.url, () =>
+      attack(`${UID_LINE}\n${CPU_SPIN}`, 1500),
     );
-    expect(r.timed_out).toBe(true);
-    expect(performance.now() - t).toBeLessThan(3000);
-    expect(worstProbeMs).toBeLessThan(2000);
+    expect(r).toMatchObject({ timed_out: true, error_type: "TimeoutError" });
+    expect(r.error).toBe("Execution timed out after 1.5 seconds");
+    // Killed at the limit: it used at most the limit plus 1 s of CPU (the grace, the host's
+    // timer running late), well short of the runner's own CPU rlimit (limit + 2 s), which
+    // would otherwise end it.
+    expect(cpuUsed(r.stdout)).toBeGreaterThan(0);
+    expect(cpuUsed(r.stdout)).toBeLessThan(1.5 + 1);
+    expectResponsive(loop);
     await expectNoProcessesOfUid(uidOf(r.stdout));
   });
 
   it("24b. ignoring the host's SIGTERM only delays the kill by the grace period", async () => {
-    const t = performance.now();
+    // The program ignores SIGTERM and never ends: only the SIGKILL after the grace period
+    // can end the run soon, and then nothing of it is left.
+    // It used at most the limit plus 1 s of CPU, well short of the runner's own CPU rlimit
+    // (limit + 2 s), the only other thing that would end it.
     const r = await attack(
-      `${UID_LINE}\nB.__import__("_signal").signal(15, 1)  # SIG_IGN\nwhile True:\n    pass`,
+      `${UID_LINE}\nB.__import__("_signal").signal(15, 1)  # SIG_IGN\n${CPU_SPIN}`,
       1000,
     );
-    expect(r.timed_out).toBe(true);
-    expect(performance.now() - t).toBeLessThan(2000);
+    expect(r).toMatchObject({ timed_out: true, error_type: "TimeoutError" });
+    expect(cpuUsed(r.stdout)).toBeGreaterThan(0);
+    expect(cpuUsed(r.stdout)).toBeLessThan(1 + 1);
     await expectNoProcessesOfUid(uidOf(r.stdout));
   });
 
   it("25. output flood through the raw fd is cut at the cap, server responsive", async () => {
     const rssBefore = process.memoryUsage().rss;
-    const { result: r, worstProbeMs } = await whileProbing(health.url, () =>
+    const { result: r, probesAnswered } = await whileProbing(health.url, () =>
       attack(`
 chunk = b"A" * 65536
 while True:
     os.write(1, chunk)
     os.write(2, chunk)`),
     );
-    expect(r.truncated).toBe(true);
+    // The cap ended it (not the 5 s time limit): the host read a bounded number of bytes.
+    expect(r).toMatchObject({ truncated: true, timed_out: false });
     expect(Buffer.byteLength(r.stdout) + Buffer.byteLength(r.stderr)).toBeLessThanOrEqual(1 << 20);
-    expect(worstProbeMs).toBeLessThan(2000);
+    expect(probesAnswered).toBeGreaterThan(0);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 << 20);
   });
 
@@ -651,15 +688,20 @@ os.write(3, b'{"success": true, "error": null, "error_type": null, "execution_ti
   });
 
   it("44. flooding the control channel yields a sandbox error, not a server problem", async () => {
-    const { result: r, worstProbeMs } = await whileProbing(health.url, () =>
+    const { result: r, probesAnswered } = await whileProbing(health.url, () =>
       attack(`
 junk = b"x" * 65536
 while True:
     os.write(3, junk)`),
     );
-    expect(r.success).toBe(false);
-    expect(r.error_type).toBe("SandboxError");
-    expect(worstProbeMs).toBeLessThan(2000);
+    // The control channel's byte cap (MAX_CONTROL_BYTES) ended it, not the time limit.
+    expect(r).toMatchObject({
+      success: false,
+      error_type: "SandboxError",
+      error: "The program sent an invalid result",
+      timed_out: false,
+    });
+    expect(probesAnswered).toBeGreaterThan(0);
   });
 
   it("45. an invalid result message is refused", async () => {
@@ -796,10 +838,9 @@ print(g.open(${JSON.stringify(repoCanary)}).read())`,
 
 describe("attack suite: aftermath", () => {
   it("51. the server is still healthy and no sandbox process survives close()", async () => {
-    const t = performance.now();
+    // It answers (a server that never does fails on the test timeout).
     const res = await fetch(health.url);
     expect(await res.text()).toBe("ok");
-    expect(performance.now() - t).toBeLessThan(2000);
     await sb.close();
     // Not even zombies: each runner is reaped by its own bwrap, each bwrap by us.
     expect(processesOfUids(UID_BASE, UID_COUNT)).toEqual([]);

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer } from "node:net";
+import { performance } from "node:perf_hooks";
 import pino from "pino";
 import {
   createSandbox,
@@ -71,25 +72,39 @@ export async function startHealthServer(): Promise<{ server: Server; url: string
   return { server, url: `http://127.0.0.1:${addr.port}/health` };
 }
 
-/** Runs `work` while probing `url` every 100 ms; returns its result and the slowest probe. */
+/** Runs `work` while probing `url` every 100 ms. Returns its result, how many probes
+ * answered "ok", and how busy this process's event loop was over the work: the share of
+ * that interval it spent running callbacks rather than waiting for I/O
+ * (performance.eventLoopUtilization). That share is a ratio within one interval of one
+ * run, so another process loading the machine barely moves it, while the server doing the
+ * attack's work on its own loop (parsing a flood, spinning, blocking) drives it towards 1.
+ * A probe that fails or does not answer "ok" rejects the whole call; one that never answers
+ * is left to the test timeout. */
 export async function whileProbing<T>(url: string, work: () => Promise<T>) {
-  let worst = 0;
+  let answered = 0;
   let done = false;
   const probes = (async () => {
     while (!done) {
-      const t = performance.now();
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      await res.text();
-      worst = Math.max(worst, performance.now() - t);
+      const res = await fetch(url);
+      const body = await res.text();
+      if (body !== "ok") throw new Error(`health probe answered ${res.status} ${body}`);
+      answered++;
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
+  const loopBefore = performance.eventLoopUtilization();
+  let result: T;
   try {
-    return { result: await work(), worstProbeMs: worst };
-  } finally {
+    result = await work();
+  } catch (err) {
     done = true;
-    await probes;
+    await probes.catch(() => {});
+    throw err;
   }
+  const loopBusy = performance.eventLoopUtilization(loopBefore).utilization;
+  done = true;
+  await probes; // the last probe answers too: at least one always has
+  return { result, loopBusy, probesAnswered: answered };
 }
 
 /** A TCP listener on 127.0.0.1 that counts every connection it ever sees. */
