@@ -12,6 +12,7 @@ const benches = [
   "web-bench",
   "start-bench",
   "fairness-bench",
+  "hostile-bench",
 ];
 let failed = 0;
 for (const name of benches) {

@@ -1,43 +1,22 @@
 // Issue 10 item 2, the analysis side: a model's answer is text a user can steer (the code
 // is in the prompt), parsed on the event loop. Every parsing step, fed answers built to make
-// regular expressions backtrack at the largest size the parser reads, finishes within the
-// 100 ms the loop may be held.
+// regular expressions backtrack up to the largest size the parser reads, does work that
+// grows linearly with the answer: doubling the answer at most triples its CPU cost,
+// measured in the same run (a backtracking pattern reads 4x or far more). The absolute cost
+// at the largest size is printed by `npm run bench:hostile`.
 import { describe, expect, it } from "vitest";
 import { normalizeComplexity } from "../../src/analysis/complexity-notation.js";
 import { parseComplexityAnswer } from "../../src/analysis/complexity-parser.js";
-
-const BUDGET_MS = 100;
-const MAX_ANSWER_CHARS = 200_000;
-const fill = (unit: string, size: number) =>
-  unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-
-function costMs(fn: () => unknown): number {
-  fn();
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
-
-const answers: Record<string, string> = {
-  "a bare object with an unquoted key then spaces": `{,a${fill(" ", MAX_ANSWER_CHARS - 4)}x}`,
-  "many unquoted keys and spaces": `{${fill(",a a    ", MAX_ANSWER_CHARS - 2)}}`,
-  "a value of spaces": `{"time_complexity": "a${fill(" ", MAX_ANSWER_CHARS - 40)}x"}`,
-  "decoration then a letter": `${fill("`*_ ", MAX_ANSWER_CHARS - 1)}x`,
-  "fence openers": fill("```py\n", MAX_ANSWER_CHARS),
-  "quotes without end": `{'${fill("a", MAX_ANSWER_CHARS - 2)}`,
-  "time complexity headings": fill("time complexity: O(", MAX_ANSWER_CHARS),
-  "nested parentheses": `O${fill("(", MAX_ANSWER_CHARS / 2)}${fill(")", MAX_ANSWER_CHARS / 2)}`,
-};
+import { doublingRatio, MAX_DOUBLING_RATIO } from "../helpers/growth.js";
+import { hostileAnswers, MAX_ANSWER_CHARS } from "./hostile-answer-inputs.js";
 
 describe("model answers built to backtrack", () => {
-  for (const [name, answer] of Object.entries(answers)) {
-    it(`${name} (${answer.length} chars): parse and normalise within ${BUDGET_MS} ms`, () => {
-      expect(costMs(() => parseComplexityAnswer(answer))).toBeLessThan(BUDGET_MS);
-      expect(costMs(() => normalizeComplexity(answer))).toBeLessThan(BUDGET_MS);
+  for (const [name, make] of Object.entries(hostileAnswers)) {
+    it(`${name}: parse and normalise grow linearly up to ${MAX_ANSWER_CHARS} chars`, () => {
+      const parse = doublingRatio(make, MAX_ANSWER_CHARS, parseComplexityAnswer);
+      const normalise = doublingRatio(make, MAX_ANSWER_CHARS, normalizeComplexity);
+      expect(parse, "parseComplexityAnswer cost, 2n over n").toBeLessThan(MAX_DOUBLING_RATIO);
+      expect(normalise, "normalizeComplexity cost, 2n over n").toBeLessThan(MAX_DOUBLING_RATIO);
     });
   }
 

@@ -242,11 +242,12 @@ print(total)
   });
 
   it("stays inside its budget for a program that never ends", async () => {
-    const started = performance.now();
     const m = await measure("def spin(n):\n    while True:\n        n += 1\n");
     expect(m.time_complexity).toBeNull();
+    // The estimator stopped itself at its budget and said so; past it, the host's timeout
+    // (budget + 1.5 s) would have killed the tool: "measurement failed: ... timed out".
     expect(m.reason).toMatch(/too few sizes|budget/);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(m.reason).not.toMatch(/measurement failed|timed out/);
   });
 
   it("keeps the program's output and exceptions to itself", async () => {

@@ -108,9 +108,10 @@ describe("static provider", () => {
       ],
     ];
     for (const [code, want] of hostile) {
-      const started = Date.now();
+      // An input that blew the analyser up would run into the provider's 10 s tool timeout
+      // and come back as "Static analysis failed: ... timed out", matching neither answer.
       const r = await provider.analyze(code);
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(r.error ?? "", code.slice(0, 40)).not.toMatch(/timed out/);
       if ("time" in want) {
         expect(r.error, code.slice(0, 40)).toBeNull();
         expect(r.time_complexity, code.slice(0, 40)).toBe(want.time);

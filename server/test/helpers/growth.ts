@@ -1,0 +1,53 @@
+// How a step's cost grows with its input, for tests of hostile input: the question they
+// ask is "does this blow up (quadratic, backtracking)?", which a ratio of two costs
+// measured in the same run answers on any machine, where an absolute budget in ms depends
+// on the machine's speed and load. (The absolute cost on the largest input is printed by
+// `npm run bench:hostile`.)
+
+/** CPU time of this process (ms) for `reps` calls of `fn`: the smallest of `rounds` rounds
+ * after a warm-up. CPU, not wall time: on a shared machine the wall clock also counts the
+ * time other processes held the core. The smallest round is the step's own cost, not a GC
+ * pause's. */
+export function cpuMs(fn: () => unknown, reps = 1, rounds = 3): number {
+  fn();
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < reps; i++) fn();
+    const used = process.cpuUsage(t0);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
+}
+
+/** cost(input of `size`) / cost(input of `size / 2`). Each is measured over enough calls
+ * that the smaller input takes at least `minMs` of CPU per round, so the timer's resolution
+ * does not decide the ratio. Linear work reads about 2, quadratic about 4, backtracking far
+ * more; a step whose cost does not depend on the input reads about 1. A steep ratio is
+ * measured again, up to three times, and the smallest counts: a blow-up is steep every
+ * time, noise (a collection, another process on the core) is not. */
+export function doublingRatio(
+  make: (size: number) => string,
+  size: number,
+  fn: (input: string) => unknown,
+  minMs = 10,
+): number {
+  const half = make(Math.floor(size / 2));
+  const full = make(size);
+  let reps = 1;
+  while (reps < 1 << 16 && cpuMs(() => fn(half), reps, 1) < minMs) reps *= 2;
+  let best = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3 && best >= MAX_DOUBLING_RATIO; attempt++) {
+    const ratio =
+      cpuMs(() => fn(full), reps) /
+      Math.max(
+        cpuMs(() => fn(half), reps),
+        1e-3,
+      );
+    best = Math.min(best, ratio);
+  }
+  return best;
+}
+
+/** The most the cost may grow when the input doubles: linear plus a margin for noise. */
+export const MAX_DOUBLING_RATIO = 3;
