@@ -2,8 +2,9 @@
 // (load and latency measured from this process), interleaved round by round with the
 // baseline the issue names — a cold bwrap + python3 -c 'print("hello")' spawn — at
 // concurrency 1 (back to back and paced), 2, 4, 8 and 16, with CPU per run of the whole
-// process tree from /proc. Also: a bare python3 spawn, the pool alone, a CPU-bound loop and
-// RSS over many runs. Prints ratios and the goals; SANDBOX_MODE=fork|spawn picks the path.
+// process tree from /proc. Also: a bare python3 spawn, the pool alone (and how late after
+// a 1 s time limit a looping run's result arrives), a CPU-bound loop and RSS over many
+// runs. Prints ratios and the goals; SANDBOX_MODE=fork|spawn picks the path.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -168,7 +169,26 @@ async function directPool() {
         }
       }),
     );
-    return { p50: pct(xs, 50), rps: n / ((performance.now() - t0) / 1000) };
+    const rps = n / ((performance.now() - t0) / 1000);
+    // Time-limit kills (the tests check that the limit names the end and bounds the CPU;
+    // how late after the limit the result arrives is measured here): a loop that never
+    // ends, and one that also ignores SIGTERM (ended by the SIGKILL after the grace).
+    const LIMIT_MS = 1000;
+    const overshoot = async (code: string) => {
+      const xs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        const r = await sb.run({ code, stdin: "", timeoutMs: LIMIT_MS, enforcePolicy: false });
+        if (!r.timed_out) throw new Error(`the loop was not timed out: ${r.error_type}`);
+        xs.push(performance.now() - t - LIMIT_MS);
+      }
+      return xs;
+    };
+    const killLoop = await overshoot("while True:\n    pass");
+    const killIgnoring = await overshoot(
+      "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass",
+    );
+    return { p50: pct(xs, 50), rps, killLoop, killIgnoring };
   } finally {
     await sb.close();
   }
@@ -378,6 +398,16 @@ async function main() {
       `\nthe pool alone (in-process Sandbox.run, no HTTP/IPC): p50 ${fmt(direct.p50)} at ` +
         `concurrency 1 (20 ms apart), ${direct.rps.toFixed(1)} runs/s at concurrency 8 (5 s)`,
     );
+    for (const [what, xs] of [
+      ["a loop", direct.killLoop],
+      ["a loop ignoring SIGTERM", direct.killIgnoring],
+    ] as const) {
+      console.log(
+        `time limit 1 s, ${what}: result ${fmt(pct(xs, 50))} after the limit at p50, ` +
+          `${fmt(Math.max(...xs))} at worst (5 runs) — ${(pct(xs, 50) / direct.p50).toFixed(1)}x ` +
+          "the pool's p50 hello run",
+      );
+    }
     const bareMs = Math.min(...bareCpu);
     const boxMs = Math.min(...boxCpu);
     console.log(
