@@ -6,6 +6,7 @@
 import type { UserCorpus } from "./corpus-cache.js";
 import type { ScoreCalibration } from "./embedder.js";
 import { queryStems } from "./lexical.js";
+import { unmetNames } from "./named-terms.js";
 import { rank, type Scored } from "./ranking.js";
 
 /** Candidates each signal contributes before scoring. */
@@ -25,6 +26,9 @@ export interface HybridInput {
 
 export async function hybridRank(input: HybridInput): Promise<Scored[]> {
   const { corpus, allowed } = input;
+  // A query that names a library, format or tool none of the user's snippets has asks for
+  // something no snippet can be, however close its topic words score (named-terms.ts).
+  if (unmetNames(input.text, corpus.lexical, 1).length > 0) return [];
   const terms = corpus.lexical.understand(queryStems(input.text));
   const lexical = corpus.lexical.score(
     terms,

@@ -177,6 +177,11 @@ export class LexicalIndex {
     this.size--;
   }
 
+  /** Whether some document has this stem. */
+  has(stem: string): boolean {
+    return this.postings.has(stem);
+  }
+
   private idf(df: number): number {
     const n = Math.max(1, this.size);
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));

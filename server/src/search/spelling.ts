@@ -28,24 +28,29 @@ towers generate recursion recursive iterative matrix matrices transpose rotate r
 determinant multiplication multiply pascal triangle grid priority median largest smallest
 interval intervals meeting meetings overlap overlapping schedule scheduling activity greedy
 sliding window subarray maximum minimum product container water bit bits bitwise mask shift
-temperature celsius fahrenheit calculator guess game random password generator json csv file
-files class inheritance decorator regex email validate validation date birthday matplotlib
-plot number numbers count frequency word words sentence letters matching pattern
+temperature celsius fahrenheit calculator guess game random password generator file
+files class inheritance decorator regex email validate validation date birthday plot number numbers count frequency word words sentence letters matching pattern
 `
   .split(/\s+/)
   .filter(Boolean);
 
-/** Names from Python that look like typos of the words above ("heapq", "popleft"): kept. */
+/** Names from Python that look like typos of the words above ("heapq", "popleft"): kept.
+ * Modules and libraries are names, not exercise words (named-terms.ts). */
 const PYTHON =
   `heapq heappush heappop heapify heapreplace bisect deque popleft appendleft collections
 itertools functools defaultdict counter ordereddict namedtuple lru_cache cache math random
 string json csv datetime typing dataclass dataclasses enumerate range sorted lambda print
 input append extend insert isinstance yield self none true false dict tuple items values keys
-numpy pandas scipy`
+numpy pandas scipy matplotlib json csv`
     .split(/\s+/)
     .filter(Boolean);
 
 const KNOWN = new Set([...WORDS, ...PYTHON]);
+const EXERCISE = new Set(WORDS);
+
+/** A word of the programming-exercise vocabulary above ("levenshtein", "knapsack"). */
+export const isExerciseWord = (word: string): boolean =>
+  EXERCISE.has(word) || EXERCISE.has(word.replace(/s$/, ""));
 
 /** The query with each unknown word of five letters or more (shorter ones have too many
  * real neighbours: "data" is one edit from "date") replaced by the one known

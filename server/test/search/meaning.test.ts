@@ -133,6 +133,28 @@ describe.each(INDEX_TARGETS)("search meaning on %s", (target) => {
     }
   });
 
+  it("answers nothing for a query that names a library the user's code never mentions", async () => {
+    // "sort" and "array" are the user's words, so the sorting snippets score like the right
+    // answers to a paraphrase; "numpy" is a name none of them has (named-terms.ts).
+    expect((await top("sort an array with numpy")).r.results).toEqual([]);
+    expect((await top("sort an array")).keys[0]).toBeDefined();
+    // Another user whose code imports it gets an answer to the same query.
+    const other = await h.newUser();
+    const row = await h.snippets.create(other, {
+      code: "import numpy as np\n\ndef ordered(a):\n    return np.sort(np.asarray(a))\n",
+      title: "sort with numpy",
+      description: null,
+      language: "python",
+      isStarred: false,
+    });
+    await h.sync.drain();
+    const found = await h.search.search(other, "sort an array with numpy", 10);
+    expect(found.results[0]?.snippetId).toBe(row.id);
+    // The re-embedding test below counts every indexed snippet.
+    await h.snippets.remove(other, row.id);
+    await h.sync.drain();
+  });
+
   it("scores on one scale: a loose match is not rescaled to 1", async () => {
     const strong = (await top("binary search")).r;
     const loose = (await top("searching")).r;

@@ -1,0 +1,96 @@
+// Names in a query that the user never wrote. "invert a matrix with numpy", "publish
+// messages to a rabbitmq queue", "parse an xml file with elementtree": the sentence model
+// reads such a query as its topic (matrix, queue, file) and scores the user's matrix or queue
+// snippets as well as it scores the right answer to a paraphrase, so no threshold on the
+// score tells them apart. What does is the query's words: a paraphrase ("move a pile of disks
+// between three pegs") avoids the corpus's words but is ordinary English; a library, format,
+// tool or language is a name — not an English word, not a word of the algorithm lexicon or
+// the exercise vocabulary — and when it is also nowhere in the user's snippets (no import,
+// identifier, comment or title has it, nor a word within typo distance of it), none of them
+// can be what the query asks for. Such a query answers nothing (hybrid.ts).
+//
+// English words come from `word-list` (sindresorhus, MIT; 274,000 words, inflections
+// included; and words one typo from them), read once on first use; a query word is looked up only when the user's
+// vocabulary lacks it, so a query of known words never touches the list.
+import { readFileSync } from "node:fs";
+import wordListPath from "word-list";
+import { aliasOf, conceptsOf } from "./concepts.js";
+import type { LexicalIndex } from "./lexical.js";
+import { queryStems } from "./lexical.js";
+import { isExerciseWord } from "./spelling.js";
+import { proseWords, splitIdentifier } from "./text-features.js";
+
+/** word-list has no proper nouns; the calendar's are ordinary words all the same. */
+const CALENDAR = `january february march april may june july august september october november
+  december monday tuesday wednesday thursday friday saturday sunday`.split(/\s+/);
+
+let english: Set<string> | undefined;
+function englishWords(): Set<string> {
+  english ??= new Set([...readFileSync(wordListPath, "utf8").split("\n"), ...CALENDAR]);
+  return english;
+}
+
+const LETTERS = "abcdefghijklmnopqrstuvwxyz";
+
+/** One edit (a letter dropped, added, changed, or two swapped) from an English word, the
+ * first letter kept — a typo ("problm"), not a name. Words under six letters have too many
+ * such neighbours in a list this long ("numpy" → numpty, "oauth" → oath). About 55 × length
+ * set look-ups. */
+function nearEnglish(w: string): boolean {
+  if (w.length < 6) return false;
+  const words = englishWords();
+  for (let i = 1; i <= w.length; i++) {
+    const head = w.slice(0, i);
+    const tail = w.slice(i);
+    if (i < w.length && words.has(head + tail.slice(1))) return true;
+    if (i < w.length - 1 && words.has(head + (tail[1] ?? "") + (tail[0] ?? "") + tail.slice(2)))
+      return true;
+    for (const c of LETTERS) {
+      if (i < w.length && words.has(head + c + tail.slice(1))) return true;
+      if (words.has(head + c + tail)) return true;
+    }
+  }
+  return false;
+}
+
+/** Shorter words are abbreviations more often than names ("js", "ui", "io"). */
+const MIN_NAME = 3;
+
+/** A word any user might write about code: English, the exercise vocabulary (spelling.ts)
+ * or the algorithm lexicon (concepts.ts), aliases included ("bfs", "dp"). */
+export function isKnownWord(word: string): boolean {
+  const w = word.toLowerCase().replace(/\d+$/, "");
+  if (w.length < MIN_NAME) return true;
+  if (isExerciseWord(w) || aliasOf(w) !== w) return true;
+  const stems = queryStems(w);
+  if (stems.some((s) => conceptsOf(s).length > 0)) return true;
+  return englishWords().has(w) || nearEnglish(w);
+}
+
+/** Words of a query looked at, as many as the lexical index reads (lexical.ts queryStems). */
+const MAX_WORDS = 32;
+
+/** The query's words that are names (not known words) and that no snippet of the user's
+ * has, exactly or within the lexical index's typo distance; at most `max` of them (the
+ * search needs to know only whether there is one). */
+export function unmetNames(text: string, lexical: LexicalIndex, max = MAX_WORDS): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const word of proseWords(text)) {
+    const parts = splitIdentifier(word);
+    for (const part of parts.length > 1 ? parts : [word]) {
+      if (seen.has(part)) continue;
+      seen.add(part);
+      if (seen.size > MAX_WORDS) return out;
+      const stems = queryStems(part);
+      // Cheapest first: the user's exact words, then the known words, then the typo scan of
+      // the user's vocabulary, which only a rare word reaches.
+      if (stems.length === 0 || stems.some((s) => lexical.has(s))) continue;
+      if (isKnownWord(part)) continue;
+      if (lexical.understand(stems).some((t) => t.matches.length > 0)) continue;
+      out.push(part);
+      if (out.length >= max) return out;
+    }
+  }
+  return out;
+}
