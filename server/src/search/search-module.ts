@@ -14,6 +14,7 @@ import { EMBEDDING_DIMENSIONS, type Embedder } from "./embedder.js";
 import { GeminiEmbedder } from "./gemini-embedder.js";
 import { createGeminiUnderstander } from "./gemini-query-understander.js";
 import { ModelEmbedder } from "./model/model-embedder.js";
+import { loadEnglishWords } from "./named-terms.js";
 import { Neo4jSearchIndex } from "./neo4j-search-index.js";
 import { OfflineEmbedder } from "./offline-embedder.js";
 import { PostgresSearchIndex } from "./postgres-search-index.js";
@@ -131,6 +132,7 @@ export async function buildSearch(
     .catch((err: unknown) =>
       deps.logger?.warn({ err: String(err) }, "could not check for stale embeddings"),
     );
+  await loadEnglishWords();
   const search = createSearchService({
     index,
     embedder,
