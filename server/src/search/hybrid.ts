@@ -5,7 +5,7 @@
 
 import type { UserCorpus } from "./corpus-cache.js";
 import type { ScoreCalibration } from "./embedder.js";
-import { queryStems } from "./lexical.js";
+import { queryStemsFor } from "./lexical.js";
 import { unmetNames } from "./named-terms.js";
 import { rank, type Scored } from "./ranking.js";
 
@@ -29,7 +29,7 @@ export async function hybridRank(input: HybridInput): Promise<Scored[]> {
   // A query that names a library, format or tool none of the user's snippets has asks for
   // something no snippet can be, however close its topic words score (named-terms.ts).
   if (unmetNames(input.text, corpus.lexical, 1).length > 0) return [];
-  const terms = corpus.lexical.understand(queryStems(input.text));
+  const terms = corpus.lexical.understand(queryStemsFor(input.text, corpus.lexical));
   const lexical = corpus.lexical.score(
     terms,
     allowed ? (pos) => allowed.has(corpus.ids[pos] as string) : undefined,

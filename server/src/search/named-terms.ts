@@ -64,6 +64,22 @@ function nearEnglish(w: string): boolean {
   return false;
 }
 
+/** Words of the Python language itself — keywords, builtins, the special-method names
+ * without their underscores, float("inf")'s spellings: they are in every user's code, so a
+ * query that says "__init__", "len" or "inf" names nothing the user could lack, even where
+ * the word index leaves such words out as too common to describe a snippet. */
+const PYTHON_WORDS = new Set(
+  `and as assert async await break class continue def del elif else except finally for from
+  global if import in is lambda nonlocal not or pass raise return try while with yield none
+  true false self cls abs aiter all anext any ascii bin bool breakpoint bytearray bytes
+  callable chr classmethod compile complex delattr dict dir divmod enumerate eval exec filter
+  float format frozenset getattr globals hasattr hash help hex id input int isinstance
+  issubclass iter len list locals map max memoryview min next object oct open ord pow print
+  property range repr reversed round set setattr slice sorted staticmethod str sum super
+  tuple type vars zip init eq ne lt le gt ge contains getitem setitem delitem call enter
+  exit name main doc slots post inf nan kwargs args`.split(/\s+/),
+);
+
 /** Shorter words are abbreviations more often than names ("js", "ui", "io"). */
 const MIN_NAME = 3;
 
@@ -71,11 +87,18 @@ const MIN_NAME = 3;
  * or the algorithm lexicon (concepts.ts), aliases included ("bfs", "dp"). */
 export function isKnownWord(word: string): boolean {
   const w = word.toLowerCase().replace(/\d+$/, "");
-  if (w.length < MIN_NAME) return true;
+  if (w.length < MIN_NAME || PYTHON_WORDS.has(w)) return true;
   if (isExerciseWord(w) || aliasOf(w) !== w) return true;
   const stems = queryStems(w);
   if (stems.some((s) => conceptsOf(s).length > 0)) return true;
   return englishWords().has(w) || nearEnglish(w);
+}
+
+/** The query's words with their case kept, so a name written as code splits the way the
+ * code's own names were split into the index ("OrderedDict" → ordered, dict; lower-casing
+ * first would leave "ordereddict", which no snippet's words hold). */
+function queryWords(text: string): string[] {
+  return text.match(/[A-Za-z0-9_+#]+/g) ?? [];
 }
 
 /** Words of a query looked at, as many as the lexical index reads (lexical.ts queryStems). */
@@ -87,9 +110,9 @@ const MAX_WORDS = 32;
 export function unmetNames(text: string, lexical: LexicalIndex, max = MAX_WORDS): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const word of proseWords(text)) {
+  for (const word of queryWords(text)) {
     const parts = splitIdentifier(word);
-    for (const part of parts.length > 1 ? parts : [word]) {
+    for (const part of parts.length > 1 ? parts : proseWords(word)) {
       if (seen.has(part)) continue;
       seen.add(part);
       if (seen.size > MAX_WORDS) return out;

@@ -15,6 +15,7 @@ import {
   type StructuredQuery,
   structuredQuerySchema,
 } from "./structured-query.js";
+import { splitIdentifier } from "./text-features.js";
 
 const LANGUAGES: Record<string, string> = {
   python: "python",
@@ -178,6 +179,15 @@ export function parseQueryRules(raw: string): StructuredQuery {
     .split(" ")
     .map((w) => w.replace(/^[^a-z0-9]+|[^a-z0-9+#]+$/g, ""))
     .filter(Boolean);
+  // Rules read the query lower-cased; a name written as code ("ListNode", "setTimeout") is
+  // handed on as typed, so it can still be split the way the code's own names were
+  // (lexical.ts queryStemsFor). Other words go on lower-cased, as before.
+  const typed = new Map<string, string>();
+  for (const t of raw.split(/\s+/)) {
+    const w = t.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9+#]+$/g, "");
+    if (w && splitIdentifier(w).length > 1 && !typed.has(w.toLowerCase()))
+      typed.set(w.toLowerCase(), w);
+  }
   const kept: string[] = [];
   for (const w of words) {
     const lang = LANGUAGES[w];
@@ -186,7 +196,7 @@ export function parseQueryRules(raw: string): StructuredQuery {
       continue;
     }
     if (FILLER.has(w) || /^[^a-z0-9]+$/.test(w)) continue;
-    kept.push(w);
+    kept.push(typed.get(w) ?? w);
   }
 
   return structuredQuerySchema.parse({

@@ -56,7 +56,10 @@ export const isExerciseWord = (word: string): boolean =>
  * real neighbours: "data" is one edit from "date") replaced by the one known
  * word nearest to it, when there is exactly one at the smallest distance. */
 export function correctSpelling(text: string): string {
-  return text.replace(/[a-z]{5,40}/g, (word) => {
+  // A word with a capital in it is a name written as code ("ListNode"; the query rules pass
+  // only those on with their case): left whole, not corrected piecewise.
+  return text.replace(/[A-Za-z]*[A-Z][A-Za-z]*|[a-z]{5,40}/g, (word) => {
+    if (/[A-Z]/.test(word)) return word;
     if (KNOWN.has(word) || KNOWN.has(word.replace(/s$/, ""))) return word;
     const max = word.length >= 7 ? 2 : 1;
     let best = max + 1;

@@ -64,6 +64,15 @@ const SNIPPETS: Record<string, { title: string | null; code: string }> = {
     title: "untitled",
     code: "p = list(range(10))\n\ndef g(x):\n    while p[x] != x:\n        p[x] = p[p[x]]\n        x = p[x]\n    return x\n\ndef h(a, b):\n    p[g(a)] = g(b)\n",
   },
+  // Names a person may search by as they wrote them: CamelCase, a builtin, a keyword.
+  "lru-anon": {
+    title: "untitled",
+    code: "from collections import OrderedDict\n\nclass BoundedStore:\n    def __init__(self, cap):\n        self.cap = cap\n        self.items = OrderedDict()\n\n    def put(self, k, v):\n        self.items[k] = v\n        self.items.move_to_end(k)\n        if len(self.items) > self.cap:\n            self.items.popitem(last=False)\n",
+  },
+  "flatten-anon": {
+    title: "test4",
+    code: "def walk(xs):\n    for x in xs:\n        if isinstance(x, list):\n            yield from walk(x)\n        else:\n            yield x\n",
+  },
   palindrome: {
     title: "palindrome check",
     code: "def is_pal(s):\n    s = ''.join(c.lower() for c in s if c.isalnum())\n    return s == s[::-1]\n",
@@ -153,6 +162,15 @@ describe.each(INDEX_TARGETS)("search meaning on %s", (target) => {
     // The re-embedding test below counts every indexed snippet.
     await h.snippets.remove(other, row.id);
     await h.sync.drain();
+  });
+
+  it("finds code by a name written as code: CamelCase split as the code's names, builtins, keywords", async () => {
+    // Alone, "OrderedDict" reads to the model as ordering (the sorts): the words still bring
+    // it into the first five, which was nothing before ("ordereddict" matched no word).
+    expect((await top("OrderedDict")).keys.slice(0, 5)).toContain("lru-anon");
+    expect((await top("BoundedStore move_to_end")).keys[0]).toBe("lru-anon");
+    expect((await top("isinstance")).keys[0]).toBe("flatten-anon");
+    expect((await top("yield from")).keys[0]).toBe("flatten-anon");
   });
 
   it("scores on one scale: a loose match is not rescaled to 1", async () => {

@@ -84,3 +84,12 @@ describe("complexity notation", () => {
     expect(complexityRank(null)).toBeUndefined();
   });
 });
+
+describe("words handed on to search", () => {
+  it("keeps a name written as code as typed and lower-cases the other words", () => {
+    expect(parseQueryRules("ListNode reversal in O(n)").text).toBe("ListNode reversal");
+    expect(parseQueryRules("Dijkstra debounced by setTimeout").text).toBe(
+      "dijkstra debounced by setTimeout",
+    );
+  });
+});
