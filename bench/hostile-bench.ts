@@ -7,58 +7,21 @@
 import { loadavg } from "node:os";
 import { normalizeComplexity } from "../server/src/analysis/complexity-notation.js";
 import { parseComplexityAnswer } from "../server/src/analysis/complexity-parser.js";
-import { codeIdioms } from "../server/src/search/idioms.js";
-import { lexicalTerms } from "../server/src/search/lexical.js";
-import { modelDocumentText } from "../server/src/search/model/document-text.js";
-import { OfflineEmbedder } from "../server/src/search/offline-embedder.js";
-import { structureVector } from "../server/src/search/structure.js";
-import {
-  codeParts,
-  proseWords,
-  searchTerms,
-  splitIdentifier,
-  stem,
-} from "../server/src/search/text-features.js";
 import { MAX_SNIPPET_CODE_CHARS } from "../server/src/snippets/snippet-schemas.js";
 import { hostileAnswers, MAX_ANSWER_CHARS } from "../server/test/analysis/hostile-answer-inputs.js";
 import { cpuMs } from "../server/test/helpers/growth.js";
-import { hostileCode } from "../server/test/search/hostile-inputs.js";
+import {
+  hostileCode,
+  ORDINARY_CODE,
+  searchCodeSteps,
+} from "../server/test/search/hostile-inputs.js";
 
 const LOOP_BUDGET_MS = 100;
-const ORDINARY_CODE = `def binary_search(items, target):
-    """Return the index of target in the sorted list items, or -1."""
-    lo, hi = 0, len(items) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if items[mid] == target:
-            return mid
-        if items[mid] < target:
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    return -1
-
-`;
 const ORDINARY_ANSWER = `## Time complexity\nThe loop halves the range each step: **O(log n)**.\n\n## Space complexity\nO(1): a few integers.\n\n`;
 const repeatTo = (text: string, size: number) =>
   text.repeat(Math.ceil(size / text.length)).slice(0, size);
 
-const offline = new OfflineEmbedder();
-const title = "T".repeat(255);
-const description = `${"d\\".repeat(4_999)}"`;
-const steps: Record<string, (code: string) => unknown> = {
-  codeParts: (c) => codeParts(c),
-  searchTerms: (c) => searchTerms({ title, description, code: c }),
-  lexicalTerms: (c) => lexicalTerms({ title, description, code: c }),
-  structureVector: (c) => structureVector(c),
-  modelDocumentText: (c) => modelDocumentText({ title, description, code: c, language: "python" }),
-  "offline documentVector": (c) =>
-    offline.documentVector({ title, description, code: c, language: "python" }),
-  codeIdioms: (c) => codeIdioms(`${c}\n# ${Math.random()}`),
-  splitIdentifier: (c) => splitIdentifier(c),
-  proseWords: (c) => proseWords(c),
-  stem: (c) => stem(c),
-};
+const steps = searchCodeSteps();
 
 function report(rows: { what: string; ms: number; baseMs: number }[]) {
   rows.sort((a, b) => b.ms - a.ms);

@@ -7,20 +7,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
-import { hostileCode, hostileQueries } from "./hostile-inputs.js";
-
-const ORDINARY = `def binary_search(items, target):
-    lo, hi = 0, len(items) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if items[mid] == target:
-            return mid
-        if items[mid] < target:
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    return -1
-`;
+import { hostileCode, hostileQueries, ORDINARY_CODE } from "./hostile-inputs.js";
 
 describe("event loop under hostile snippets", () => {
   let t: TestApp;
@@ -88,14 +75,14 @@ describe("event loop under hostile snippets", () => {
     const hostile = Object.values(hostileCode());
     const queries = Object.values(hostileQueries());
     // Warm-up: JIT, the model's worker thread and the database's caches.
-    await worstStall([ORDINARY], "warm", ["binary search"]);
+    await worstStall([ORDINARY_CODE], "warm", ["binary search"]);
     // A stall that hostile text causes happens every time it is processed; one the OS
     // causes (the machine shared with other work) does not. So the pair is measured up to
     // three times and the smallest difference counts.
     const added: number[] = [];
     for (let round = 0; round < 3; round++) {
       const baseline = await worstStall(
-        hostile.map((_, i) => ORDINARY.replace("binary_search", `search_${round}_${i}`)),
+        hostile.map((_, i) => ORDINARY_CODE.replace("binary_search", `search_${round}_${i}`)),
         "an ordinary description",
         queries.map(() => "binary search in a sorted list"),
       );

@@ -1,7 +1,57 @@
 // Inputs built to make text processing slow: each is at the largest size the API accepts
 // (snippet code 100,000 characters, a search query 500). Regular-expression backtracking,
 // per-definition rescans and quadratic splitting all show up on one of these.
+import { codeIdioms } from "../../src/search/idioms.js";
+import { lexicalTerms } from "../../src/search/lexical.js";
+import { modelDocumentText } from "../../src/search/model/document-text.js";
+import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
+import { structureVector } from "../../src/search/structure.js";
+import {
+  codeParts,
+  proseWords,
+  searchTerms,
+  splitIdentifier,
+  stem,
+} from "../../src/search/text-features.js";
 import { MAX_SNIPPET_CODE_CHARS } from "../../src/snippets/snippet-schemas.js";
+
+/** An ordinary snippet: the baseline hostile text is measured against. */
+export const ORDINARY_CODE = `def binary_search(items, target):
+    lo, hi = 0, len(items) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if items[mid] == target:
+            return mid
+        if items[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return -1
+`;
+
+/** Every step of the search path that reads a snippet's code, with the largest title and a
+ * hostile description beside it (text-hostile.test.ts checks their growth, `npm run
+ * bench:hostile` prints their cost). */
+export function searchCodeSteps(): Record<string, (code: string) => unknown> {
+  const offline = new OfflineEmbedder();
+  const title = "T".repeat(255);
+  const description = `${"d\\".repeat(4_999)}"`;
+  return {
+    codeParts: (c) => codeParts(c),
+    searchTerms: (c) => searchTerms({ title, description, code: c }),
+    lexicalTerms: (c) => lexicalTerms({ title, description, code: c }),
+    structureVector: (c) => structureVector(c),
+    modelDocumentText: (c) =>
+      modelDocumentText({ title, description, code: c, language: "python" }),
+    "offline documentVector": (c) =>
+      offline.documentVector({ title, description, code: c, language: "python" }),
+    // A new text each call (past the part that is read), so its small cache cannot answer.
+    codeIdioms: (c) => codeIdioms(`${c}\n# ${Math.random()}`),
+    splitIdentifier: (c) => splitIdentifier(c),
+    proseWords: (c) => proseWords(c),
+    stem: (c) => stem(c),
+  };
+}
 
 const fill = (unit: string, size: number) =>
   unit.repeat(Math.ceil(size / unit.length)).slice(0, size);

@@ -6,42 +6,16 @@
 // the largest size, against the 100 ms the loop may be held, is printed by
 // `npm run bench:hostile`.
 import { describe, expect, it } from "vitest";
-import { codeIdioms } from "../../src/search/idioms.js";
-import { LexicalIndex, lexicalTerms, queryStems } from "../../src/search/lexical.js";
-import { modelDocumentText } from "../../src/search/model/document-text.js";
+import { LexicalIndex, queryStems } from "../../src/search/lexical.js";
 import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
 import { parseQueryRules } from "../../src/search/query-rules.js";
-import { structureVector } from "../../src/search/structure.js";
-import {
-  codeParts,
-  FEATURE_CODE_CHARS,
-  proseWords,
-  searchTerms,
-  splitIdentifier,
-  stem,
-} from "../../src/search/text-features.js";
+import { FEATURE_CODE_CHARS } from "../../src/search/text-features.js";
 import { MAX_SNIPPET_CODE_CHARS } from "../../src/snippets/snippet-schemas.js";
 import { doublingRatio, MAX_DOUBLING_RATIO } from "../helpers/growth.js";
-import { hostileCode, hostileQueries } from "./hostile-inputs.js";
+import { hostileCode, hostileQueries, searchCodeSteps } from "./hostile-inputs.js";
 
 const offline = new OfflineEmbedder();
-const title = "T".repeat(255);
-const description = `${"d\\".repeat(4_999)}"`;
-
-const codeFunctions: Record<string, (code: string) => unknown> = {
-  codeParts: (c) => codeParts(c),
-  searchTerms: (c) => searchTerms({ title, description, code: c }),
-  lexicalTerms: (c) => lexicalTerms({ title, description, code: c }),
-  structureVector: (c) => structureVector(c),
-  modelDocumentText: (c) => modelDocumentText({ title, description, code: c, language: "python" }),
-  "offline documentVector": (c) =>
-    offline.documentVector({ title, description, code: c, language: "python" }),
-  // A new text each call (past the part that is read), so its small cache cannot answer.
-  codeIdioms: (c) => codeIdioms(`${c}\n# ${Math.random()}`),
-  splitIdentifier: (c) => splitIdentifier(c),
-  proseWords: (c) => proseWords(c),
-  stem: (c) => stem(c),
-};
+const codeFunctions = searchCodeSteps();
 
 describe("search text processing on hostile input", () => {
   for (const name of Object.keys(hostileCode(1000))) {
