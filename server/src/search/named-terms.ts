@@ -21,7 +21,7 @@ import { aliasOf, conceptsOf } from "./concepts.js";
 import type { LexicalIndex } from "./lexical.js";
 import { queryStems } from "./lexical.js";
 import { isExerciseWord } from "./spelling.js";
-import { proseWords, splitIdentifier } from "./text-features.js";
+import { PY_KEYWORDS, proseWords, splitIdentifier } from "./text-features.js";
 
 /** word-list has no proper nouns; the calendar's are ordinary words all the same. */
 const CALENDAR = `january february march april may june july august september october november
@@ -68,17 +68,15 @@ function nearEnglish(w: string): boolean {
  * without their underscores, float("inf")'s spellings: they are in every user's code, so a
  * query that says "__init__", "len" or "inf" names nothing the user could lack, even where
  * the word index leaves such words out as too common to describe a snippet. */
-const PYTHON_WORDS = new Set(
-  `and as assert async await break class continue def del elif else except finally for from
-  global if import in is lambda nonlocal not or pass raise return try while with yield none
-  true false self cls abs aiter all anext any ascii bin bool breakpoint bytearray bytes
-  callable chr classmethod compile complex delattr dict dir divmod enumerate eval exec filter
-  float format frozenset getattr globals hasattr hash help hex id input int isinstance
-  issubclass iter len list locals map max memoryview min next object oct open ord pow print
-  property range repr reversed round set setattr slice sorted staticmethod str sum super
-  tuple type vars zip init eq ne lt le gt ge contains getitem setitem delitem call enter
-  exit name main doc slots post inf nan kwargs args`.split(/\s+/),
-);
+const PYTHON_WORDS = new Set([
+  ...PY_KEYWORDS,
+  ...`aiter anext any all ascii bin breakpoint bytearray
+  bytes callable chr classmethod compile complex delattr dir divmod eval exec format
+  frozenset getattr globals hasattr hash help hex id input issubclass iter locals
+  memoryview next oct open ord pow property repr reversed round setattr slice sorted
+  staticmethod vars eq ne lt le gt ge contains getitem setitem delitem call enter exit
+  name doc slots post inf nan kwargs args`.split(/\s+/),
+]);
 
 /** Shorter words are abbreviations more often than names ("js", "ui", "io"). */
 const MIN_NAME = 3;

@@ -8,7 +8,8 @@
 // and turns a line of escaped quotes into quadratic work (issue 10). The regular expressions
 // left are single character classes or anchored at one position.
 
-const PY_KEYWORDS = new Set(
+/** Python keywords and the commonest builtins: structure, not a snippet's own names. */
+export const PY_KEYWORDS = new Set(
   `false none true and as assert async await break class continue def del elif else except
   finally for from global if import in is lambda nonlocal not or pass raise return try while
   with yield self cls print range len int str float list dict set tuple bool enumerate zip
