@@ -71,14 +71,15 @@ function uidOf(stdout: string): number {
 }
 
 /** The server kept serving through an attack that lasts (up to its time limit): probes
- * kept answering "ok" (whileProbing rejects otherwise) and its event loop spent at most
- * half the attack busy (measured 0.06-0.15 at load 23 for the fork bomb, memory bomb and
- * infinite loop; a loop blocked for most of it reads near 1). A flood that the server ends
- * at a byte cap within a fraction of a second is checked by what ends it instead: over
- * such a short run the loop is busy reading the capped bytes, as it should be. */
-function expectResponsive(loop: { loopBusy: number; probesAnswered: number }) {
+ * kept answering "ok" (whileProbing rejects otherwise) and its event loop never stalled in
+ * one piece for as long as the attack itself: 1.5 s, where a loop that does the attack's
+ * work synchronously stalls for its whole length (a 3 s block in the stop path is caught)
+ * and a responsive one stalls only for callbacks and GC, well under it on a loaded
+ * machine. A flood that the server ends at a byte cap within a fraction of a second is
+ * checked by what ends it instead. */
+function expectResponsive(loop: { longestStallMs: number; probesAnswered: number }) {
   expect(loop.probesAnswered).toBeGreaterThan(0);
-  expect(loop.loopBusy, "share of the attack the event loop was busy").toBeLessThan(0.5);
+  expect(loop.longestStallMs, "longest event-loop stall during the attack (ms)").toBeLessThan(1500);
 }
 
 /** A loop that never ends by itself and prints the CPU time it has used every 50 ms of it
