@@ -42,7 +42,7 @@ const CALIBRATION: Record<string, ScoreCalibration> = {
 };
 
 /** Bumped when what the model reads for a snippet changes: stored vectors then re-embed. */
-const TEXT_VERSION = "t3"; // t2: code idioms (idioms.ts); t3: no shape words (document-text.ts)
+const TEXT_VERSION = "t2"; // t2: code idioms (idioms.ts)
 
 interface Pending {
   resolve(v: Float32Array[]): void;
