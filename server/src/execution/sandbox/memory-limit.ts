@@ -40,8 +40,9 @@ import {
   statfsSync,
   writeFileSync,
 } from "node:fs";
-import { access, mkdir, readFile, rmdir, statfs, writeFile } from "node:fs/promises";
+import { readFile, statfs } from "node:fs/promises";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 
 export type MemoryMechanism = "cgroup-v2" | "cgroup-v1" | "watchdog";
@@ -316,12 +317,90 @@ function isDeadPid(pid: number): boolean {
   }
 }
 
-/** Removes an empty directory; resolves when it is gone (or was never there). */
-async function rmdirIfThere(dir: string): Promise<void> {
+/** One step of a run's cgroup file work, done by the CgroupWorker. */
+type CgroupOp =
+  | { op: "make"; dir: string; files: [string, string][] }
+  | { op: "write"; file: string; value: string }
+  | { op: "rmdir"; dir: string };
+
+// Plain JavaScript run by `new Worker(…, { eval: true })`: no loader, nothing to build. A
+// failed make removes the directory it created. ENOENT on rmdir means already gone.
+const CGROUP_WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const fs = require("node:fs");
+parentPort.on("message", (m) => {
   try {
-    await rmdir(dir);
+    if (m.op === "make") {
+      fs.mkdirSync(m.dir);
+      try {
+        for (const [file, value] of m.files) fs.writeFileSync(m.dir + "/" + file, value);
+      } catch (e) {
+        try { fs.rmdirSync(m.dir); } catch {}
+        throw e;
+      }
+    } else if (m.op === "write") {
+      fs.writeFileSync(m.file, m.value);
+    } else if (m.op === "rmdir") {
+      try { fs.rmdirSync(m.dir); } catch (e) { if (e.code !== "ENOENT") throw e; }
+    }
+    parentPort.postMessage({ id: m.id });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    parentPort.postMessage({ id: m.id, code: e.code, message: e.message });
+  }
+});
+`;
+
+/**
+ * The cgroup file work of every run (create its directory and write its limits, move its
+ * processes in, remove it), done with synchronous calls on one worker thread: off the
+ * event loop every run is served from (a move into a cgroup can wait for an RCU grace
+ * period, 15 ms median measured on a loaded machine), and one message a step. Through
+ * fs/promises each file write is three thread-pool round trips (open, write, close), ~20
+ * a run with the directory's mkdir, its optional files' access checks and rmdir: 1.7 ms of
+ * the host's CPU per run, measured against ~0.1 ms for the same calls made synchronously.
+ */
+class CgroupWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<
+    number,
+    { resolve: () => void; reject: (e: NodeJS.ErrnoException) => void }
+  >();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  constructor() {
+    // execArgv []: not the tsx loader this process may run under (nothing to compile).
+    this.worker = new Worker(CGROUP_WORKER_SOURCE, { eval: true, execArgv: [] });
+    this.worker.unref(); // idle, it must not keep the process alive
+    this.worker.on("message", (m: { id: number; code?: string; message?: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.message === undefined) return p.resolve();
+      const e: NodeJS.ErrnoException = new Error(m.message);
+      if (m.code !== undefined) e.code = m.code;
+      p.reject(e);
+    });
+    const fail = (e: Error) => {
+      this.failure = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", () => fail(new Error("the cgroup worker exited")));
+  }
+
+  call(op: CgroupOp): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...op, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }
 
@@ -358,6 +437,9 @@ class CgroupLimit implements MemoryLimit {
   readonly parent: string;
   private readonly pending = new Set<Promise<void>>();
   private seq = 0;
+  /** A run's limit files, with the optional ones this kernel lacks left out (from the probe). */
+  private readonly runFiles: [string, string][];
+  private readonly io: CgroupWorker;
 
   readonly maxSockets: number;
 
@@ -384,13 +466,18 @@ class CgroupLimit implements MemoryLimit {
         }
         writeFileSync(join(this.parent, "cgroup.subtree_control"), "+memory");
       }
-      // A throwaway child proves the limit can be written where runs will live.
+      // A throwaway child proves the limit can be written where runs will live, and shows
+      // which optional files this kernel has (every run's cgroup has the same ones).
       const probe = this.makeChildSync();
+      this.runFiles = this.limitFiles()
+        .filter(([file]) => existsSync(join(probe, file)))
+        .map(([file, value]) => [file, value]);
       tryRmdir(probe);
     } catch (e) {
       tryRmdir(this.parent);
       throw e;
     }
+    this.io = new CgroupWorker();
   }
 
   /** The files that set a run's limit: [file, value, only where the kernel has it]. */
@@ -436,24 +523,7 @@ class CgroupLimit implements MemoryLimit {
    */
   private async makeChild(): Promise<string> {
     const dir = join(this.parent, `run-${++this.seq}`);
-    await mkdir(dir);
-    try {
-      for (const [file, value, optional] of this.limitFiles()) {
-        const path = join(dir, file);
-        if (
-          optional &&
-          !(await access(path).then(
-            () => true,
-            () => false,
-          ))
-        )
-          continue;
-        await writeFile(path, value);
-      }
-    } catch (e) {
-      await rmdirIfThere(dir);
-      throw e;
-    }
+    await this.io.call({ op: "make", dir, files: this.runFiles });
     return dir;
   }
 
@@ -484,7 +554,8 @@ class CgroupLimit implements MemoryLimit {
       maxSockets: sockets.maxSockets,
       join: async (pid) => {
         try {
-          await writeFile(join(await made, "cgroup.procs"), String(pid));
+          const file = join(await made, "cgroup.procs");
+          await this.io.call({ op: "write", file, value: String(pid) });
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e; // gone: runs nothing
         }
@@ -528,7 +599,7 @@ class CgroupLimit implements MemoryLimit {
   private async removeWhenEmpty(dir: string): Promise<void> {
     for (let i = 0; i < RMDIR_ATTEMPTS; i++) {
       if (
-        await rmdirIfThere(dir).then(
+        await this.io.call({ op: "rmdir", dir }).then(
           () => true,
           () => false,
         )
@@ -555,7 +626,7 @@ class CgroupLimit implements MemoryLimit {
       }
       for (const name of entries) await this.removeWhenEmpty(join(this.parent, name));
       await this.removeWhenEmpty(this.parent);
-    })();
+    })().finally(() => this.io.close());
     return this.closing;
   }
 }

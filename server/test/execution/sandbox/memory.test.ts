@@ -685,6 +685,38 @@ describe("memory cgroups", () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it("a warm runner sits in its own cgroup with the run's limits written", async () => {
+    const before = new Set(mine());
+    const sb = await makeSandbox(testUid(63590), { uidCount: 8, poolSize: 1, maxConcurrent: 1 });
+    try {
+      const [parent] = mine().filter((n) => !before.has(n));
+      const dir = join(own?.dir as string, parent as string);
+      const [run1] = readdirSync(dir).filter((n) => n.startsWith("run-"));
+      expect(run1).toBeDefined();
+      const read = (f: string) => readFileSync(join(dir, run1 as string, f), "utf8").trim();
+      expect(read("cgroup.procs")).not.toBe("");
+      const limit = String(LIMIT_MB * MiB);
+      if (existsSync(join(dir, run1 as string, "memory.max"))) {
+        expect(read("memory.max")).toBe(limit);
+        if (existsSync(join(dir, run1 as string, "memory.swap.max"))) {
+          expect(read("memory.swap.max")).toBe("0");
+        }
+      } else {
+        expect(read("memory.limit_in_bytes")).toBe(limit);
+        expect(read("memory.swappiness")).toBe("0");
+        if (existsSync(join(dir, run1 as string, "memory.memsw.limit_in_bytes"))) {
+          expect(read("memory.memsw.limit_in_bytes")).toBe(limit);
+        }
+        if (existsSync(join(dir, run1 as string, "memory.kmem.tcp.limit_in_bytes"))) {
+          expect(read("memory.kmem.tcp.limit_in_bytes")).toBe(String(64 * MiB));
+        }
+      }
+      expect((await run(sb, "print(2)")).stdout).toBe("2\n");
+    } finally {
+      await sb.close();
+    }
+  });
+
   it("removes what a killed server left behind", async () => {
     const stale = join(own?.dir as string, "code-remote-999999999-abc");
     mkdirSync(join(stale, "run-1"), { recursive: true });
