@@ -319,16 +319,25 @@ function isDeadPid(pid: number): boolean {
 
 /** One step of a run's cgroup file work, done by the CgroupWorker. */
 type CgroupOp =
-  | { op: "make"; dir: string; files: [string, string][] }
-  | { op: "write"; file: string; value: string }
+  /** A run's cgroup with its limits, and its first process moved in. */
+  | { op: "make"; dir: string; files: [string, string][]; pid: number }
+  | { op: "join"; file: string; pid: number }
   | { op: "rmdir"; dir: string };
 
+/** A failed step; `made`: a make's directory exists (its join failed). */
+type CgroupError = NodeJS.ErrnoException & { made?: boolean };
+
 // Plain JavaScript run by `new Worker(…, { eval: true })`: no loader, nothing to build. A
-// failed make removes the directory it created. ENOENT on rmdir means already gone.
+// make whose limits cannot be written removes its directory; a join of a process that has
+// already exited (ESRCH) succeeds (it runs nothing); ENOENT on rmdir means already gone.
 const CGROUP_WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const fs = require("node:fs");
+const join = (file, pid) => {
+  try { fs.writeFileSync(file, String(pid)); } catch (e) { if (e.code !== "ESRCH") throw e; }
+};
 parentPort.on("message", (m) => {
+  let made = false;
   try {
     if (m.op === "make") {
       fs.mkdirSync(m.dir);
@@ -338,14 +347,16 @@ parentPort.on("message", (m) => {
         try { fs.rmdirSync(m.dir); } catch {}
         throw e;
       }
-    } else if (m.op === "write") {
-      fs.writeFileSync(m.file, m.value);
+      made = true;
+      join(m.dir + "/cgroup.procs", m.pid);
+    } else if (m.op === "join") {
+      join(m.file, m.pid);
     } else if (m.op === "rmdir") {
       try { fs.rmdirSync(m.dir); } catch (e) { if (e.code !== "ENOENT") throw e; }
     }
     parentPort.postMessage({ id: m.id });
   } catch (e) {
-    parentPort.postMessage({ id: m.id, code: e.code, message: e.message });
+    parentPort.postMessage({ id: m.id, code: e.code, message: e.message, made });
   }
 });
 `;
@@ -363,7 +374,7 @@ class CgroupWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<
     number,
-    { resolve: () => void; reject: (e: NodeJS.ErrnoException) => void }
+    { resolve: () => void; reject: (e: CgroupError) => void }
   >();
   private nextId = 1;
   private failure: Error | undefined;
@@ -372,15 +383,19 @@ class CgroupWorker {
     // execArgv []: not the tsx loader this process may run under (nothing to compile).
     this.worker = new Worker(CGROUP_WORKER_SOURCE, { eval: true, execArgv: [] });
     this.worker.unref(); // idle, it must not keep the process alive
-    this.worker.on("message", (m: { id: number; code?: string; message?: string }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.message === undefined) return p.resolve();
-      const e: NodeJS.ErrnoException = new Error(m.message);
-      if (m.code !== undefined) e.code = m.code;
-      p.reject(e);
-    });
+    this.worker.on(
+      "message",
+      (m: { id: number; code?: string; message?: string; made?: boolean }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.message === undefined) return p.resolve();
+        const e: CgroupError = new Error(m.message);
+        if (m.code !== undefined) e.code = m.code;
+        e.made = m.made === true;
+        p.reject(e);
+      },
+    );
     const fail = (e: Error) => {
       this.failure = e;
       for (const p of this.pending.values()) p.reject(e);
@@ -517,24 +532,14 @@ class CgroupLimit implements MemoryLimit {
     return dir;
   }
 
-  /**
-   * A run's cgroup, off the event loop: creating and removing a memory cgroup took the
-   * sandbox host 0.5–1 ms each per run, on the loop that serves every other run.
-   */
-  private async makeChild(): Promise<string> {
-    const dir = join(this.parent, `run-${++this.seq}`);
-    await this.io.call({ op: "make", dir, files: this.runFiles });
-    return dir;
-  }
-
   forRun(): RunMemory {
-    const made = this.makeChild();
-    made.catch(() => {}); // seen by join, which the runner waits for
+    // Made with the run's first process (one message to the worker, not two): in fork
+    // mode that pid is known ~2 ms after the spawn, long before the runner is ready.
+    const runDir = join(this.parent, `run-${++this.seq}`);
+    /** Settles once the directory is made (resolves) or known not to exist (rejects). */
+    let made: Promise<void> | undefined;
     /** Set once made: the OOM counter is read synchronously (no process is in before). */
     let dir: string | undefined;
-    void made.then((d) => {
-      dir = d;
-    });
     const counter = this.f.version === 2 ? "memory.events" : "memory.oom_control";
     const oomKills = () => {
       if (dir === undefined) return 0;
@@ -553,12 +558,24 @@ class CgroupLimit implements MemoryLimit {
       limitBytes,
       maxSockets: sockets.maxSockets,
       join: async (pid) => {
-        try {
-          const file = join(await made, "cgroup.procs");
-          await this.io.call({ op: "write", file, value: String(pid) });
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e; // gone: runs nothing
+        if (made === undefined) {
+          const make = this.io.call({ op: "make", dir: runDir, files: this.runFiles, pid });
+          made = make.then(
+            () => {
+              dir = runDir;
+            },
+            (e: CgroupError) => {
+              if (!e.made) throw e;
+              dir = runDir; // made, but its process could not join: removed at release
+            },
+          );
+          made.catch(() => {});
+          this.track(made.catch(() => {}));
+          await make;
+          return;
         }
+        await made;
+        await this.io.call({ op: "join", file: join(runDir, "cgroup.procs"), pid });
       },
       watch: (place, onExceeded) => {
         const timer = setInterval(() => {
@@ -580,9 +597,10 @@ class CgroupLimit implements MemoryLimit {
         if (released) return;
         finalKills = oomKills(); // the counter goes with the directory
         released = true;
+        if (made === undefined) return; // no process ever joined: nothing was made
         this.track(
           made.then(
-            (d) => this.removeWhenEmpty(d),
+            () => this.removeWhenEmpty(runDir),
             () => {},
           ),
         );

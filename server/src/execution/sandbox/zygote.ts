@@ -46,6 +46,8 @@ export class ForkedChild extends EventEmitter {
   private exited = false;
   private gone = false;
   private pendingSignal: "term" | "kill" | undefined;
+  /** Our host pid, once attached (the zygote skips it when it looks for a newer child). */
+  hostPid: number | undefined;
 
   constructor(
     readonly id: string,
@@ -74,8 +76,9 @@ export class ForkedChild extends EventEmitter {
    * The zygote forked us: tell onRunner our host pid, then open our ends of the four pipes
    * (no job can be written before that). `nsPid` is our pid in the zygote's namespace.
    */
-  attach(zygotePid: number, fds: number[], nsPid: number): void {
-    const hostPid = hostPidOfChild(zygotePid, nsPid);
+  attach(zygotePid: number, fds: number[], nsPid: number, known: Set<number>): void {
+    const hostPid = hostPidOfChild(zygotePid, nsPid, known);
+    this.hostPid = hostPid;
     this.onRunner?.(hostPid);
     const open = (fd: number, flags: number) => {
       try {
@@ -166,9 +169,14 @@ export class ForkedChild extends EventEmitter {
 
 /**
  * The host pid of the zygote's child whose pid in the zygote's namespace is `nsPid`: the
- * second entry of its NSpid line (host, zygote's namespace, its own where it is 1).
+ * second entry of its NSpid line (host, zygote's namespace, its own where it is 1). The
+ * zygote's other live children are `known` already: only the new one's status is read.
  */
-function hostPidOfChild(zygotePid: number, nsPid: number): number | undefined {
+function hostPidOfChild(
+  zygotePid: number,
+  nsPid: number,
+  known: ReadonlySet<number>,
+): number | undefined {
   let children: string[];
   try {
     children = readFileSync(`/proc/${zygotePid}/task/${zygotePid}/children`, "utf8")
@@ -178,6 +186,7 @@ function hostPidOfChild(zygotePid: number, nsPid: number): number | undefined {
     return undefined;
   }
   for (const pid of children) {
+    if (known.has(Number(pid))) continue;
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       const ns = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.split(/\s+/);
@@ -195,6 +204,8 @@ export class Zygote {
   private readonly child: ChildProcess;
   private pid: number | undefined;
   private readonly children = new Map<string, ForkedChild>();
+  /** Host pids of the children not yet reaped (hostPidOfChild skips them). */
+  private readonly hostPids = new Set<number>();
   private nextId = 1;
   private replies = "";
   private stderr = "";
@@ -291,9 +302,11 @@ export class Zygote {
     if (verb === "forked") {
       // forked <id> <job> <stdout> <stderr> <control> <pid in the zygote's namespace>
       const fields = rest.map(Number);
-      ch.attach(this.pid as number, fields.slice(0, 4), fields[4] as number);
+      ch.attach(this.pid as number, fields.slice(0, 4), fields[4] as number, this.hostPids);
+      if (ch.hostPid !== undefined) this.hostPids.add(ch.hostPid);
     } else if (verb === "exit") {
       this.children.delete(id as string);
+      if (ch.hostPid !== undefined) this.hostPids.delete(ch.hostPid);
       ch.exit(Number(rest[0]), Number(rest[1]));
     } else if (verb === "failed") {
       this.children.delete(id as string);

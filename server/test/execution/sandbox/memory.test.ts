@@ -7,6 +7,7 @@
 // where writable, and the watchdog, forced) on both paths (spawn and fork). Socket buffers,
 // kernel memory no process maps, are bounded apart (by count, a v1 cgroup's TCP limit, or
 // refusing TCP under the watchdog): those tests read the host's own kernel counters.
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -16,6 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createMemoryLimit,
@@ -715,6 +717,31 @@ describe("memory cgroups", () => {
     } finally {
       await sb.close();
     }
+  });
+
+  it("a run's cgroup is made with its first process (one step), never for a runner that never started", async () => {
+    const limit = createMemoryLimit("cgroup", LIMIT_MB * MiB, silentLogger);
+    const parent = (limit as unknown as { parent: string }).parent;
+    const runs = () => readdirSync(parent).filter((n) => n.startsWith("run-"));
+    const child = spawn("/bin/sleep", ["30"], { stdio: "ignore" });
+    try {
+      const started = limit.forRun();
+      const neverStarted = limit.forRun();
+      await started.join(child.pid as number);
+      await sleep(200); // anything still being made would be there by now
+      expect(runs()).toHaveLength(1);
+      const procs = readFileSync(join(parent, runs()[0] as string, "cgroup.procs"), "utf8");
+      expect(procs.trim()).toBe(String(child.pid));
+      neverStarted.release();
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+      started.release();
+      await vi.waitFor(() => expect(runs()).toHaveLength(0));
+    } finally {
+      child.kill("SIGKILL");
+      await limit.close();
+    }
+    expect(existsSync(parent)).toBe(false);
   });
 
   it("removes what a killed server left behind", async () => {

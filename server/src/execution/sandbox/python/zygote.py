@@ -8,8 +8,8 @@ host maps the sandbox uid range into it). It imports the runner, then forks one 
     when the child ends the kernel kills everything it started);
   - mounts its own /proc and a fresh size-limited tmpfs on /tmp;
   - switches to the run's own host uid (RLIMIT_NPROC then binds per run), drops every
-    capability (bounding, ambient, permitted), sets no_new_privs and loads the seccomp
-    filter the host compiled;
+    capability (ambient, permitted; the bounding set is this process's, emptied once at
+    start), sets no_new_privs and loads the seccomp filter the host compiled;
   - keeps only its own four pipes (job, stdout, stderr, control) and then runs exactly as a
     spawned runner does (sandbox_runner.serve: limits, "ready", one job).
 Jobs never pass through this process: the host writes each into the child's own pipe, so
@@ -54,6 +54,7 @@ CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
 PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 24, 47, 4
+PR_CAPBSET_READ, CAP_SYS_ADMIN = 23, 21
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 1
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
@@ -104,10 +105,19 @@ def loopback_up():
         posix.close(sock)
 
 
-def drop_capabilities():
+def drop_bounding_set():
+    """Once, in the fork server: the bounding set only limits what an execve may gain, so
+    this process keeps the capabilities it uses (unshare, mount) while every child it forks
+    inherits the empty set (41 prctl calls a child saved: ~0.1 ms of CPU per run)."""
     for cap in range(64):
         if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             break  # past the kernel's last capability
+    if libc.prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0:
+        raise SystemExit("zygote: could not empty the capability bounding set")
+
+
+def drop_capabilities():
+    """In a child: the bounding set is already empty (inherited from the fork server)."""
     check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient caps")
     data = (CapData * 2)()
     check(libc.capset(ctypes.byref(CapHeader(LINUX_CAPABILITY_VERSION_3, 0)), data), "capset")
@@ -283,6 +293,7 @@ def main():
     posix.dup2(null, FILTER_FD)
     posix.close(null)
     posix.closerange(5, 0x7FFFFFFF)
+    drop_bounding_set()
     Zygote(cfg, bpf).serve()
 
 
