@@ -382,13 +382,16 @@ class CgroupWorker {
   constructor() {
     // execArgv []: not the tsx loader this process may run under (nothing to compile).
     this.worker = new Worker(CGROUP_WORKER_SOURCE, { eval: true, execArgv: [] });
-    this.worker.unref(); // idle, it must not keep the process alive
+    // Referenced only while a step is pending: idle, it must not keep the process alive;
+    // busy, the process must not exit before its cgroups are made or removed.
+    this.worker.unref();
     this.worker.on(
       "message",
       (m: { id: number; code?: string; message?: string; made?: boolean }) => {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
+        if (this.pending.size === 0) this.worker.unref();
         if (m.message === undefined) return p.resolve();
         const e: CgroupError = new Error(m.message);
         if (m.code !== undefined) e.code = m.code;
@@ -408,6 +411,7 @@ class CgroupWorker {
   call(op: CgroupOp): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...op, id });

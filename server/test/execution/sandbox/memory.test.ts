@@ -7,17 +7,22 @@
 // where writable, and the watchdog, forced) on both paths (spawn and fork). Socket buffers,
 // kernel memory no process maps, are bounded apart (by count, a v1 cgroup's TCP limit, or
 // refusing TCP under the watchdog): those tests read the host's own kernel counters.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmdirSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createMemoryLimit,
@@ -742,6 +747,38 @@ describe("memory cgroups", () => {
       await limit.close();
     }
     expect(existsSync(parent)).toBe(false);
+  });
+
+  it("a process with nothing else to do waits for its cgroup work before it exits", () => {
+    // The worker thread doing the cgroup steps is unreferenced when idle; a pending step
+    // must keep the process alive, or a short script would exit with its cgroups in place.
+    const dir = mkdtempSync(join(tmpdir(), "cr-cgroup-exit-"));
+    const script = join(dir, "script.mts");
+    const module = join(import.meta.dirname, "../../../src/execution/sandbox/memory-limit.ts");
+    writeFileSync(
+      script,
+      `import { createMemoryLimit } from ${JSON.stringify(module)};
+const quiet = { error() {}, warn() {}, info() {}, debug() {} };
+const limit = createMemoryLimit("cgroup", ${LIMIT_MB * MiB}, quiet);
+const run = limit.forRun();
+await run.join(999999999); // no such process: the cgroup is made, nobody joins
+run.release();
+await limit.close();
+console.log("closed", limit.parent);
+`,
+    );
+    try {
+      const tsx = createRequire(import.meta.url).resolve("tsx");
+      const out = spawnSync(process.execPath, ["--import", pathToFileURL(tsx).href, script], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      const parent = /^closed (.+)$/m.exec(out.stdout)?.[1];
+      expect(parent, out.stderr).toBeDefined();
+      expect(existsSync(parent as string)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("removes what a killed server left behind", async () => {
