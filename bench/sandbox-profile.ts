@@ -1,4 +1,4 @@
-// `npx tsx bench/sandbox-profile.ts`: the sandbox side of one print("hello") run alone, at
+// `npm run bench:sandbox-profile`: the sandbox side of one print("hello") run alone, at
 // concurrency 1 back to back (no HTTP): the pool in this process and behind the sandbox
 // host's IPC hop, in the mode SANDBOX_MODE picks (fork by default here). Prints the p50/p90
 // wall time, the CPU of this process's whole tree per run (from /proc, including reaped
