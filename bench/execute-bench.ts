@@ -5,6 +5,10 @@
 // process tree from /proc. Also: a bare python3 spawn, the pool alone (and how late after
 // a 1 s time limit a looping run's result arrives), a CPU-bound loop and RSS over many
 // runs. Prints ratios and the goals; SANDBOX_MODE=fork|spawn picks the path.
+// The load generator is node:http over a keep-alive Agent (bench/lib/http-client.ts), not
+// fetch(): fetch costs this process ~1 ms more CPU per request, which on two cores is taken
+// from the server being measured (the cold spawn has no client at all). Both clients' own
+// CPU per request is measured in the same run and printed.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -13,6 +17,7 @@ import pino from "pino";
 import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
 import { probeHostPaths } from "../server/src/execution/sandbox/host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS } from "../server/src/execution/sandbox/launcher.js";
+import { jsonClient } from "./lib/http-client.js";
 import { signIn, startServer } from "./lib/server-process.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -241,24 +246,44 @@ async function main() {
   try {
     const auth = await signIn(server.url, "exec-bench@example.com");
     const headers = { ...auth, "content-type": "application/json" };
+    const client = jsonClient(server.url, auth);
     const health = (await (await fetch(`${server.url}/health/ready`)).json()) as {
       dependencies: { sandbox: { mode?: string; isolation: string } };
     };
     const mode = health.dependencies.sandbox.mode ?? "spawn";
+    type Result = { success: boolean; execution_time_ms: number };
     const execute = async (code: string, timeout = 10) => {
       const t = performance.now();
-      const res = await fetch(`${server.url}/execute`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ code, timeout_seconds: timeout }),
-      });
-      const body = (await res.json()) as { success: boolean; execution_time_ms: number };
-      if (res.status !== 200 || !body.success)
-        throw new Error(`execute failed: ${JSON.stringify(body)}`);
-      return { ms: performance.now() - t, body };
+      const res = await client.post<Result>("/execute", { code, timeout_seconds: timeout });
+      if (res.status !== 200 || !res.body.success)
+        throw new Error(`execute failed: ${JSON.stringify(res.body)}`);
+      return { ms: performance.now() - t, body: res.body };
     };
     const ours: Once = async () => (await execute(HELLO)).ms;
     for (let i = 0; i < 50; i++) await ours(); // warm the JIT and the pool
+    // The load generator's own CPU per request, node:http (used) and fetch() (not used).
+    const viaFetch = async () => {
+      const res = await fetch(`${server.url}/execute`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ code: HELLO, timeout_seconds: 10 }),
+      });
+      const body = (await res.json()) as Result;
+      if (res.status !== 200 || !body.success)
+        throw new Error(`execute failed: ${JSON.stringify(body)}`);
+    };
+    const clientCpuMs = async (once: () => Promise<unknown>, n: number) => {
+      for (let i = 0; i < 20; i++) await once();
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) await once();
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000 / n;
+    };
+    const clientCpu = { http: 0, fetch: 0 };
+    for (let round = 0; round < 2; round++) {
+      clientCpu.http += (await clientCpuMs(ours, 100)) / 2;
+      clientCpu.fetch += (await clientCpuMs(viaFetch, 100)) / 2;
+    }
     const seq = async (code: string) => {
       const walls: number[] = [];
       for (let i = 0; i < 15; i++) walls.push((await execute(code, 30)).ms);
@@ -360,6 +385,10 @@ async function main() {
       `\n## POST /execute (print("hello")), real server in a child process, ${cores} cores, SANDBOX_MODE=${mode}`,
     );
     console.log(`baseline bare python3 -c spawn (p50): ${fmt(p50(bareXs))}`);
+    console.log(
+      `load generator: node:http, keep-alive (its own CPU per request ${fmt(clientCpu.http)}; ` +
+        `fetch() would cost ${fmt(clientCpu.fetch)}) — not counted in any CPU figure below`,
+    );
     console.log("| measure | ours | cold bwrap spawn | ratio | goal |");
     console.log("|---|---|---|---|---|");
     console.log(
@@ -421,6 +450,7 @@ async function main() {
         `(growth over the second half ${(rss1.tree - rssMid.tree).toFixed(1)} MiB — goal flat) ` +
         `(load average: ${loadavg()[0]?.toFixed(1)})`,
     );
+    client.close();
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -24,7 +24,7 @@ import { registerOpenApi } from "./platform/http/openapi.js";
 import { registerSecurityHeaders } from "./platform/http/security-headers.js";
 import { zodFastSerializerCompiler } from "./platform/http/serializer.js";
 import { registerTextGuard } from "./platform/http/text-guard.js";
-import { loggerOptions } from "./platform/logger.js";
+import { childLoggerFactory, loggerOptions, OneLinePerRequest } from "./platform/logger.js";
 import { VERSION } from "./platform/version.js";
 import { composeSearch, type SearchArea } from "./search/search-module.js";
 import { composeSnippets, type SnippetsArea } from "./snippets/snippets-module.js";
@@ -55,6 +55,8 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 function createFastify(settings: Settings, logger: Logger | undefined): FastifyInstance {
   const app = Fastify({
     loggerInstance: (logger ?? pino(loggerOptions(settings.logLevel))) as FastifyBaseLogger,
+    logController: new OneLinePerRequest(),
+    childLoggerFactory,
     // Honour a caller's request id when it is well-formed, so traces join up across hops.
     genReqId: (req) => {
       const given = req.headers["x-request-id"];

@@ -87,4 +87,69 @@ describe("platform", () => {
     expect(all).not.toContain(token);
     expect(all).not.toContain("correct horse battery");
   });
+
+  it("writes one line per request, when it completes: method, path, id, status, duration", async () => {
+    const u = await t.signUp("oneline");
+    const id = "one-line-per-request-1";
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/snippets?limit=5",
+      headers: { ...u.headers, "x-request-id": id },
+    });
+    expect(res.statusCode).toBe(200);
+    const mine = lines
+      .flatMap((l) => l.split("\n").filter(Boolean))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.reqId === id);
+    // Fastify's default wrote two (`incoming request` and `request completed`).
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      level: 30,
+      msg: "request completed",
+      req: { method: "GET", url: "/snippets", id },
+      res: { statusCode: 200 },
+    });
+    expect(typeof mine[0]?.responseTime).toBe("number");
+  });
+
+  it("sends the same security headers on every kind of response", async () => {
+    const u = await t.signUp("headers");
+    // Helmet's full set for this configuration, as @fastify/helmet sent it before (issue 10
+    // item 9); connect-src names this host's WebSocket when the Host header is sane.
+    const expected = (connect: string) => ({
+      "content-security-policy":
+        `default-src 'self';base-uri 'none';connect-src 'self' ${connect};font-src 'self';` +
+        "form-action 'self';frame-ancestors 'none';img-src 'self' data:;object-src 'none';" +
+        "script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline'",
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-resource-policy": "same-origin",
+      "origin-agent-cluster": "?1",
+      "referrer-policy": "no-referrer",
+      "strict-transport-security": "max-age=31536000; includeSubDomains",
+      "x-content-type-options": "nosniff",
+      "x-dns-prefetch-control": "off",
+      "x-download-options": "noopen",
+      "x-frame-options": "DENY",
+      "x-permitted-cross-domain-policies": "none",
+      "x-xss-protection": "0",
+    });
+    const cases = [
+      { method: "GET", url: "/health", host: "api.example.test:8000", status: 200 },
+      { method: "POST", url: "/execute", host: "api.example.test", status: 401 },
+      { method: "POST", url: "/execute", host: "a b", status: 422, auth: true },
+      { method: "GET", url: "/nope", host: "localhost:80", status: 404 },
+    ] as const;
+    for (const c of cases) {
+      const res = await t.app.inject({
+        method: c.method,
+        url: c.url,
+        headers: { host: c.host, ...("auth" in c ? u.headers : {}) },
+        ...(c.method === "POST" ? { payload: {} } : {}),
+      });
+      expect(res.statusCode, c.url).toBe(c.status);
+      const connect = /\s/.test(c.host) ? "'self' 'self'" : `ws://${c.host} wss://${c.host}`;
+      expect(res.headers, `${c.method} ${c.url}`).toMatchObject(expected(connect));
+      expect(res.headers["x-powered-by"]).toBeUndefined();
+    }
+  });
 });
