@@ -8,7 +8,8 @@
 // The load generator is node:http over a keep-alive Agent (bench/lib/http-client.ts), not
 // fetch(): fetch costs this process ~1 ms more CPU per request, which on two cores is taken
 // from the server being measured (the cold spawn has no client at all). Both clients' own
-// CPU per request is measured in the same run and printed.
+// CPU per request is measured in the same run and printed. TEST_SANDBOX_UID_OFFSET moves
+// every sandbox uid it uses, as it does the tests', so two runs on one machine never share one.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -17,6 +18,7 @@ import pino from "pino";
 import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
 import { probeHostPaths } from "../server/src/execution/sandbox/host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS } from "../server/src/execution/sandbox/launcher.js";
+import { testUid } from "../server/test/helpers/uids.js";
 import { jsonClient } from "./lib/http-client.js";
 import { signIn, startServer } from "./lib/server-process.js";
 
@@ -60,7 +62,7 @@ async function coldSpawner() {
   });
   const cut = bw.args.lastIndexOf("/usr/bin/python3");
   const coldArgs = [...bw.args.slice(0, cut + 1), "-c", HELLO];
-  return () => timeSpawn(bw.command, coldArgs, 63990);
+  return () => timeSpawn(bw.command, coldArgs, testUid(63990));
 }
 
 function statFields(pid: number): number[] {
@@ -147,7 +149,7 @@ async function directPool() {
     memoryLimitMb: 256,
     maxOutputBytes: 1 << 20,
     extraAllowedModules: [],
-    uidBase: 63100,
+    uidBase: testUid(63100),
     uidCount: 64,
     logger: pino({ level: "warn" }),
     inProcess: true,
@@ -238,7 +240,7 @@ async function main() {
   const server = await startServer({
     DATA_DIR: dataDir,
     EXECUTION_RATE_LIMIT_PER_MINUTE: "1000000",
-    SANDBOX_UID_BASE: "63000",
+    SANDBOX_UID_BASE: String(testUid(63000)),
     SANDBOX_UID_COUNT: "64",
     SANDBOX_MAX_CONCURRENT: "16",
   });
