@@ -41,10 +41,17 @@ export interface ExecutorDeps {
 export function createExecutorService(deps: ExecutorDeps) {
   const now = deps.now ?? Date.now;
 
+  // The audit line is written whatever LOG_LEVEL says (SECURITY.md: one per run): at
+  // "warn" or "error" the runs must still be on record. Only a logger turned off entirely
+  // ("silent") drops it. Its time is the logger's own `time` field.
+  const auditLog =
+    deps.logger.isLevelEnabled("info") || deps.logger.level === "silent"
+      ? deps.logger
+      : deps.logger.child({}, { level: "info" });
+
   function audit(i: ExecuteInput, outcome: AuditOutcome, started: number): void {
-    deps.logger.info({
+    auditLog.info({
       audit: "execution",
-      time: new Date(now()).toISOString(),
       job_id: i.jobId,
       user_id: i.userId,
       // The one-shot form: no Hash object per run (Node >= 20.12).

@@ -6,7 +6,7 @@ import {
   type FastifyServerOptions,
   LogController,
 } from "fastify";
-import type { LoggerOptions } from "pino";
+import { type LoggerOptions, stdTimeFunctions } from "pino";
 
 export const REDACTED_PATHS = [
   "req.headers.authorization",
@@ -29,6 +29,9 @@ export const REDACTED_PATHS = [
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
+    // ISO 8601, readable as it stands; the audit line's time is this field (an audit line
+    // of its own with a second `time` key made every line carry two).
+    timestamp: stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     serializers: {
       // The URL may carry ?token= for the WebSocket; log the path only.

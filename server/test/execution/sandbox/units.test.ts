@@ -47,6 +47,7 @@ import { childPids, signal, signalNumber } from "../../../src/execution/sandbox/
 import { UidAllocator } from "../../../src/execution/sandbox/uid-allocator.js";
 import type { RawOutcome } from "../../../src/execution/sandbox/warm-process.js";
 import { SecurityViolationError } from "../../../src/platform/errors.js";
+import { loggerOptions } from "../../../src/platform/logger.js";
 import { SlidingWindowLimiter } from "../../../src/platform/rate-limiter.js";
 import { executionResult } from "../../helpers/execution-result.js";
 import { testUid } from "../../helpers/uids.js";
@@ -323,15 +324,18 @@ describe("UidAllocator", () => {
   });
 });
 
-function captureLogger() {
+/** The server's own logger options at `level`, writing to memory: parsed lines and raw. */
+function captureLogger(level = "info") {
   const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
+      raw.push(String(chunk));
       lines.push(JSON.parse(String(chunk)));
       cb();
     },
   });
-  return { logger: pino({ level: "info" }, sink), lines };
+  return { logger: pino(loggerOptions(level), sink), lines, raw };
 }
 
 describe("executor service", () => {
@@ -375,6 +379,31 @@ describe("executor service", () => {
     expect(JSON.stringify(lines[0])).not.toContain("print(1)");
     expect(typeof lines[0]?.duration_ms).toBe("number");
     expect(Date.parse(String(lines[0]?.time))).not.toBeNaN();
+  });
+
+  // SECURITY.md: an audit line per run, so a quieter LOG_LEVEL must not drop it; and one
+  // `time` per line (pino's own and the audit's were both written, the JSON had two).
+  it.each(["warn", "error", "fatal"])(
+    "writes the audit line at LOG_LEVEL=%s too, with one time field",
+    async (level) => {
+      const { logger, lines, raw } = captureLogger(level);
+      const svc = createExecutorService({ sandbox: { run: async () => result() }, logger });
+      await svc.execute({ userId: "u", jobId: "j", code: "x", timeoutSeconds: 1 });
+      logger.info("an ordinary info line, not written at this level");
+      await new Promise((r) => setImmediate(r));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ audit: "execution", job_id: "j", outcome: "success" });
+      expect(raw[0]?.match(/"time":/g)).toHaveLength(1);
+      expect(Date.parse(String(lines[0]?.time))).not.toBeNaN();
+    },
+  );
+
+  it("writes nothing when logging is off (silent)", async () => {
+    const { logger, lines } = captureLogger("silent");
+    const svc = createExecutorService({ sandbox: { run: async () => result() }, logger });
+    await svc.execute({ userId: "u", jobId: "j", code: "x", timeoutSeconds: 1 });
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toHaveLength(0);
   });
 
   it.each([
