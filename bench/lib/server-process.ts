@@ -2,6 +2,7 @@
 // samples its memory from /proc.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { freePort } from "../../server/test/helpers/net.js";
 
 export interface ServerProcess {
@@ -40,8 +41,18 @@ export async function startServer(
       SIGNUP_RATE_LIMIT_PER_CLIENT: "0",
       ...env,
     },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
   });
+  // The server's log lines, read as it writes them (it pays for writing them, as in
+  // production): warnings and worse are shown, the per-run audit lines (written at any
+  // LOG_LEVEL) are not — thousands of them would bury the report.
+  createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).on(
+    "line",
+    (line) => {
+      if (line.includes('"audit":"execution"')) return;
+      process.stdout.write(`${line}\n`);
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
