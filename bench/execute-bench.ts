@@ -20,6 +20,7 @@ import { probeHostPaths } from "../server/src/execution/sandbox/host-paths.js";
 import { bwrapLauncher, DEFAULT_LIMITS } from "../server/src/execution/sandbox/launcher.js";
 import { testUid } from "../server/test/helpers/uids.js";
 import { jsonClient } from "./lib/http-client.js";
+import { childrenOf, pct, statFields } from "./lib/proc.js";
 import { signIn, startServer } from "./lib/server-process.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -31,10 +32,6 @@ const FIGURE =
   "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3], [1, 4, 9])\nplt.show()\nprint('drawn')";
 const cores = availableParallelism();
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
-};
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 function timeSpawn(command: string, args: string[], uid?: number): Promise<number> {
@@ -63,21 +60,6 @@ async function coldSpawner() {
   const cut = bw.args.lastIndexOf("/usr/bin/python3");
   const coldArgs = [...bw.args.slice(0, cut + 1), "-c", HELLO];
   return () => timeSpawn(bw.command, coldArgs, testUid(63990));
-}
-
-function statFields(pid: number): number[] {
-  return (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []).map(Number);
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .split(" ")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
 }
 
 /**

@@ -7,37 +7,18 @@
 // run asked for one, and the load average. PROFILE_RUNS sets the runs per round (default
 // 300), PROFILE_ROUNDS the rounds, PROFILE_WHICH=local|remote one of the two, PROFILE_CPU=
 // <file> writes a V8 CPU profile of this process over the measured runs.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { loadavg } from "node:os";
 import pino from "pino";
 import { createSandbox } from "../server/src/execution/sandbox/create-sandbox.js";
 import type { Sandbox } from "../server/src/execution/sandbox/sandbox.js";
+import { childrenOf, pct, statFields } from "./lib/proc.js";
 
 const HELLO = 'print("hello")';
 const RUNS = Number(process.env.PROFILE_RUNS ?? 300);
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 3);
 const UID_BASE = Number(process.env.PROFILE_UID_BASE ?? 1_063_200);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
-};
-
-function statFields(pid: number): number[] {
-  return (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []).map(Number);
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .split(" ")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
 
 /**
  * CPU ms of this process's live tree, each with what it has reaped (USER_HZ 100), split

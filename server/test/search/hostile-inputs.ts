@@ -14,20 +14,15 @@ import {
   stem,
 } from "../../src/search/text-features.js";
 import { MAX_SNIPPET_CODE_CHARS } from "../../src/snippets/snippet-schemas.js";
+import { CORPUS } from "./corpus.js";
 
-/** An ordinary snippet: the baseline hostile text is measured against. */
-export const ORDINARY_CODE = `def binary_search(items, target):
-    lo, hi = 0, len(items) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if items[mid] == target:
-            return mid
-        if items[mid] < target:
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    return -1
-`;
+/** An ordinary snippet (the labelled corpus's binary search): the baseline hostile text is
+ * measured against. */
+export const ORDINARY_CODE = (() => {
+  const code = CORPUS.find((c) => c.key === "binary")?.code;
+  if (!code) throw new Error("the corpus has no binary-search snippet");
+  return code;
+})();
 
 /** Every step of the search path that reads a snippet's code, with the largest title and a
  * hostile description beside it (text-hostile.test.ts checks their growth, `npm run
