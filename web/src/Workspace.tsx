@@ -92,6 +92,8 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
   );
 
   const onRun = useCallback(async () => {
+    // The editor does not yet hold the snippet being opened: there is nothing to run.
+    if (doc.opening) return;
     const snippetId = open?.id;
     const result = await run({
       code: codeRef.current,
@@ -102,7 +104,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
       timeout_seconds: timeLimit,
     });
     if (result && snippetId) void refresh(snippetId);
-  }, [codeRef, open, refresh, run, stdin, timeLimit]);
+  }, [codeRef, doc.opening, open, refresh, run, stdin, timeLimit]);
 
   const onAnalyse = useCallback(async () => {
     void loadMarkdown();
@@ -192,7 +194,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
               type="button"
               className="primary"
               onClick={() => void onRun()}
-              disabled={runState.running}
+              disabled={runState.running || doc.opening}
               aria-keyshortcuts="Control+Enter Meta+Enter"
               title="Run (Ctrl/Cmd+Enter)"
             >
@@ -249,6 +251,7 @@ export function Workspace({ api, session, authMode, onSignOut }: Props) {
                 onRun={() => void onRun()}
                 violations={runState.violations}
                 label="Python code"
+                readOnly={doc.opening}
               />
             </Suspense>
           </div>

@@ -531,6 +531,35 @@ describe("web UI in Chromium", () => {
   );
 
   it(
+    "keeps the editor read-only while a remembered snippet opens, so typing is not lost",
+    async () => {
+      const ctx = await browser.newContext({ storageState: await ctxA.storageState() });
+      const p = await ctx.newPage();
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      // Hold the restore's GET /snippets/{id} until the editor's state has been read.
+      await p.route(/\/snippets\/[0-9a-f-]{36}$/, async (route) => {
+        if (route.request().method() === "GET") await held;
+        await route.continue();
+      });
+      await p.goto(`${ui}/`);
+      const content = p.locator(".cm-content");
+      await content.waitFor({ timeout: 20_000 });
+      expect(await content.getAttribute("contenteditable")).toBe("false");
+      const run = p.getByRole("button", { name: "Run", exact: true });
+      expect(await run.isDisabled()).toBe(true);
+      release();
+      await expect.poll(() => editorText(p)).toContain('print("autosaved")');
+      await expect.poll(() => content.getAttribute("contenteditable")).toBe("true");
+      expect(await run.isDisabled()).toBe(false);
+      await ctx.close();
+    },
+    STEP,
+  );
+
+  it(
     "falls back to POST /execute when the WebSocket is down",
     async () => {
       const ctx = await browser.newContext({ storageState: await ctxA.storageState() });

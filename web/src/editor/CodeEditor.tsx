@@ -5,7 +5,7 @@ import { indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
-import { EditorState, Prec } from "@codemirror/state";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
@@ -19,7 +19,12 @@ export interface CodeEditorProps {
   onRun: () => void;
   violations: readonly SecurityViolation[];
   label: string;
+  /** While a snippet is being opened the document is about to be replaced: typing is refused
+   * rather than silently lost. */
+  readOnly?: boolean;
 }
+
+const editable = (on: boolean) => [EditorState.readOnly.of(!on), EditorView.editable.of(on)];
 
 // Colours come from CSS variables, so the editor follows the light/dark theme by itself.
 const highlight = HighlightStyle.define([
@@ -51,9 +56,17 @@ const theme = EditorView.theme({
   ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
 });
 
-export default function CodeEditor({ value, onChange, onRun, violations, label }: CodeEditorProps) {
+export default function CodeEditor({
+  value,
+  onChange,
+  onRun,
+  violations,
+  label,
+  readOnly = false,
+}: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
+  const editing = useRef(new Compartment());
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
 
@@ -77,6 +90,7 @@ export default function CodeEditor({ value, onChange, onRun, violations, label }
             ]),
           ),
           basicSetup,
+          editing.current.of(editable(!readOnly)),
           keymap.of([indentWithTab]),
           indentUnit.of("    "),
           python(),
@@ -112,6 +126,11 @@ export default function CodeEditor({ value, onChange, onRun, violations, label }
       v.dispatch({ changes: { from: 0, to: current.length, insert: value } });
     }
   }, [value]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: editing.current.reconfigure(editable(!readOnly)) });
+    if (host.current) host.current.setAttribute("aria-busy", String(readOnly));
+  }, [readOnly]);
 
   useEffect(() => {
     const v = view.current;

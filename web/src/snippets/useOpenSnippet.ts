@@ -19,7 +19,9 @@ export function useOpenSnippet(api: Api, list: ListOps, owner: string, sample: s
   const [memory] = useState(() => loadMemory(window.localStorage, owner));
   const [code, setCode] = useState(() => (memory?.openId ? "" : (memory?.draft ?? sample)));
   const [open, setOpen] = useState<Snippet | null>(null);
-  const [opening, setOpening] = useState(false);
+  // A remembered snippet is fetched on mount: until it arrives the editor is read-only, so
+  // nothing typed in the meantime is overwritten by the restore.
+  const [opening, setOpening] = useState(() => Boolean(memory?.openId));
   const [saveStatus, setSaveStatus] = useState<SaveStatus>("idle");
   const [error, setError] = useState<string | null>(null);
   const savedCode = useRef<string | null>(null);

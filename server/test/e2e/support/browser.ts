@@ -75,9 +75,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
 }
 
-/** Replaces the editor's whole document (insertText avoids auto-indent and auto-close). */
+/** Replaces the editor's whole document (insertText avoids auto-indent and auto-close).
+ * Waits until the editor takes input: it is read-only while a remembered snippet opens. */
 export async function setCode(page: Page, code: string): Promise<void> {
-  const content = page.locator(".cm-content");
+  const content = page.locator('.cm-content[contenteditable="true"]');
   await content.click();
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.press("Delete");
