@@ -1,15 +1,19 @@
 // Remembers verified tokens for a short while. Verifying a JWT is the largest fixed cost of
 // an authenticated request (webcrypto HMAC/RSA through promises); a client sends the same
 // token many times. Entries never outlive the token's own expiry, and only successful
-// verifications are cached, so a bad token is checked, and refused, every time.
+// verifications are cached, so a bad token is checked, and refused, every time. When full,
+// the least recently used token goes, so the clients in use keep their entries.
 import { decodeJwt } from "jose";
+import { LRUCache } from "lru-cache";
 import type { Authenticator, Identity } from "./authenticator.js";
 
 const MAX_ENTRIES = 10_000;
 const MAX_AGE_MS = 60_000;
 
 export class CachingAuthenticator implements Authenticator {
-  private readonly cache = new Map<string, { identity: Identity; until: number }>();
+  private readonly cache = new LRUCache<string, { identity: Identity; until: number }>({
+    max: MAX_ENTRIES,
+  });
 
   constructor(
     private readonly inner: Authenticator,
@@ -34,7 +38,6 @@ export class CachingAuthenticator implements Authenticator {
     }
     const until = Math.min(now + MAX_AGE_MS, typeof exp === "number" ? exp * 1000 : now);
     if (until > now) {
-      if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
       this.cache.set(token, { identity, until });
     }
     return identity;

@@ -1,4 +1,4 @@
-import { SignJWT } from "jose";
+import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import type { Authenticator, Identity } from "../../src/auth/authenticator.js";
 import { CachingAuthenticator } from "../../src/auth/caching-authenticator.js";
@@ -39,6 +39,26 @@ describe("CachingAuthenticator", () => {
     now += 6_000;
     await auth.verify(short);
     expect(inner.calls).toBe(4);
+  });
+
+  it("when full, drops the least recently used token, not every token", async () => {
+    const inner = counting(() => id);
+    const auth = new CachingAuthenticator(inner);
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const other = (i: number) => new UnsecuredJWT({ i }).setExpirationTime(exp).encode();
+    const hot = await token(exp);
+    await auth.verify(hot);
+    // Twice the cache's size of other clients, with the hot one in use between them.
+    for (let i = 0; i < 20_000; i++) {
+      await auth.verify(other(i));
+      await auth.verify(hot);
+    }
+    expect(inner.calls).toBe(1 + 20_000);
+    // The oldest other token was dropped; the most recent is still remembered.
+    await auth.verify(other(0));
+    expect(inner.calls).toBe(20_002);
+    await auth.verify(other(19_999));
+    expect(inner.calls).toBe(20_002);
   });
 
   it("never caches a refusal", async () => {
