@@ -168,7 +168,9 @@ describe("Cognito authentication", () => {
     } finally {
       await fresh.close();
     }
-  });
+    // It builds a second app (PGlite, migrations, search): on a loaded machine that alone
+    // took most of the default 30 s.
+  }, 90_000);
 
   it("does not offer local registration in Cognito mode", async () => {
     const res = await t.app.inject({
