@@ -3,7 +3,7 @@
 // per-definition rescans and quadratic splitting all show up on one of these.
 import { codeIdioms } from "../../src/search/idioms.js";
 import { lexicalTerms } from "../../src/search/lexical.js";
-import { modelDocumentTexts } from "../../src/search/model/document-text.js";
+import { modelDocumentText } from "../../src/search/model/document-text.js";
 import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
 import { structureVector } from "../../src/search/structure.js";
 import {
@@ -36,8 +36,8 @@ export function searchCodeSteps(): Record<string, (code: string) => unknown> {
     searchTerms: (c) => searchTerms({ title, description, code: c }),
     lexicalTerms: (c) => lexicalTerms({ title, description, code: c }),
     structureVector: (c) => structureVector(c),
-    modelDocumentTexts: (c) =>
-      modelDocumentTexts({ title, description, code: c, language: "python" }),
+    modelDocumentText: (c) =>
+      modelDocumentText({ title, description, code: c, language: "python" }),
     "offline documentVector": (c) =>
       offline.documentVector({ title, description, code: c, language: "python" }),
     // A new text each call (past the part that is read), so its small cache cannot answer.

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSettings } from "../../src/platform/config.js";
 import { cosine } from "../../src/search/embedder.js";
-import { modelDocumentTexts } from "../../src/search/model/document-text.js";
 import { ModelEmbedder } from "../../src/search/model/model-embedder.js";
 import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
 import { buildEmbedder } from "../../src/search/search-module.js";
@@ -44,24 +43,6 @@ describe("the sentence-embedding model", () => {
     expect(a).toHaveLength(384);
     expect(cosine(a as number[], a as number[])).toBeCloseTo(1, 4);
     expect(cosine(a as number[], b as number[])).toBeCloseTo(1, 5);
-  });
-
-  it("gives a snippet the normalised sum of its two texts' embeddings", async () => {
-    // MiniLM has no query or document prefix, so embedQuery embeds a text as it is.
-    const [withShape, withoutShape] = modelDocumentTexts(dijkstra);
-    const a = await model.embedQuery(withShape);
-    const b = await model.embedQuery(withoutShape);
-    expect(cosine(a, b)).toBeLessThan(0.999);
-    const sum = a.map((x, k) => x + (b[k] as number));
-    const norm = Math.hypot(...sum);
-    const unitSum = sum.map((x) => x / norm);
-    const [v] = await model.embedDocuments([dijkstra]);
-    // Batched with other texts the int8 model's activations differ in the third decimal.
-    const toSum = cosine(v as number[], unitSum);
-    expect(toSum).toBeGreaterThan(0.99);
-    expect(toSum).toBeGreaterThan(cosine(v as number[], a));
-    expect(toSum).toBeGreaterThan(cosine(v as number[], b));
-    expect(cosine(v as number[], v as number[])).toBeCloseTo(1, 4);
   });
 
   it("puts a paraphrase nearer the code it describes than other code", async () => {

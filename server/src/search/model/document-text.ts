@@ -1,16 +1,8 @@
 // What a sentence-embedding model reads for a snippet. Models are trained on prose, so code
-// is turned into prose-like text: title and description, what its idioms say it does, the
-// comments and docstrings, the words of its identifiers ("binary_search" → "binary search"),
-// what the code's shape says (recursive, nested loops, uses heapq) and the algorithm families
-// its words name. Raw code tokens (brackets, indices) would use up the model's 256-token
-// window and carry little meaning.
-//
-// A snippet is read twice (text version t4, docs/search.md "Benchmark"): once with the shape
-// words (t2) and once without them (t3, libraries kept), and its one vector is the normalised
-// sum of the two embeddings. Without the shape words paraphrase queries meet the snippet
-// better (the shape says nothing about what the code is for, yet every snippet with a loop
-// in a loop or a sorted() call carried it); with them /similar and misspelt queries held up
-// better on the held-out part. One vector keeps all three indexes unchanged.
+// is turned into prose-like text: title and description, the comments and docstrings, the
+// words of its identifiers ("binary_search" → "binary search") and what the code's shape
+// says (recursive, nested loops, uses heapq) and the algorithm families its words name. Raw code tokens (brackets, indices) would use
+// up the model's 256-token window and carry little meaning.
 
 import { aliasOf, conceptsOf } from "../concepts.js";
 import type { EmbeddableSnippet } from "../embedder.js";
@@ -45,14 +37,8 @@ function distinct(words: string[], max: number): string[] {
   return [...seen];
 }
 
-/** The two texts the model reads for a snippet: with the shape words (t2), then without
- * them (t3: how the code is written — recursive, nested loops, memoized, sorts — left out,
- * its libraries, "uses heapq", kept). */
-export function modelDocumentTexts(d: EmbeddableSnippet): [string, string] {
+export function modelDocumentText(d: EmbeddableSnippet): string {
   const parts = codeParts(d.code);
-  const libraries = parts.structure.flatMap((s) =>
-    s.startsWith("lib-") ? [`uses ${s.slice(4)}`] : [],
-  );
   const shape = parts.structure.flatMap((s) => {
     if (SHAPES[s]) return [SHAPES[s]];
     return s.startsWith("lib-") ? [`uses ${s.slice(4)}`] : [];
@@ -61,21 +47,20 @@ export function modelDocumentTexts(d: EmbeddableSnippet): [string, string] {
     [...parts.identifiers, ...parts.prose].flatMap((w) => conceptsOf(stem(aliasOf(w)))),
     6,
   ).map((f) => FAMILY_WORDS[f] ?? f);
-  const text = (how: string[]) =>
-    [
-      d.title,
-      d.description,
-      // What the code does by its idioms (idioms.ts), early: the model reads 256 tokens.
-      codeIdioms(d.code).join(", "),
-      distinct(parts.prose, 60).join(" "),
-      distinct(parts.identifiers, 60).join(" "),
-      distinct(how, 8).join(", "),
-      // The algorithm families its words belong to (concepts.ts): "bubble", "swap" → sorting.
-      // Measured on the dev set: +0.04 recall@5 for the model; raw code cost 5× for less.
-      families.join(", "),
-    ]
-      .filter((p): p is string => !!p && p.trim().length > 0)
-      .join(". ")
-      .slice(0, 4_000);
-  return [text(shape), text(libraries)];
+  const pieces = [
+    d.title,
+    d.description,
+    // What the code does by its idioms (idioms.ts), early: the model reads 256 tokens.
+    codeIdioms(d.code).join(", "),
+    distinct(parts.prose, 60).join(" "),
+    distinct(parts.identifiers, 60).join(" "),
+    distinct(shape, 8).join(", "),
+    // The algorithm families its words belong to (concepts.ts): "bubble", "swap" → sorting.
+    // Measured on the dev set: +0.04 recall@5 for the model; raw code cost 5× for less.
+    families.join(", "),
+  ];
+  return pieces
+    .filter((p): p is string => !!p && p.trim().length > 0)
+    .join(". ")
+    .slice(0, 4_000);
 }

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { EmbeddableSnippet, Embedder, ScoreCalibration } from "../embedder.js";
-import { modelDocumentTexts } from "./document-text.js";
+import { modelDocumentText } from "./document-text.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, "../../../..");
@@ -42,9 +42,7 @@ const CALIBRATION: Record<string, ScoreCalibration> = {
 };
 
 /** Bumped when what the model reads for a snippet changes: stored vectors then re-embed. */
-// t2: code idioms (idioms.ts); t4: the sum of the t2 and t3 texts' vectors (document-text.ts),
-// and the everyday exercises among the idioms.
-const TEXT_VERSION = "t4";
+const TEXT_VERSION = "t2"; // t2: code idioms (idioms.ts)
 
 interface Pending {
   resolve(v: Float32Array[]): void;
@@ -135,23 +133,14 @@ export class ModelEmbedder implements Embedder {
     return vectors.map((v) => Array.from(v));
   }
 
-  /** One vector per snippet: the normalised sum of the embeddings of its two texts, with
-   * and without the shape words (document-text.ts). */
   async embedDocuments(docs: EmbeddableSnippet[]): Promise<number[][]> {
     const texts: string[] = [];
     for (const d of docs) {
-      for (const t of modelDocumentTexts(d)) texts.push(this.spec.documentPrefix + t);
+      texts.push(this.spec.documentPrefix + modelDocumentText(d));
       // Reading a large snippet takes tens of milliseconds: let requests in between.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const vectors = await this.run(texts);
-    return docs.map((_d, i) => {
-      const a = vectors[2 * i] as number[];
-      const b = vectors[2 * i + 1] as number[];
-      const sum = a.map((x, k) => x + (b[k] as number));
-      const norm = Math.sqrt(sum.reduce((s, x) => s + x * x, 0)) || 1;
-      return sum.map((x) => x / norm);
-    });
+    return this.run(texts);
   }
 
   async embedQuery(text: string): Promise<number[]> {
