@@ -20,7 +20,8 @@ import { buildSearch, searchSyncProcessor } from "./search/search-module.js";
 import { publishReady, type SyncMessage, startSyncConsumer } from "./search/sync-queue.js";
 import { composeSnippets } from "./snippets/snippets-module.js";
 
-const INTERVAL_MS = 500;
+/** How often the queue relay publishes ready snippets. */
+const RELAY_INTERVAL_MS = 500;
 
 async function main(): Promise<void> {
   const settings = await settingsOrExit();
@@ -58,14 +59,15 @@ async function main(): Promise<void> {
       publishReady(parts.sync, queue).catch((err: unknown) =>
         logger.warn({ err }, "sync relay could not publish"),
       );
-    }, INTERVAL_MS);
+    }, RELAY_INTERVAL_MS);
     stops.push(async () => {
       clearInterval(relay);
       await consumer.stop(10_000);
       await queue.close();
     });
   } else {
-    const processor = searchSyncProcessor(parts.sync, INTERVAL_MS);
+    // Woken by each commit to the outbox (LISTEN/NOTIFY), from any process.
+    const processor = searchSyncProcessor(parts.sync);
     processor.start();
     stops.push(() => processor.stop());
   }

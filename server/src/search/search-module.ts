@@ -17,6 +17,7 @@ import { ModelEmbedder } from "./model/model-embedder.js";
 import { loadEnglishWords } from "./named-terms.js";
 import { Neo4jSearchIndex } from "./neo4j-search-index.js";
 import { OfflineEmbedder } from "./offline-embedder.js";
+import { outboxSignal } from "./outbox-signal.js";
 import { PostgresSearchIndex } from "./postgres-search-index.js";
 import { rulesUnderstander } from "./query-rules.js";
 import type { SearchIndex } from "./search-index.js";
@@ -116,6 +117,8 @@ export async function buildSearch(
     index,
     embedder,
     lock: deps.database.pool ? advisoryLock(deps.database.pool) : processLock(),
+    // A commit to the outbox wakes the sync (LISTEN/NOTIFY, on either driver).
+    signal: outboxSignal(deps.database),
     estimate: o.estimateComplexity && {
       estimator: o.estimateComplexity,
       snippets: deps.snippets,
@@ -154,22 +157,24 @@ export async function buildSearch(
   };
 }
 
-/** How often the embedded in-process sync looks at the outbox. */
-export const IN_PROCESS_SYNC_INTERVAL_MS = 250;
+/** The longest the sync waits between looks at an idle outbox. Changes do not wait for it:
+ * each commit to the outbox wakes the sync (outbox-signal.ts), and a deferred snippet's
+ * retry wakes it when due; this is only the safety net for a lost notification. */
+export const SYNC_IDLE_MAX_MS = 5_000;
 
 /** The search-sync processor: it drains the sync outbox into the search index. */
-export function searchSyncProcessor(sync: SyncService, intervalMs: number): Processor {
+export function searchSyncProcessor(sync: SyncService, idleMaxMs = SYNC_IDLE_MAX_MS): Processor {
   return {
     name: "search-sync",
     handles: "snippet changes from the sync_events outbox, applied to the search index",
-    start: () => sync.start(intervalMs),
+    start: () => sync.start(idleMaxMs),
     stop: () => sync.stop(),
   };
 }
 
 export interface SearchArea extends SearchParts {
   health: HealthChecks;
-  /** Drains the outbox in this process (every IN_PROCESS_SYNC_INTERVAL_MS). */
+  /** Drains the outbox in this process, woken by each commit to it. */
   processor: Processor;
   routes(app: FastifyInstance, guard: AuthGuard): Promise<void>;
 }
@@ -202,7 +207,7 @@ export async function composeSearch(
         };
       },
     },
-    processor: searchSyncProcessor(parts.sync, IN_PROCESS_SYNC_INTERVAL_MS),
+    processor: searchSyncProcessor(parts.sync),
     routes: async (app, guard) => {
       await app.register(async (scope) =>
         registerSearchRoutes(scope, { search: parts.search, guard }),

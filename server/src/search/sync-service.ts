@@ -10,6 +10,7 @@ import { type SnippetRow, snippets, syncEvents } from "../platform/db/schema/ind
 import type { SnippetService } from "../snippets/snippet-service.js";
 import type { DrainLock } from "./drain-lock.js";
 import type { Embedder } from "./embedder.js";
+import type { OutboxListener, OutboxSignal } from "./outbox-signal.js";
 import type { SearchIndex } from "./search-index.js";
 import { type ComplexityEstimator, toDocuments } from "./snippet-documents.js";
 
@@ -34,6 +35,12 @@ export interface SyncDeps {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Wakes the running loop when an outbox event commits (outbox-signal.ts). Without one
+   * (or while its listener is down) the loop looks every `idleMinMs`, as a poll would. */
+  signal?: OutboxSignal | undefined;
+  /** The first wait after a look that found work (or a wake), doubled on each idle look up
+   * to start()'s `idleMaxMs`. Default 250 ms. */
+  idleMinMs?: number;
 }
 
 export interface DrainResult {
@@ -63,8 +70,12 @@ export interface SyncService {
   reembedStale(): Promise<number>;
   /** Clears the index and indexes every snippet from PostgreSQL; returns how many. */
   resync(opts?: { batchSize?: number }): Promise<number>;
-  /** Drains every `intervalMs` until stop (the search-sync processor). */
-  start(intervalMs: number): void;
+  /** The search-sync processor, until stop: drains now, then whenever the signal says an
+   * event committed or a deferred snippet's retry falls due; otherwise it looks at the
+   * outbox with a back-off from `idleMinMs` doubling to `idleMaxMs` (a safety net for a
+   * lost notification, not the way changes are found). */
+  start(idleMaxMs: number): void;
+  /** Stops looking: a drain in progress ends after its current snippet, and is awaited. */
   stop(): Promise<void>;
 }
 
@@ -232,10 +243,6 @@ export function createSyncService(deps: SyncDeps): SyncService {
     return result;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
-
   async function drainLocked(
     opts: { batchSize?: number; maxBatches?: number },
     halted: () => boolean,
@@ -247,6 +254,132 @@ export function createSyncService(deps: SyncDeps): SyncService {
     } finally {
       await release();
     }
+  }
+
+  // ---- The loop (start/stop): wake on commit, back off while idle, wake for due retries.
+
+  let stopped = true;
+  let timer: NodeJS.Timeout | undefined;
+  /** The look in progress (one at a time); stop() awaits it. */
+  let running: Promise<void> | undefined;
+  /** A wake arrived: the next look drains at once, and a running one looks again after. */
+  let woken = false;
+  let idleMin = 250;
+  let idleMax = 250;
+  /** The next idle wait: idleMin after work or a wake, doubling to idleMax. */
+  let idleDelay = idleMin;
+  let listener: OutboxListener | undefined;
+  let listening: Promise<void> | undefined;
+  /** Warn once per outage of the listener, not on every retry. */
+  let listenWarned = false;
+
+  /** Milliseconds until the earliest snippet with pending events is ready (<= 0: ready
+   * now); null when nothing is pending. Due-ness as nextBatch has it: a snippet is ready
+   * when the latest `available_at` of its pending events has passed. */
+  async function dueInMs(): Promise<number | null> {
+    const [r] = await db
+      .select({
+        ms: sql<number>`(extract(epoch from max(${syncEvents.availableAt}) - now()) * 1000)::float8`,
+      })
+      .from(syncEvents)
+      .where(eq(syncEvents.status, "pending"))
+      .groupBy(syncEvents.snippetId, syncEvents.userId)
+      .orderBy(asc(sql`max(${syncEvents.availableAt})`))
+      .limit(1);
+    return r ? Number(r.ms) : null;
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    woken = true;
+    idleDelay = idleMin;
+    // A running look sees `woken` when it ends and looks again at once.
+    if (!running) schedule(0);
+  }
+
+  function schedule(ms: number): void {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      runLook();
+    }, ms);
+    timer.unref();
+  }
+
+  /** Listens for commits (again, after a loss); a failure leaves the loop looking every
+   * idleMinMs, and the next look tries again. */
+  function listen(): void {
+    const signal = deps.signal;
+    if (!signal || listener || listening || stopped) return;
+    listening = signal
+      .listen(wake, (err) => {
+        listener = undefined;
+        deps.logger?.warn({ err: describe(err) }, "sync lost its outbox listener; listening again");
+        wake();
+      })
+      .then(async (l) => {
+        if (stopped) return l.close();
+        listener = l;
+        listenWarned = false;
+        // Anything committed before LISTEN took effect: look once now.
+        wake();
+      })
+      .catch((err: unknown) => {
+        if (!listenWarned) {
+          deps.logger?.warn({ err: describe(err) }, "sync cannot listen for outbox commits");
+          listenWarned = true;
+        }
+      })
+      .finally(() => {
+        listening = undefined;
+      });
+  }
+
+  /** One look: drains when woken or when the outbox has a ready snippet, then returns how
+   * long to wait before the next. */
+  async function look(): Promise<number> {
+    const wasWoken = woken;
+    woken = false;
+    listen();
+    let due = wasWoken ? 0 : await dueInMs();
+    let worked = false;
+    let busy = false;
+    if (due !== null && due <= 0) {
+      const r = await drainLocked({}, () => halting);
+      worked = r.applied + r.deferred + r.failed > 0;
+      busy = r.busy;
+      due = await dueInMs();
+    }
+    if (woken) return 0;
+    if (worked) idleDelay = idleMin;
+    // Without a working listener a commit would go unseen until the next look: keep looking
+    // every idleMin, as the old fixed poll did.
+    const cap = listener ? idleMax : idleMin;
+    const wait = Math.min(idleDelay, cap);
+    idleDelay = Math.min(idleDelay * 2, cap);
+    // Another drainer holds the lock (another process): it handles what is ready.
+    if (due === null || busy) return wait;
+    // Ready snippets left after a drain that worked: it stopped early (the index is down,
+    // or after maxBatches); look again after idleMin, as the old poll did. One that fell
+    // due between the drain's query and this one: look again soon.
+    if (due <= 0) return worked ? wait : Math.min(wait, 10);
+    return Math.min(wait, Math.ceil(due));
+  }
+
+  function runLook(): void {
+    if (stopped || running) return;
+    running = look()
+      .catch((err: unknown) => {
+        deps.logger?.warn({ err: describe(err) }, "sync drain failed");
+        // The database is failing (nothing commits meanwhile): back off to idleMax.
+        const wait = Math.min(idleDelay, idleMax);
+        idleDelay = Math.min(idleDelay * 2, idleMax);
+        return wait;
+      })
+      .then((wait) => {
+        running = undefined;
+        if (!stopped) schedule(woken ? 0 : wait);
+      });
   }
 
   const service: SyncService = {
@@ -355,25 +488,25 @@ export function createSyncService(deps: SyncDeps): SyncService {
       }
     },
 
-    start(intervalMs) {
+    start(idleMaxMs) {
       if (!stopped) return;
       stopped = false;
       halting = false;
-      const tick = () => {
-        if (stopped || running) return;
-        running = drainLocked({}, () => halting)
-          .catch((err: unknown) => deps.logger?.warn({ err: describe(err) }, "sync drain failed"))
-          .finally(() => {
-            running = undefined;
-          });
-      };
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
+      idleMax = Math.max(1, idleMaxMs);
+      idleMin = Math.min(deps.idleMinMs ?? 250, idleMax);
+      idleDelay = idleMin;
+      listen();
+      runLook();
     },
     async stop() {
       stopped = true;
       halting = true;
-      if (timer) clearInterval(timer);
+      clearTimeout(timer);
+      timer = undefined;
+      await listening;
+      const l = listener;
+      listener = undefined;
+      await l?.close().catch(() => {});
       await running;
     },
   };

@@ -34,7 +34,12 @@ describe("analysis routes (offline analyser)", () => {
   let alice: User;
   let bob: User;
   beforeAll(async () => {
-    t = await createTestApp("pglite", { ANALYSIS_RATE_LIMIT_PER_MINUTE: "1000" });
+    // No in-process search sync: woken by each commit, it would estimate a new snippet's
+    // Big-O and write an outbox event of its own, racing the analysis stored here.
+    t = await createTestApp("pglite", {
+      ANALYSIS_RATE_LIMIT_PER_MINUTE: "1000",
+      RUN_SYNC_IN_PROCESS: "false",
+    });
     base = await t.app.listen({ host: "127.0.0.1", port: 0 });
     alice = await t.signUp("alice");
     bob = await t.signUp("bob");

@@ -6,6 +6,7 @@ import { processLock } from "../../src/search/drain-lock.js";
 import type { Embedder } from "../../src/search/embedder.js";
 import { ModelEmbedder } from "../../src/search/model/model-embedder.js";
 import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
+import { outboxSignal } from "../../src/search/outbox-signal.js";
 import { PostgresSearchIndex } from "../../src/search/postgres-search-index.js";
 import { rulesUnderstander } from "../../src/search/query-rules.js";
 import type { SearchIndex } from "../../src/search/search-index.js";
@@ -13,6 +14,7 @@ import { createSearchService, type SearchService } from "../../src/search/search
 import {
   type ComplexityEstimator,
   createSyncService,
+  type SyncDeps,
   type SyncService,
 } from "../../src/search/sync-service.js";
 import { createSnippetService, type SnippetService } from "../../src/snippets/snippet-service.js";
@@ -54,6 +56,8 @@ export async function createHarness(
     estimateComplexity?: ComplexityEstimator;
     embedder?: Embedder;
     maxAttempts?: number;
+    /** Settings of the sync (its loop's idleMinMs, back-off delays). */
+    sync?: Pick<SyncDeps, "idleMinMs" | "baseDelayMs" | "maxDelayMs">;
   } = {},
 ): Promise<Harness> {
   const driver: Driver = target === "postgres:postgres" ? "postgres" : "pglite";
@@ -84,9 +88,12 @@ export async function createHarness(
     embedder,
     lock: processLock(),
     estimate: opts.estimateComplexity && { estimator: opts.estimateComplexity, snippets },
+    // As the app wires it: a commit to the outbox wakes a started loop.
+    signal: outboxSignal(testDb.database),
     baseDelayMs: 20,
     maxDelayMs: 40,
     ...(opts.maxAttempts !== undefined && { maxAttempts: opts.maxAttempts }),
+    ...opts.sync,
   });
   const search = createSearchService({
     index,

@@ -96,6 +96,8 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
   });
 
   it("gives an unsynced snippet of one's own an empty similar list", async () => {
+    // Stopped first: the in-process loop wakes on the commit, and would sync it at once.
+    await t.areas.search.sync.stop();
     const fresh = (
       await t.app.inject({
         method: "POST",
@@ -104,7 +106,6 @@ describe.each(["postgres", "neo4j"] as const)("search routes (%s index)", (kind)
         payload: { code: "x = 1" },
       })
     ).json().id;
-    await t.areas.search.sync.stop(); // keep the in-process loop from syncing it
     const res = await get(`/search/similar/${fresh}`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ source_snippet_id: fresh, similar: [], total: 0 });

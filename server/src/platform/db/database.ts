@@ -31,6 +31,8 @@ export interface Database {
   close(): Promise<void>;
   /** The pg pool (postgres driver only), for LISTEN/NOTIFY and other raw needs. */
   pool?: pg.Pool;
+  /** The PGlite instance (pglite driver only), for its LISTEN/NOTIFY (`listen`). */
+  pglite?: PGlite;
 }
 
 export interface DatabaseOptions {
@@ -70,6 +72,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     db,
     driver: "pglite",
+    pglite: client,
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR }),
     ping: async () => {
       await db.execute(sql`select 1`);
