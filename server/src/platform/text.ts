@@ -30,25 +30,43 @@ function textProblem(s: string): string | undefined {
   return undefined;
 }
 
-/** Walks a parsed JSON value (object keys included) for a string that cannot be accepted. */
+/** One value met while walking: where it sits (its key and the step it came from). */
+interface Step {
+  value: unknown;
+  key?: string | number;
+  parent?: Step;
+  /** Only the key itself is to be checked (an object's key comes before its value). */
+  keyOnly?: boolean;
+}
+
+function pathTo(step: Step, base: (string | number)[]): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (let s: Step | undefined = step; s?.key !== undefined; s = s.parent) keys.push(s.key);
+  return [...base, ...keys.reverse()];
+}
+
+/**
+ * Walks a parsed JSON value (object keys included) for a string that cannot be accepted,
+ * depth first in document order. With its own stack, not recursion: JSON.parse accepts
+ * nesting far deeper than the call stack (a body of 100,000 nested arrays overflowed it,
+ * a 500), and the path is built only for the string it reports.
+ */
 export function findBadText(value: unknown, path: (string | number)[] = []): BadText | undefined {
-  if (typeof value === "string") {
-    const reason = textProblem(value);
-    return reason ? { path, reason } : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const bad = findBadText(value[i], [...path, i]);
-      if (bad) return bad;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      const keyProblem = textProblem(k);
-      if (keyProblem) return { path: [...path, k], reason: keyProblem };
-      const bad = findBadText(v, [...path, k]);
-      if (bad) return bad;
+  const stack: Step[] = [{ value }];
+  for (let step = stack.pop(); step; step = stack.pop()) {
+    const v = step.value;
+    if (step.keyOnly || typeof v === "string") {
+      const reason = textProblem(step.keyOnly ? String(step.key) : (v as string));
+      if (reason) return { path: pathTo(step, path), reason };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: step });
+    } else if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i] as [string, unknown];
+        stack.push({ value: child, key: k, parent: step });
+        stack.push({ value: undefined, key: k, parent: step, keyOnly: true });
+      }
     }
   }
   return undefined;

@@ -78,6 +78,18 @@ describe("POST /execute", () => {
     expect((await execute({ code: "print(1)", shell: true })).statusCode).toBe(422);
   });
 
+  it("answers a body of deeply nested JSON with a 4xx, not a 500", async () => {
+    const nested = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/execute",
+      headers: { ...user.headers, "content-type": "application/json" },
+      payload: `{"code":"print(1)","x":${nested}}`,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toBe("validation_error");
+  });
+
   it("counts the run on the caller's snippet and refuses another user's snippet with 404", async () => {
     const s = (
       await t.app.inject({

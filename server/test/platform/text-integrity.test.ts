@@ -24,6 +24,26 @@ describe("text codec units", () => {
     expect(stored.b[2]).toBe("plain");
     expect(fromJsonb(stored)).toEqual(value);
   });
+  it("findBadText reports the first bad string in document order, keys before values", () => {
+    expect(findBadText({ a: ["ok", { "b\u0000": "x", c: "\ud800" }] })).toEqual({
+      path: ["a", 1, "b\u0000"],
+      reason: "must not contain NUL (\\u0000) characters",
+    });
+    expect(findBadText({ a: ["ok", { b: "x", c: "\ud800" }] }, ["body"])?.path).toEqual([
+      "body",
+      "a",
+      1,
+      "c",
+    ]);
+    expect(findBadText([["a"], { k: [1, null, true] }, "z"])).toBeUndefined();
+  });
+  it("findBadText walks nesting deeper than the call stack (it overflowed: a 500)", () => {
+    const depth = 200_000;
+    const deep = JSON.parse(`${"[".repeat(depth)}"\\u0000"${"]".repeat(depth)}`);
+    const bad = findBadText({ x: deep });
+    expect(bad?.path.length).toBe(depth + 1);
+    expect(findBadText(JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`))).toBeUndefined();
+  });
   it("wellFormed escapes only unpaired surrogates", () => {
     expect(wellFormed("x\udcff")).toBe("x\\udcff");
     expect(wellFormed("\ud800y")).toBe("\\ud800y");
