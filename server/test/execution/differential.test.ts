@@ -4,6 +4,11 @@
 // each run through POST /execute (default `standard` profile, real bwrap sandbox) and as
 // `python3 main.py < stdin` under bare /usr/bin/python3 on this host; stdout must match
 // exactly, and so must success (exit status 0).
+//
+// A second set (server/test/fixtures/python-edge: small everyday programs, many of which
+// end in an error) is held to stderr as well: tracebacks ("Did you mean"), sys.exit
+// messages, RecursionError depths, warnings, __del__ at exit must be python3's, the run's
+// directory standing in for /tmp.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,20 +17,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const CORPUS = resolve(import.meta.dirname, "../fixtures/python-corpus");
-const programs = readdirSync(CORPUS)
-  .filter((f) => f.endsWith(".py"))
-  .sort()
-  .map((f) => {
-    const name = f.slice(0, -3);
-    const stdinFile = join(CORPUS, `${name}.stdin`);
-    let stdin = "";
-    try {
-      stdin = readFileSync(stdinFile, "utf8");
-    } catch {
-      // no stdin for this one
-    }
-    return { name, file: join(CORPUS, f), code: readFileSync(join(CORPUS, f), "utf8"), stdin };
-  });
+const EDGE = resolve(import.meta.dirname, "../fixtures/python-edge");
+const load = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".py"))
+    .sort()
+    .map((f) => {
+      const name = f.slice(0, -3);
+      const stdinFile = join(dir, `${name}.stdin`);
+      let stdin = "";
+      try {
+        stdin = readFileSync(stdinFile, "utf8");
+      } catch {
+        // no stdin for this one
+      }
+      return { name, file: join(dir, f), code: readFileSync(join(dir, f), "utf8"), stdin };
+    });
+const programs = load(CORPUS);
+const edgePrograms = load(EDGE);
 
 interface Outcome {
   stdout: string;
@@ -33,7 +42,8 @@ interface Outcome {
   stderr: string;
 }
 
-/** `python3 main.py < stdin` in a fresh directory, as someone runs a script at home. */
+/** `python3 main.py < stdin` in a fresh directory, as someone runs a script at home; in
+ * stderr that directory reads /tmp, the run's own directory in the sandbox. */
 function bare(file: string, stdin: string): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), "cr-diff-"));
   copyFileSync(file, join(dir, "main.py"));
@@ -55,7 +65,7 @@ function bare(file: string, stdin: string): Promise<Outcome> {
     child.once("error", fail);
     child.once("close", (code) => {
       rmSync(dir, { recursive: true, force: true });
-      done({ stdout, stderr, success: code === 0 });
+      done({ stdout, stderr: stderr.replaceAll(dir, "/tmp"), success: code === 0 });
     });
     child.stdin.end(stdin);
   });
@@ -113,5 +123,30 @@ describe("differential: POST /execute against bare python3", () => {
       if (expected.stderr === "") expect(body.stderr).toBe("");
     },
     90_000,
+  );
+});
+
+describe("differential: everyday programs, stderr included", () => {
+  it("has at least 80 of them", () => {
+    expect(edgePrograms.length).toBeGreaterThanOrEqual(80);
+  });
+
+  it.each(edgePrograms)(
+    "$name",
+    async ({ file, code, stdin }) => {
+      const [res, expected] = await Promise.all([
+        t.app.inject({
+          method: "POST",
+          url: "/execute",
+          headers,
+          payload: { code, stdin, timeout_seconds: 30 },
+        }),
+        bare(file, stdin),
+      ]);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as Outcome;
+      expect({ stdout: body.stdout, stderr: body.stderr, success: body.success }).toEqual(expected);
+    },
+    60_000,
   );
 });

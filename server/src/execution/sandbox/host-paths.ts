@@ -25,6 +25,12 @@ const probeSchema = z.object({
   alternatives: z.array(z.tuple([z.string(), z.string()])).default([]),
   /** Bundled packages found on the host. */
   packages: z.array(z.string()).default([]),
+  /**
+   * How deep a recursion from a program's top level gets under python3 before
+   * RecursionError (the default limit): the runner runs the program a few frames further
+   * down and lifts the limit by the difference, so depths and tracebacks match.
+   */
+  mainDepth: z.number().int().nonnegative().optional(),
 });
 export type HostPaths = z.infer<typeof probeSchema>;
 
@@ -124,9 +130,20 @@ data = ["/usr/share/zoneinfo"] + (["/usr/share/matplotlib"] if "matplotlib" in f
 for z in data:
     if os.path.isdir(z):
         extra.append(os.path.realpath(z))
+# Run here at module level, as a program's top level runs under python3 (sandbox_runner.py
+# RECURSION_PROBE is the same code).
+def _probe():
+    global _depth
+    _depth += 1
+    _probe()
+_depth = 0
+try:
+    _probe()
+except RecursionError:
+    pass
 print(json.dumps({"executable": os.path.realpath(sys.executable),
   "stdlib": stdlib, "libdirs": libdirs, "seccomp": sc, "sitepath": sitepath,
-  "extra": extra, "alternatives": alternatives, "packages": found}))
+  "extra": extra, "alternatives": alternatives, "packages": found, "mainDepth": _depth}))
 `;
 
 export async function probeHostPaths(pythonPath: string): Promise<HostPaths> {

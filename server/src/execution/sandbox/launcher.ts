@@ -141,6 +141,7 @@ function runnerArgs(
     `fsize=${c.limits.maxFileBytes}`,
     `nofile=${c.limits.maxOpenFiles}`,
     `cpu=${c.limits.maxCpuSeconds}`,
+    `maindepth=${c.paths.mainDepth ?? 0}`,
     ...(c.confineToGroup ? ["pgroup=1"] : []),
     ...(c.memoryWatchdog ? ["memwatch=1"] : []),
   ];

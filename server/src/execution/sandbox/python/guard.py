@@ -18,13 +18,13 @@ def _check_name(name):
         raise AttributeError(f"Access to attribute '{name}' is not allowed")
 
 
-def make_builtins(allowed, profile="original"):
-    """The user's builtins under `profile`. `standard`: a copy of the real builtins
-    module whose import refuses only what the static policy refuses (modules that cannot
+def make_builtins(allowed, profile="original", program_dir=""):
+    """The user's builtins under `profile`. `standard`: the real builtins module, whose
+    import refuses to the program only what the static policy refuses (modules that cannot
     work inside). `original`: a dict with the blocked calls removed, import limited to
     `allowed`, attribute helpers refusing blocked names, and input() reading sys.stdin."""
     if profile == "standard":
-        return _standard_builtins(allowed)
+        return _standard_builtins(allowed, program_dir)
 
     def restricted_import(name, globals=None, locals=None, fromlist=(), level=0):
         if level != 0 or name.split(".")[0] not in allowed:
@@ -67,12 +67,16 @@ def make_builtins(allowed, profile="original"):
     return table
 
 
-def _standard_builtins(allowed):
-    """A module (as `__builtins__` of a real `__main__` is) whose __import__ refuses the
-    modules the standard profile refuses; everything else is the real builtins."""
+def _standard_builtins(allowed, program_dir):
+    """The real builtins module, as `__builtins__` of a real `__main__` is: a program that
+    patches builtins.input or builtins.print (unittest.mock.patch does) sees its patch. Its
+    __import__ refuses the modules the standard profile refuses to the program's own
+    imports — from `__main__`, a module under `program_dir` (files the program wrote) or
+    code executed with globals that are no module's — and lets the libraries' own imports
+    through (asyncio and multiprocessing import socket)."""
 
     def standard_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 0:
+        if level == 0 and _from_program(globals, program_dir):
             why = refused_module(name, "standard", allowed)
             if not why:
                 for item in fromlist or ():
@@ -84,7 +88,19 @@ def _standard_builtins(allowed):
                 raise ImportError(f"Import of '{name}' {why}", name=name)
         return _real_import(name, globals, locals, fromlist, level)
 
-    module = type(builtins)("builtins")
-    module.__dict__.update(builtins.__dict__)
-    module.__import__ = standard_import
-    return module
+    builtins.__import__ = standard_import
+    return builtins
+
+
+def _from_program(globals, program_dir):
+    if globals is None:  # __import__("x") called directly: the caller's module decides
+        globals = sys._getframe(2).f_globals
+    if not isinstance(globals, dict):
+        return True
+    name = globals.get("__name__")
+    if name == "__main__":
+        return True
+    path = globals.get("__file__")
+    if path is None:  # code run with globals of its own (the complexity analyser's)
+        return name not in sys.modules
+    return bool(program_dir) and isinstance(path, str) and path.startswith(program_dir + "/")

@@ -49,6 +49,8 @@ def parse_config(argv):
         # The host's memory watchdog bounds the run (no memory cgroup): refuse what it cannot
         # see, and wait after the result to be measured and killed (memory-limit.ts).
         "memory_watchdog": cfg.get("memwatch") == "1",
+        # RECURSION_PROBE's depth at a program's top level under python3 (host-paths.ts).
+        "main_depth": int(cfg.get("maindepth", 0)),
         "limits": {
             "address_space": int(cfg.get("as", 256 << 20)),
             "nproc": int(cfg.get("nproc", 16)),
@@ -99,17 +101,13 @@ def prepare_environment(cfg):
             sys.path.append(path)
     if cfg["profile"] == "standard":
         # What `site` (skipped with -S for start-up speed) would add: exit(), quit(),
-        # help(), copyright, credits, license.
-        import builtins
+        # help(), copyright, credits, license — site's own functions, so the texts are
+        # python3's (importing site under -S runs none of its start-up).
+        import site
 
-        import _sitebuiltins
-
-        builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
-        builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
-        builtins.help = _sitebuiltins._Helper()
-        builtins.copyright = _sitebuiltins._Printer("copyright", sys.copyright)
-        builtins.credits = _sitebuiltins._Printer("credits", "Thanks to the Python community.")
-        builtins.license = _sitebuiltins._Printer("license", "See https://www.python.org/psf/license/")
+        site.setquit()
+        site.sethelper()
+        site.setcopyright()
 
 
 def copy_font_cache(source, target):
@@ -155,12 +153,61 @@ def user_traceback(exc, filename):
         return f"{type(exc).__name__}: {exc}\n"
 
 
+def report_uncaught(exc, filename):
+    """What python3 does with an exception that ends the program: sys.excepthook (the
+    program's own, if it set one) with the traceback minus the runner's frames. The default
+    hook is the interpreter's C printer, which reads the source from the file and adds what
+    the traceback module of this Python does not ("Did you mean: 'value'?"). Without a
+    file on disk (the original profile's "<string>") the traceback module prints it, with
+    the source from linecache."""
+    if not filename.startswith("/"):
+        sys.stderr.write(user_traceback(exc, filename))
+        return
+    without_runner_frames(exc)
+    hook = sys.excepthook
+    try:
+        hook(type(exc), exc, exc.__traceback__)
+    except BaseException as failure:
+        # As python3 reports a hook that fails.
+        sys.stderr.write("Error in sys.excepthook:\n")
+        sys.__excepthook__(type(failure), failure, failure.__traceback__)
+        sys.stderr.write("\nOriginal exception was:\n")
+        sys.__excepthook__(type(exc), exc, exc.__traceback__)
+
+
+def without_runner_frames(exc):
+    """Unlinks the runner's frames (the exec call, the guard's import wrapper) from the
+    tracebacks of `exc` and of every exception chained to or grouped in it."""
+    seen = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        kept = []
+        tb = e.__traceback__
+        while tb is not None:
+            if not tb.tb_frame.f_code.co_filename.startswith(RUNNER_DIR):
+                kept.append(tb)
+            tb = tb.tb_next
+        for a, b in zip(kept, kept[1:]):
+            a.tb_next = b
+        if kept:
+            kept[-1].tb_next = None
+        e.__traceback__ = kept[0] if kept else None
+        todo += [e.__cause__, e.__context__, *(getattr(e, "exceptions", None) or ())]
+
+
 def flush_streams():
     for stream in STREAMS:
         try:
             stream.flush()
         except BaseException:
             pass
+
+
+STREAM_NAMES = {0: "<stdin>", 1: "<stdout>", 2: "<stderr>"}
 
 
 class CountingRaw(RawIOBase):
@@ -170,6 +217,8 @@ class CountingRaw(RawIOBase):
     def __init__(self, fd):
         self.fd = fd
         self.count = 0
+        # python3's sys.stdout.name and sys.stderr.name (TextIOWrapper asks the raw file).
+        self.name = STREAM_NAMES.get(fd, fd)
 
     def writable(self):
         return True
@@ -229,7 +278,10 @@ def anonymous_file(workdir):
 def open_fd0(encoding, errors):
     import io
 
-    return io.open(0, "r", encoding=encoding, errors=errors, closefd=False)
+    # newline="\n" as python3's own sys.stdin on POSIX: "\r\n" in the input stays "\r\n".
+    stream = io.open(0, "r", encoding=encoding, errors=errors, newline="\n", closefd=False)
+    stream.buffer.raw.name = STREAM_NAMES[0]  # python3's sys.stdin.name
+    return stream
 
 
 def send_event(event):
@@ -284,6 +336,7 @@ class LiveInputRaw(RawIOBase):
     def __init__(self, extra):
         self.extra = extra
         self.prompt = ""
+        self.name = STREAM_NAMES[0]
 
     def readable(self):
         return True
@@ -314,7 +367,8 @@ class LiveInputRaw(RawIOBase):
 def live_stdin(given):
     """The request's stdin first, then what the host passes on while the program runs."""
     return TextIOWrapper(
-        BufferedReader(LiveInputRaw(given + wire.EXTRA)), encoding="utf-8", errors="replace"
+        BufferedReader(LiveInputRaw(given + wire.EXTRA)), encoding="utf-8", errors="replace",
+        newline="\n",
     )
 
 
@@ -335,11 +389,13 @@ def new_main_module(cfg, filename):
     """A real `__main__` module in sys.modules, so unittest.main(), doctest.testmod(),
     pickling (multiprocessing) and `if __name__ == "__main__":` behave as under python3."""
     main = type(sys)("__main__")
-    main.__builtins__ = guard.make_builtins(cfg["allowed"], cfg["profile"])
+    main.__builtins__ = guard.make_builtins(cfg["allowed"], cfg["profile"], cfg["workdir"])
     if cfg["profile"] == "standard":
         main.__file__ = filename
         main.__cached__ = None
     sys.modules["__main__"] = main
+    global MAIN
+    MAIN = main
     return main
 
 
@@ -356,13 +412,35 @@ def finish_program():
     import atexit
 
     atexit._run_exitfuncs()
+    release_main()
+
+
+def release_main():
+    """What python3's shutdown does after atexit: the main module's names go, so an object
+    only they hold is finalized now and its __del__ runs (and prints) as under python3.
+    Not while a daemon thread still runs: python3 stops those first, here one could still
+    look up a name that is gone."""
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    names = MAIN.__dict__ if MAIN is not None else {}
+    for key in list(names):
+        if key != "__builtins__":
+            names[key] = None
 
 
 def exit_status(e):
-    """(success, error) for a SystemExit, as python3 sets its exit status."""
-    if e.code is None or e.code == 0:
+    """(success, error) for a SystemExit, as python3 sets its exit status. Like python3,
+    prints a code that is not an integer (sys.exit("message")) to stderr: status 1."""
+    code = e.code
+    if code is None or code == 0:
         return True, None
-    return False, f"SystemExit: {e.code}"
+    if not isinstance(code, int):
+        try:
+            sys.stderr.write(f"{code}\n")
+        except BaseException:
+            pass
+    return False, f"SystemExit: {code}"
 
 
 def run_user_code(cfg, fields, body):
@@ -428,6 +506,7 @@ def run_user_code(cfg, fields, body):
     result = {"success": True, "error": None, "error_type": None}
     global RUNNER_PID
     RUNNER_PID = runner_pid = posix.getpid()
+    match_recursion_depth(RECURSION_OFFSET)
     started = perf_counter()
     try:
         if tree is None:
@@ -443,9 +522,12 @@ def run_user_code(cfg, fields, body):
         elapsed = perf_counter() - started
         flush_streams()
         try:
-            sys.stderr.write(user_traceback(e, filename))
+            report_uncaught(e, filename)
         except BaseException:
-            pass
+            try:
+                sys.stderr.write(f"{type(e).__name__}: {e}\n")
+            except BaseException:
+                pass
         result = {"success": False, "error": str(e)[:MAX_ERROR_CHARS], "error_type": type(e).__name__}
         result["execution_time_ms"] = round(elapsed * 1000, 3)
         try_finish_program()
@@ -521,6 +603,48 @@ RESULT_SHAPE = {"success": True, "error": None, "error_type": None, "execution_t
                 "stdout_bytes": 0, "stderr_bytes": 0}
 
 
+# How deep a recursion gets from where the runner executes the program: host-paths.ts runs
+# the same code at python3's top level (its `mainDepth`). The runner's own frames sit
+# under the program's, so without the difference a runaway recursion would stop a few
+# calls earlier than under python3 ("[Previous line repeated 987 more times]", not 996).
+RECURSION_PROBE = """
+def _probe():
+    global _depth
+    _depth += 1
+    _probe()
+_depth = 0
+try:
+    _probe()
+except RecursionError:
+    pass
+"""
+RECURSION_OFFSET = 0
+
+
+def match_recursion_depth(offset):
+    """Lifts the recursion limit by `offset` (the runner's frames under the program) and
+    has sys.getrecursionlimit/setrecursionlimit report and take the limit python3 would."""
+    if offset <= 0:
+        return
+    real_get, real_set = sys.getrecursionlimit, sys.setrecursionlimit
+    real_set(real_get() + offset)
+
+    def getrecursionlimit():
+        return real_get() - offset
+
+    def setrecursionlimit(limit):
+        if type(limit) is int and limit >= 1:
+            real_set(limit + offset)
+        else:
+            real_set(limit)  # raises what python3 raises
+
+    for ours, real in ((getrecursionlimit, real_get), (setrecursionlimit, real_set)):
+        ours.__name__ = ours.__qualname__ = real.__name__
+        ours.__doc__ = real.__doc__
+        ours.__module__ = "sys"
+    sys.getrecursionlimit, sys.setrecursionlimit = getrecursionlimit, setrecursionlimit
+
+
 def rehearse(cfg):
     """The policy check, the builtins and the compiler, once, on REHEARSAL. A forked runner
     shares the fork server's memory until it writes to it, and their first use in a fresh
@@ -534,6 +658,13 @@ def rehearse(cfg):
         compile(tree, MAIN_NAME, "exec", dont_inherit=True)
     guard.make_builtins(cfg["allowed"], cfg["profile"])
     wire.dumps(RESULT_SHAPE)
+    if cfg["main_depth"]:
+        # Here, called from serve() as run_user_code() is, the probe runs at the depth the
+        # program will (~0.1 ms, before "ready").
+        global RECURSION_OFFSET
+        probe = {}
+        exec(RECURSION_PROBE, probe)
+        RECURSION_OFFSET = cfg["main_depth"] - probe["_depth"]
 
 
 def serve(cfg):
@@ -566,6 +697,7 @@ def main():
 SOURCE = ""
 STREAMS = (sys.stdout, sys.stderr)
 RUNNER_PID = 0
+MAIN = None
 
 
 def entry():
