@@ -11,6 +11,9 @@ import { z } from "zod";
 export const MAX_FIGURES = 20;
 /** Base64 characters over all figures of one run. */
 export const MAX_FIGURE_BYTES = 3 << 20;
+/** The exit status of a runner that failed on its own (sandbox_runner.py entry(),
+ * zygote.py child_main): any other status without a result is the program's os._exit(n). */
+export const RUNNER_FAILED_EXIT = 70;
 /** Results and input requests fit in 1 MB; figures come on top. */
 export const MAX_CONTROL_BYTES = (1 << 20) + MAX_FIGURE_BYTES + (64 << 10);
 

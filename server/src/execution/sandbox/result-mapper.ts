@@ -2,7 +2,7 @@
 // into the API's ExecutionResult. Kept apart from the I/O so every branch is testable.
 import { DEFAULT_LIMITS } from "./launcher.js";
 import { overLimitMessage } from "./memory-limit.js";
-import { runResultSchema, verdictSchema } from "./protocol.js";
+import { RUNNER_FAILED_EXIT, runResultSchema, verdictSchema } from "./protocol.js";
 import type { ExecutionResult } from "./sandbox.js";
 import { deathBySignal } from "./signals.js";
 import type { RawOutcome } from "./warm-process.js";
@@ -66,6 +66,19 @@ export function toExecutionResult(raw: RawOutcome, timeoutMs: number): Execution
     };
   }
   if (!verdict.success) return crashed({ ...raw, message: undefined }, failure, timeoutMs);
+  if (
+    raw.message === undefined &&
+    !raw.controlOverflow &&
+    raw.exitSignal === null &&
+    raw.exitCode !== null &&
+    raw.exitCode !== RUNNER_FAILED_EXIT
+  ) {
+    // The program ended the process itself after its verdict (os._exit(n)): no result,
+    // only an exit status, which says what python3's would. (The runner's own failures
+    // exit RUNNER_FAILED_EXIT.)
+    if (raw.exitCode === 0) return { ...base, success: true, error: null, error_type: null };
+    return failure("SystemExit", `The program exited with status ${raw.exitCode}`);
+  }
   // After "ok" user code ran and could write fd 3: anything but a run result there (a
   // forged refusal included) is an invalid result of a run that happened.
   const parsed = runResultSchema.safeParse(raw.message);

@@ -213,12 +213,32 @@ describe("toExecutionResult", () => {
     [{ exitSignal: 25 }, "ResourceLimitExceeded"],
     [{ exitSignal: 11 }, "ProcessKilled"],
     [{ exitSignal: 31 }, "ProcessKilled"],
-    [{ exitCode: 1 }, "SandboxError"],
+    [{ exitCode: 70 }, "SandboxError"],
+    [{ verdict: undefined, exitCode: 1 }, "SandboxError"],
+    [{ exitCode: 3 }, "SystemExit"],
   ] as [Partial<RawOutcome>, string][])("%j → %s", (over, type) => {
     const r = toExecutionResult(raw(over), 1000);
     expect(r.success).toBe(false);
     expect(r.error_type).toBe(type);
     expect(r.error).toBeTruthy();
+  });
+
+  it("a program that ends its process itself (os._exit) gets python3's exit status as its outcome", () => {
+    expect(toExecutionResult(raw({ exitCode: 0 }), 1000)).toEqual({
+      success: true,
+      error: null,
+      error_type: null,
+      execution_time_ms: 12.346,
+      stdout: "out",
+      stderr: "",
+      timed_out: false,
+      truncated: false,
+      security_violations: [],
+      figures: [],
+    });
+    expect(toExecutionResult(raw({ exitCode: 3 }), 1000).error).toBe(
+      "The program exited with status 3",
+    );
   });
 
   it("names the signal of a crash", () => {

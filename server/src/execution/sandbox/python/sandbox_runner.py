@@ -700,9 +700,20 @@ RUNNER_PID = 0
 MAIN = None
 
 
+# Exit status of a runner that failed itself (protocol.ts RUNNER_FAILED_EXIT): any other
+# status without a result is the program's own os._exit(n), reported as python3's would be.
+RUNNER_FAILED_EXIT = 70
+
+
 def entry():
     try:
         main()
+    except BaseException as e:
+        try:
+            posix.write(2, f"runner failed: {type(e).__name__}: {e}\n".encode())
+        except BaseException:
+            pass
+        posix._exit(RUNNER_FAILED_EXIT)
     finally:
         # Skip interpreter teardown and any thread user code left running.
         posix._exit(0)

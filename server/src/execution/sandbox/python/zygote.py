@@ -160,7 +160,7 @@ def child_main(cfg, bpf, uid, fds):
             posix.write(2, f"runner setup failed: {type(e).__name__}: {e}\n".encode())
         except BaseException:
             pass
-        posix._exit(70)
+        posix._exit(sandbox_runner.RUNNER_FAILED_EXIT)
     posix._exit(0)
 
 
