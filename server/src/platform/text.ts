@@ -30,44 +30,65 @@ function textProblem(s: string): string | undefined {
   return undefined;
 }
 
-/** One value met while walking: where it sits (its key and the step it came from). */
+/** A container met while walking: where it sits (its key and the container it is in). */
 interface Step {
-  value: unknown;
+  value: object;
   key?: string | number;
   parent?: Step;
-  /** Only the key itself is to be checked (an object's key comes before its value). */
-  keyOnly?: boolean;
 }
 
-function pathTo(step: Step, base: (string | number)[]): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (let s: Step | undefined = step; s?.key !== undefined; s = s.parent) keys.push(s.key);
+function pathTo(step: Step | undefined, last: string | number, base: (string | number)[]) {
+  const keys: (string | number)[] = [last];
+  for (let s = step; s?.key !== undefined; s = s.parent) keys.push(s.key);
   return [...base, ...keys.reverse()];
 }
 
 /**
- * Walks a parsed JSON value (object keys included) for a string that cannot be accepted,
- * depth first in document order. With its own stack, not recursion: JSON.parse accepts
- * nesting far deeper than the call stack (a body of 100,000 nested arrays overflowed it,
- * a 500), and the path is built only for the string it reports.
+ * Walks a parsed JSON value (object keys included) for a string that cannot be accepted.
+ * Each container's own keys and strings are checked in order before the containers in it
+ * are entered, so the first bad string of the shallowest container holding one is
+ * reported. With its own stack, not recursion: JSON.parse accepts nesting far deeper than
+ * the call stack (a body of 100,000 nested arrays overflowed it: a 500). Only containers
+ * are queued and the path is built only for the string reported: a 1 MB body of small
+ * objects is walked in a fraction of the time the recursive walk took (it blocked the
+ * event loop for 100+ ms per request).
  */
 export function findBadText(value: unknown, path: (string | number)[] = []): BadText | undefined {
+  if (typeof value === "string") {
+    const reason = textProblem(value);
+    return reason ? { path, reason } : undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
   const stack: Step[] = [{ value }];
+  const inner: Step[] = [];
   for (let step = stack.pop(); step; step = stack.pop()) {
     const v = step.value;
-    if (step.keyOnly || typeof v === "string") {
-      const reason = textProblem(step.keyOnly ? String(step.key) : (v as string));
-      if (reason) return { path: pathTo(step, path), reason };
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: step });
-    } else if (v !== null && typeof v === "object") {
-      const entries = Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, child] = entries[i] as [string, unknown];
-        stack.push({ value: child, key: k, parent: step });
-        stack.push({ value: undefined, key: k, parent: step, keyOnly: true });
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (typeof item === "string") {
+          const reason = textProblem(item);
+          if (reason) return { path: pathTo(step, i, path), reason };
+        } else if (item !== null && typeof item === "object") {
+          inner.push({ value: item, key: i, parent: step });
+        }
+      }
+    } else {
+      const record = v as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
+        const keyReason = textProblem(k);
+        if (keyReason) return { path: pathTo(step, k, path), reason: keyReason };
+        const item = record[k];
+        if (typeof item === "string") {
+          const reason = textProblem(item);
+          if (reason) return { path: pathTo(step, k, path), reason };
+        } else if (item !== null && typeof item === "object") {
+          inner.push({ value: item, key: k, parent: step });
+        }
       }
     }
+    // Entered next in document order (the stack pops the last pushed first).
+    while (inner.length > 0) stack.push(inner.pop() as Step);
   }
   return undefined;
 }
