@@ -389,10 +389,17 @@ def new_main_module(cfg, filename):
     """A real `__main__` module in sys.modules, so unittest.main(), doctest.testmod(),
     pickling (multiprocessing) and `if __name__ == "__main__":` behave as under python3."""
     main = type(sys)("__main__")
+    if cfg["profile"] == "standard":
+        # python3's __main__ has these too, in this order (dir() and globals() show them).
+        main.__annotations__ = {}
     main.__builtins__ = guard.make_builtins(cfg["allowed"], cfg["profile"], cfg["workdir"])
     if cfg["profile"] == "standard":
         main.__file__ = filename
         main.__cached__ = None
+        if filename.startswith("/"):
+            from importlib.machinery import SourceFileLoader
+
+            main.__loader__ = SourceFileLoader("__main__", filename)
     sys.modules["__main__"] = main
     global MAIN
     MAIN = main
