@@ -33,6 +33,36 @@ describe("FairScheduler", () => {
     expect(s.stats()).toEqual({ active: 0, waiting: 0, users: 0 });
   });
 
+  it("keeps one of three or more slots for other users: a newcomer starts at once", async () => {
+    const s = new FairScheduler(4);
+    const started: string[] = [];
+    const gates: (() => void)[] = [];
+    const task = (label: string) => () =>
+      new Promise<void>((resolve) => {
+        started.push(label);
+        gates.push(resolve);
+      });
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) all.push(s.run("flood", task(`flood-${i}`)));
+    await Promise.resolve();
+    expect(started).toEqual(["flood-0", "flood-1", "flood-2"]);
+    expect(s.stats()).toMatchObject({ active: 3, waiting: 7 });
+    // No flood run has ended: the victim still starts (it waited for one before).
+    all.push(s.run("victim", task("victim")));
+    await Promise.resolve();
+    expect(started[3]).toBe("victim");
+    expect(s.stats()).toMatchObject({ active: 4 });
+    while (gates.length > 0) {
+      gates.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(all);
+    expect(started.filter((x) => x.startsWith("flood"))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `flood-${i}`),
+    );
+    expect(s.stats()).toEqual({ active: 0, waiting: 0, users: 0 });
+  });
+
   it("round-robins between several backlogged users", async () => {
     const s = new FairScheduler(1);
     const order: string[] = [];
