@@ -23,6 +23,8 @@ import { autoPoolSize, createSandbox, type SandboxOptions } from "./sandbox/crea
 import { NoSandbox } from "./sandbox/no-sandbox.js";
 import type { Sandbox } from "./sandbox/sandbox.js";
 
+/** Runs beyond SANDBOX_MAX_CONCURRENT kept for users with none in progress. */
+export const NEWCOMER_SLOTS = 1;
 export type ExecutorService = ReturnType<typeof createExecutorService>;
 
 export interface ExecutionArea {
@@ -114,12 +116,18 @@ export async function composeExecution(
   if (sandboxless && !deps.queuedRuns) {
     throw new StartupError("SANDBOX=none: synchronous runs need the job queue");
   }
+  const slots =
+    settings.execution.maxConcurrent > 0 ? settings.execution.maxConcurrent : autoPoolSize();
+  // One run more than the slots, only for a user with nothing running (FairScheduler), so a
+  // flood of long runs from one user never makes another user's first run wait.
   const sandbox =
     deps.sandbox ??
-    (sandboxless ? new NoSandbox() : await startSandbox(sandboxOptions(settings, logger)));
-  const scheduler = new FairScheduler(
-    settings.execution.maxConcurrent > 0 ? settings.execution.maxConcurrent : autoPoolSize(),
-  );
+    (sandboxless
+      ? new NoSandbox()
+      : await startSandbox(
+          sandboxOptions(settings, logger, { maxConcurrent: slots + NEWCOMER_SLOTS }),
+        ));
+  const scheduler = new FairScheduler(slots, NEWCOMER_SLOTS);
   // Runs reach the executor admitted (the policy took the budget), so it limits nothing.
   const executor = createExecutorService({ sandbox, scheduler, logger });
   const policy = requestPolicy(platform, deps.snippets);

@@ -3,10 +3,12 @@
 // its user. A free slot goes to the waiting user with the fewest runs in progress, ties to
 // the one served longest ago; each user's own runs keep their order. So a user's backlog
 // is never ahead of another user's single run: that run waits at most for the first slot
-// to free up. With more than two slots, one user holds at most all but one of them at
-// once, so that slot stays for the others: a newcomer's run starts at once instead of
-// waiting for a flood's runs to end (each up to its 30 s timeout). On the 2-core machine
-// (4 slots) a lone user still runs 3 at once, more than the cores. (Across workers of the shared job queue, jobs/execution-job-repo.ts
+// to free up. Beyond the slots, `reserve` more are kept for users with nothing running:
+// while one user floods every slot with runs that each last to their 30 s timeout, a
+// newcomer's run starts at once instead of waiting for one of them to end — and a lone
+// user still gets every slot (a slot kept back from them cost one user at concurrency 8
+// 15-25% of its runs per second). The sandbox behind is sized for slots + reserve.
+// (Across workers of the shared job queue, jobs/execution-job-repo.ts
 // othersGoFirst gives turns from the jobs table by a coarser rule: a backlog gives way to a
 // user with far fewer active jobs, since each hand-back there costs a queue round trip.)
 // Hand-written: a few dozen lines; the queue libraries on npm (p-queue…) order by priority
@@ -24,12 +26,13 @@ export class FairScheduler {
   private readonly servedAt = new Map<string, number>();
   private served = 0;
 
-  /** The most slots one user holds at once. */
-  readonly perUser: number;
-
-  constructor(readonly slots: number) {
+  /** `slots` for anyone, then `reserve` more only for a user with no run in progress. */
+  constructor(
+    readonly slots: number,
+    readonly reserve = 0,
+  ) {
     if (!Number.isInteger(slots) || slots < 1) throw new Error(`invalid slot count ${slots}`);
-    this.perUser = slots > 2 ? slots - 1 : slots;
+    if (!Number.isInteger(reserve) || reserve < 0) throw new Error(`invalid reserve ${reserve}`);
   }
 
   /** Runs `fn` once a slot is this user's turn; the slot is freed when it settles. */
@@ -66,9 +69,11 @@ export class FairScheduler {
   }
 
   private pump(): void {
-    while (this.active < this.slots && this.waiting.size > 0) {
+    while (this.active < this.slots + this.reserve && this.waiting.size > 0) {
       const user = this.next();
-      if (user === undefined) break; // every waiting user holds all it may
+      // Past `slots`, only a user with nothing running may start; next() picks the waiting
+      // user with the fewest runs, so if it has one, every waiting user has.
+      if (this.active >= this.slots && (this.runningOf.get(user) ?? 0) > 0) break;
       const queue = this.waiting.get(user) as Waiter[];
       const waiter = queue.shift() as Waiter;
       if (queue.length === 0) this.waiting.delete(user);
@@ -84,15 +89,13 @@ export class FairScheduler {
     }
   }
 
-  /** The waiting user with the fewest runs in progress, then the least recently served;
-   * none if every waiting user already holds `perUser` slots. */
-  private next(): string | undefined {
+  /** The waiting user with the fewest runs in progress, then the least recently served. */
+  private next(): string {
     let best: string | undefined;
     let bestRunning = Number.POSITIVE_INFINITY;
     let bestServed = Number.POSITIVE_INFINITY;
     for (const user of this.waiting.keys()) {
       const running = this.runningOf.get(user) ?? 0;
-      if (running >= this.perUser) continue;
       const served = this.servedAt.get(user) ?? 0;
       if (running < bestRunning || (running === bestRunning && served < bestServed)) {
         best = user;
@@ -100,6 +103,6 @@ export class FairScheduler {
         bestServed = served;
       }
     }
-    return best;
+    return best as string;
   }
 }

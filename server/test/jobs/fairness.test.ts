@@ -33,8 +33,8 @@ describe("FairScheduler", () => {
     expect(s.stats()).toEqual({ active: 0, waiting: 0, users: 0 });
   });
 
-  it("keeps one of three or more slots for other users: a newcomer starts at once", async () => {
-    const s = new FairScheduler(4);
+  it("keeps a slot beyond the others for a user with nothing running: a newcomer starts at once", async () => {
+    const s = new FairScheduler(4, 1);
     const started: string[] = [];
     const gates: (() => void)[] = [];
     const task = (label: string) => () =>
@@ -45,16 +45,32 @@ describe("FairScheduler", () => {
     const all: Promise<void>[] = [];
     for (let i = 0; i < 10; i++) all.push(s.run("flood", task(`flood-${i}`)));
     await Promise.resolve();
-    expect(started).toEqual(["flood-0", "flood-1", "flood-2"]);
-    expect(s.stats()).toMatchObject({ active: 3, waiting: 7 });
+    // A lone user gets every slot, not the reserve.
+    expect(started).toEqual(["flood-0", "flood-1", "flood-2", "flood-3"]);
+    expect(s.stats()).toMatchObject({ active: 4, waiting: 6 });
     // No flood run has ended: the victim still starts (it waited for one before).
     all.push(s.run("victim", task("victim")));
     await Promise.resolve();
-    expect(started[3]).toBe("victim");
+    expect(started[4]).toBe("victim");
+    expect(s.stats()).toMatchObject({ active: 5 });
+    // A second run of the victim's is not a newcomer's: it waits like the flood.
+    all.push(s.run("victim", task("victim-2")));
+    await Promise.resolve();
+    expect(started).toHaveLength(5);
+    // A flood run ends: four run, the slots' number, so nobody with a run in progress starts.
+    gates.shift()?.();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toHaveLength(5);
+    expect(s.stats()).toMatchObject({ active: 4 });
+    // Another ends: the slot goes to the victim (fewer runs in progress than the flood).
+    gates.shift()?.();
+    await new Promise((r) => setImmediate(r));
+    expect(started[5]).toBe("victim-2");
     expect(s.stats()).toMatchObject({ active: 4 });
     while (gates.length > 0) {
       gates.shift()?.();
       await new Promise((r) => setImmediate(r));
+      expect(s.stats().active).toBeLessThanOrEqual(5);
     }
     await Promise.all(all);
     expect(started.filter((x) => x.startsWith("flood"))).toEqual(
@@ -126,4 +142,49 @@ describe("sync runs on one server (real sandbox)", () => {
     // its request is authenticated and admitted on a loaded machine).
     expect(doneWhenVictimFinished).toBeLessThanOrEqual(15);
   });
+});
+
+describe("one user flooding every slot (real sandbox)", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp("pglite", {
+      EXECUTION_RATE_LIMIT_PER_MINUTE: "1000",
+      SANDBOX_MAX_CONCURRENT: "2",
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it("another user's run starts and ends while every flood run is still in progress", async () => {
+    const flooder = await t.signUp("flooder");
+    const victim = await t.signUp("victim-2");
+    let floodDone = 0;
+    const runs = Array.from({ length: 4 }, () =>
+      t.app
+        .inject({
+          method: "POST",
+          url: "/execute",
+          headers: flooder.headers,
+          payload: { code: "import time\ntime.sleep(3)" },
+        })
+        .then((r) => {
+          expect(r.statusCode).toBe(200);
+          floodDone += 1;
+        }),
+    );
+    const { scheduler } = t.areas.execution;
+    // The flood holds both slots (a lone user gets them all) and queues the rest.
+    while (scheduler.stats().active < 2 || scheduler.stats().waiting < 2)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(scheduler.stats().active).toBe(2);
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/execute",
+      headers: victim.headers,
+      payload: { code: "print('not behind the flood')" },
+    });
+    expect(res.json().stdout).toBe("not behind the flood\n");
+    // Before the reserve, the victim waited for a flood run to end.
+    expect(floodDone).toBe(0);
+    await Promise.all(runs);
+  }, 60_000);
 });
