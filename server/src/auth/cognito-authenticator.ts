@@ -3,7 +3,7 @@
 // key rotation arrives. Id tokens carry `aud`, access tokens `client_id`; both are checked.
 import { createRemoteJWKSet, errors, jwtVerify } from "jose";
 import { UnauthorizedError, UnavailableError } from "../platform/errors.js";
-import type { Authenticator, Identity } from "./authenticator.js";
+import { type Authenticator, type Identity, placeholderEmail } from "./authenticator.js";
 
 export interface CognitoOptions {
   region: string;
@@ -63,8 +63,7 @@ export class CognitoAuthenticator implements Authenticator {
       (typeof payload.username === "string" && payload.username) ||
       null;
     // Access tokens carry no email; the user row falls back to a stable placeholder.
-    const email =
-      typeof payload.email === "string" ? payload.email : `${payload.sub}@users.cognito.invalid`;
+    const email = typeof payload.email === "string" ? payload.email : placeholderEmail(payload.sub);
     return { sub: payload.sub, email, username, issuedAt: payload.iat };
   }
 }

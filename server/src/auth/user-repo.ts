@@ -9,22 +9,70 @@ import {
   users,
 } from "../platform/db/schema/index.js";
 import { textColumn } from "../platform/text.js";
-import type { Identity } from "./authenticator.js";
+import { type Identity, PLACEHOLDER_EMAIL_DOMAIN, placeholderEmail } from "./authenticator.js";
 
 export async function findUserBySub(db: DbOrTx, sub: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.cognitoSub, sub)).limit(1);
   return row;
 }
 
-/** Insert-or-update by `sub`, touching last_login; one round trip, safe under concurrency. */
-export async function upsertUserFromIdentity(db: DbOrTx, given: Identity): Promise<UserRow> {
-  // Claims come from the identity provider, not through the request guard: keep them
-  // storable (no NUL) and well-formed (issue 10 item 4).
-  const identity = {
+/** users.email, users.username and users.cognito_sub are varchar(255): characters. */
+export const MAX_USER_TEXT = 255;
+
+const characters = (s: string) => Array.from(s).length;
+
+/**
+ * The identity as it can be stored (issue 10 item 4): claims come from the identity
+ * provider, not through the request guard, so they are made well-formed (no NUL), a username
+ * too long for its column is cut, and an email that cannot be this subject's (too long, or
+ * another subject's stand-in) is replaced by the subject's own stand-in.
+ */
+export function storableIdentity(given: Identity): Identity {
+  const email = textColumn(given.email);
+  const username = given.username === null ? null : textColumn(given.username);
+  const standIn = placeholderEmail(given.sub);
+  const foreign =
+    characters(email) > MAX_USER_TEXT ||
+    (email !== standIn && email.toLowerCase().endsWith(`@${PLACEHOLDER_EMAIL_DOMAIN}`));
+  return {
     ...given,
-    email: textColumn(given.email),
-    username: given.username === null ? null : textColumn(given.username),
+    email: foreign ? standIn : email,
+    username:
+      username === null || characters(username) <= MAX_USER_TEXT
+        ? username
+        : Array.from(username).slice(0, MAX_USER_TEXT).join(""),
   };
+}
+
+/** A unique violation of the named constraint, however the driver wraps it. */
+function violates(err: unknown, constraint: string): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const pg = e as Error & { code?: unknown; constraint?: unknown };
+    if (pg.code === "23505" && (pg.constraint === constraint || pg.message.includes(constraint)))
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Insert-or-update by `sub`, touching last_login; one round trip, safe under concurrency.
+ * An email another account already holds (users.email is unique: two subjects of a pool may
+ * claim the same address, or a re-created Cognito user the address of its old row) is not
+ * this user's to take: the row gets the subject's stand-in instead, and the other account
+ * keeps its own.
+ */
+export async function upsertUserFromIdentity(db: DbOrTx, given: Identity): Promise<UserRow> {
+  const identity = storableIdentity(given);
+  try {
+    return await upsertUser(db, identity);
+  } catch (err) {
+    const standIn = placeholderEmail(identity.sub);
+    if (identity.email === standIn || !violates(err, "uq_users_email")) throw err;
+    return upsertUser(db, { ...identity, email: standIn });
+  }
+}
+
+async function upsertUser(db: DbOrTx, identity: Identity): Promise<UserRow> {
   const [row] = await db
     .insert(users)
     .values({

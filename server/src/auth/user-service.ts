@@ -12,6 +12,8 @@ import {
   findLocalCredentials,
   findUserBySub,
   insertLocalUser,
+  MAX_USER_TEXT,
+  storableIdentity,
   upsertUserFromIdentity,
 } from "./user-repo.js";
 
@@ -73,7 +75,11 @@ export function createUserService(deps: UserServiceDeps): UserService {
     // One indexed read per request (none when cached); the last_login write happens at
     // most once a minute. Every process must see a deletion at once: hence no cache on a
     // database that other processes share.
-    async resolve(identity) {
+    async resolve(claimed) {
+      // A subject the users table cannot hold is no user of this server.
+      if (Array.from(claimed.sub).length > MAX_USER_TEXT)
+        throw new UnauthorizedError("Token subject is too long");
+      const identity = storableIdentity(claimed);
       const hit = cache?.get(identity.sub);
       if (hit && current(hit, identity)) return hit;
       const seen = deletions;

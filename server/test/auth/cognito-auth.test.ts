@@ -120,6 +120,56 @@ describe("Cognito authentication", () => {
     });
   }
 
+  it("signs in claims the users table cannot hold as they are, and leaves other accounts alone", async () => {
+    const idToken = (sub: string, extra: Record<string, unknown>) =>
+      jwks.sign({ sub, iss, token_use: "id", aud: CLIENT_ID, ...extra });
+    const victim = await me(await idToken("claims-victim", { email: "carol@example.com" }));
+    expect(victim.statusCode).toBe(200);
+    // Each of these answered 500 (a unique or length violation of the users table) on the
+    // old code, for every request of that user — and one that claimed the victim's email or
+    // stand-in first would have kept the victim out instead.
+    const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+      [
+        "claims-thief",
+        { email: "carol@example.com" },
+        { email: "claims-thief@users.cognito.invalid" },
+      ],
+      [
+        "claims-long",
+        { email: `${"a".repeat(300)}@example.com` },
+        { email: "claims-long@users.cognito.invalid" },
+      ],
+      [
+        "claims-standin",
+        { email: "claims-victim-2@users.cognito.invalid" },
+        { email: "claims-standin@users.cognito.invalid" },
+      ],
+      [
+        "claims-name",
+        { email: "dan@example.com", "cognito:username": "é".repeat(300) },
+        { username: "é".repeat(255) },
+      ],
+    ];
+    for (const [sub, claims, stored] of cases) {
+      const res = await me(await idToken(sub, claims));
+      expect(res.statusCode, sub).toBe(200);
+      expect(res.json(), sub).toMatchObject(stored);
+    }
+    // The victims: the email's owner keeps it, and the subject whose stand-in was claimed
+    // still signs in with an access token (no email: its stand-in).
+    const again = await me(await idToken("claims-victim", { email: "carol@example.com" }));
+    expect(again.json()).toEqual(victim.json());
+    const standIn = await me(await jwks.sign(access({ sub: "claims-victim-2" })));
+    expect(standIn.statusCode).toBe(200);
+    expect(standIn.json()).toMatchObject({ email: "claims-victim-2@users.cognito.invalid" });
+  });
+
+  it("answers 401, not 500, to a subject too long for the users table", async () => {
+    const res = await me(await jwks.sign(access({ sub: "s".repeat(256) })));
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: "unauthorized" });
+  });
+
   it("refetches the JWKS once for an unknown kid, then answers 401", async () => {
     await me(await jwks.sign(access()));
     const before = jwks.fetches;
