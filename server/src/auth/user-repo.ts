@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../platform/db/database.js";
+import { violates } from "../platform/db/pg-error.js";
 import {
   deletedUsers,
   localCredentials,
@@ -44,16 +45,6 @@ export function storableIdentity(given: Identity): Identity {
   };
 }
 
-/** A unique violation of the named constraint, however the driver wraps it. */
-function violates(err: unknown, constraint: string): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const pg = e as Error & { code?: unknown; constraint?: unknown };
-    if (pg.code === "23505" && (pg.constraint === constraint || pg.message.includes(constraint)))
-      return true;
-  }
-  return false;
-}
-
 /**
  * Insert-or-update by `sub`, touching last_login; one round trip, safe under concurrency.
  * An email another account already holds (users.email is unique: two subjects of a pool may
@@ -67,7 +58,7 @@ export async function upsertUserFromIdentity(db: DbOrTx, given: Identity): Promi
     return await upsertUser(db, identity);
   } catch (err) {
     const standIn = placeholderEmail(identity.sub);
-    if (identity.email === standIn || !violates(err, "uq_users_email")) throw err;
+    if (identity.email === standIn || !violates(err, "23505", "uq_users_email")) throw err;
     return upsertUser(db, { ...identity, email: standIn });
   }
 }

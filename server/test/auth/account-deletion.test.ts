@@ -118,6 +118,52 @@ describe.each(DRIVERS)("account deletion on %s", (driver) => {
     ).toBe(401);
   });
 
+  it("requests in flight while the account is deleted answer 401 or 404, never 500, and leave nothing", async () => {
+    // They passed authentication before the deletion committed; their inserts then met the
+    // foreign key to the deleted user (or snippet). On the old code most of them answered
+    // 500 here, on both drivers.
+    const carol = await t.signUp("carol");
+    const own = await t.app.inject({
+      method: "POST",
+      url: "/snippets",
+      headers: carol.headers,
+      payload: { code: "print(1)" },
+    });
+    const snippetId = own.json().id as string;
+    const inFlight = [
+      ...Array.from({ length: 6 }, () => ({
+        method: "POST" as const,
+        url: "/snippets",
+        payload: { code: "x = 1" },
+      })),
+      ...Array.from({ length: 4 }, () => ({
+        method: "POST" as const,
+        url: "/execute/async",
+        payload: { code: "print(1)", snippet_id: snippetId },
+      })),
+      { method: "PUT" as const, url: `/snippets/${snippetId}`, payload: { title: "t" } },
+    ];
+    const [deleted, ...rest] = await Promise.all([
+      t.app.inject({ method: "DELETE", url: "/auth/me", headers: carol.headers }),
+      ...inFlight.map((req) => t.app.inject({ ...req, headers: carol.headers })),
+    ]);
+    expect(deleted?.statusCode).toBe(200);
+    for (const [i, res] of rest.entries()) {
+      const req = inFlight[i];
+      expect([201, 202, 200, 401, 404], `${req?.method} ${req?.url}: ${res.body}`).toContain(
+        res.statusCode,
+      );
+      if (res.statusCode === 401) expect(res.json().error).toBe("unauthorized");
+    }
+    expect(await rowsOf(carol.id)).toEqual({
+      users: 0,
+      credentials: 0,
+      snippets: 0,
+      executions: 0,
+      searchDocuments: 0,
+    });
+  });
+
   it("refuses a correctly signed token without exp, creating nobody", async () => {
     const secret = loadOrCreateSecret(undefined, t.dataDir);
     const sub = `local:no-exp-${driver}`;

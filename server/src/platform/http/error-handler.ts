@@ -9,7 +9,21 @@ import type {
   FastifyServerOptions,
 } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { AppError, RateLimitedError, UnavailableError } from "../errors.js";
+import { pgError } from "../db/pg-error.js";
+import { AppError, RateLimitedError, UnauthorizedError, UnavailableError } from "../errors.js";
+
+/**
+ * A row written for an account deleted after the request was authenticated (its other
+ * requests in flight while DELETE /auth/me commits): the database refuses it by the foreign
+ * key to users, and the answer is the one the same request gets a moment later — 401, the
+ * account is gone — not a 500.
+ */
+function deletedAccount(err: unknown): AppError | undefined {
+  const pg = pgError(err);
+  return pg?.code === "23503" && pg.constraint?.endsWith("_user_id_users_id_fk")
+    ? new UnauthorizedError("This account has been deleted")
+    : undefined;
+}
 
 interface ValidationDetail {
   loc: (string | number)[];
@@ -76,7 +90,8 @@ export function registerErrorHandler(
     | ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined)
     | undefined,
 ): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+  app.setErrorHandler((caught: FastifyError, request, reply) => {
+    const err = deletedAccount(caught) ?? caught;
     if (err instanceof AppError) {
       if (
         err instanceof RateLimitedError ||
