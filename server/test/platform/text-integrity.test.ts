@@ -234,6 +234,37 @@ describe.each(DRIVERS)("text in and out on %s", (driver) => {
     expect(complexity.json()).toMatchObject({ complexity_type: "time", complexity_value: "O(n)" });
   });
 
+  it("a body nested 10,000 deep answers 4xx on every kind of route, not a 500", async () => {
+    // 20 KB of nested arrays overflowed the recursive text check's call stack: 500 on the
+    // old code, even on /auth/register and /auth/login, which need no token.
+    const deep = (depth: number, leaf = "1") => `${"[".repeat(depth)}${leaf}${"]".repeat(depth)}`;
+    for (const [url, body, headers] of [
+      ["/auth/register", `{"email":"deep@example.com","password":${deep(10_000)}}`, {}],
+      ["/auth/login", `{"email":"deep@example.com","password":${deep(10_000)}}`, {}],
+      ["/snippets", `{"code":"x","title":${deep(10_000)}}`, auth],
+      ["/snippets", `{"code":"x","title":${deep(100_000)}}`, auth],
+    ] as const) {
+      const res = await t.app.inject({
+        method: "POST",
+        url,
+        headers: { ...headers, "content-type": "application/json" },
+        payload: body,
+      });
+      expect(res.statusCode, url).toBe(422);
+      expect(res.json().error).toBe("validation_error");
+    }
+    // A NUL at the bottom is still found, with its whole path.
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/snippets",
+      headers: { ...auth, "content-type": "application/json" },
+      payload: `{"code":"x","title":${deep(10_000, '"a\\u0000"')}}`,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().detail[0].loc).toHaveLength(2 + 10_000);
+    expect(res.json().detail[0].msg).toMatch(/NUL/);
+  });
+
   it("a NUL in the path answers the envelope, not a 500", async () => {
     const res = await t.app.inject({ method: "GET", url: "/snippets/%00", headers: auth });
     expect(res.statusCode).toBe(422);
