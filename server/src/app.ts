@@ -20,6 +20,7 @@ import { type Database, openDatabase } from "./platform/db/database.js";
 import { registerCors } from "./platform/http/cors.js";
 import { frameworkErrorOptions, registerErrorHandler } from "./platform/http/error-handler.js";
 import { type HealthChecks, registerHealthRoutes } from "./platform/http/health-routes.js";
+import { registerJsonBody } from "./platform/http/json-body.js";
 import { registerOpenApi } from "./platform/http/openapi.js";
 import { registerSecurityHeaders } from "./platform/http/security-headers.js";
 import { zodFastSerializerCompiler } from "./platform/http/serializer.js";
@@ -69,6 +70,7 @@ function createFastify(settings: Settings, logger: Logger | undefined): FastifyI
   });
   // The API speaks JSON only; a text/plain body is a client mistake (400), not a 422.
   app.removeContentTypeParser("text/plain");
+  registerJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(zodFastSerializerCompiler);
   app.addHook("onRequest", async (request, reply) => {

@@ -38,7 +38,7 @@ describe.each(DRIVERS)("bad input on %s", (driver) => {
     method: "POST" | "PUT" | "GET";
     url: () => string;
     payload?: unknown;
-    raw?: string;
+    raw?: string | Buffer;
     contentType?: string;
     status: number;
     error: string;
@@ -49,6 +49,36 @@ describe.each(DRIVERS)("bad input on %s", (driver) => {
       method: "POST",
       url: () => "/snippets",
       raw: '{"code": "x',
+      status: 400,
+      error: "bad_request",
+    },
+    // Invalid UTF-8 was decoded with replacement and stored as U+FFFD on the old code (201).
+    {
+      name: "invalid UTF-8 in the body (a 0xFF byte)",
+      method: "POST",
+      url: () => "/snippets",
+      raw: Buffer.concat([Buffer.from('{"code":"a'), Buffer.from([0xff]), Buffer.from('b"}')]),
+      status: 400,
+      error: "bad_request",
+    },
+    {
+      name: "the UTF-8 bytes of a lone surrogate in the body",
+      method: "PUT",
+      url: () => `/snippets/${existingId}`,
+      raw: Buffer.concat([
+        Buffer.from('{"title":"a'),
+        Buffer.from([0xed, 0xb3, 0xbf]),
+        Buffer.from('"}'),
+      ]),
+      status: 400,
+      error: "bad_request",
+    },
+    {
+      name: "a Latin-1 body labelled as such",
+      method: "POST",
+      url: () => "/snippets",
+      raw: Buffer.from('{"code":"print(\'café\')"}', "latin1"),
+      contentType: "application/json; charset=iso-8859-1",
       status: 400,
       error: "bad_request",
     },
@@ -243,6 +273,36 @@ describe.each(DRIVERS)("bad input on %s", (driver) => {
       expect(await rowCounts()).toEqual(before);
     });
   }
+
+  it("reads a UTF-8 body as before: charset=utf-8 in any case, a leading BOM, any script", async () => {
+    for (const [contentType, bytes] of [
+      ["application/json; charset=UTF-8", Buffer.from('{"code":"print(\'café ☕ 😀\')"}')],
+      ["application/json; charset=utf8", Buffer.from('{"code":"print(\'café ☕ 😀\')"}')],
+      [
+        "application/json",
+        Buffer.concat([
+          Buffer.from([0xef, 0xbb, 0xbf]),
+          Buffer.from('{"code":"print(\'café ☕ 😀\')"}'),
+        ]),
+      ],
+    ] as const) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/snippets",
+        headers: { ...auth, "content-type": contentType },
+        payload: bytes,
+      });
+      expect(res.statusCode, contentType).toBe(201);
+      expect(res.json().code).toBe("print('café ☕ 😀')");
+    }
+    const poisoned = await t.app.inject({
+      method: "POST",
+      url: "/snippets",
+      headers: { ...auth, "content-type": "application/json" },
+      payload: '{"code":"x","__proto__":{"polluted":true}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+  });
 
   it("register rejects a bad email and a short password with field locations", async () => {
     const bad = await t.app.inject({
