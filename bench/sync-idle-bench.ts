@@ -7,16 +7,14 @@
 // With BENCH_BASE_DIR=<another checkout, built> the same is measured for that server too,
 // rounds interleaved so machine noise hits both alike (the sync's 250 ms poll before the
 // wake-on-commit loop was measured this way; docs/search.md has the numbers).
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { freePort } from "../server/test/helpers/net.js";
 import { testUid } from "../server/test/helpers/uids.js";
 import { jsonClient } from "./lib/http-client.js";
 import { pct, statFields } from "./lib/proc.js";
-import { signIn } from "./lib/server-process.js";
+import { signIn, startServer } from "./lib/server-process.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 5);
@@ -46,51 +44,22 @@ function cpuMs(pid: number): number {
 }
 
 async function start(v: Variant, uidBase: number) {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "cr-sync-idle-"));
-  const child: ChildProcess = spawn(process.execPath, [join(v.dir, "server/dist/main.js")], {
-    cwd: v.dir,
-    env: {
-      ...process.env,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "warn",
-      SERVE_WEB: "false",
+  const server = await startServer(
+    {
       DATA_DIR: dataDir,
       SANDBOX_UID_BASE: String(uidBase),
       SANDBOX_UID_COUNT: "64",
       EXECUTION_RATE_LIMIT_PER_MINUTE: "1000000",
-      LOGIN_RATE_LIMIT_PER_ACCOUNT: "0",
-      LOGIN_RATE_LIMIT_PER_CLIENT: "0",
-      SIGNUP_RATE_LIMIT_PER_CLIENT: "0",
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  // Its log lines are read (it pays for writing them); the per-run audit lines are dropped.
-  createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).on("line", (l) => {
-    if (!l.includes('"audit":"execution"')) process.stdout.write(`${l}\n`);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${v.name}: server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${v.name}: server did not start in 90 s`);
-    await sleep(200);
-  }
+    "server/dist/main.js",
+    v.dir,
+  );
   return {
-    url,
-    pid: child.pid as number,
+    url: server.url,
+    pid: server.child.pid as number,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

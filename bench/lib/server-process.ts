@@ -22,13 +22,19 @@ function procStatus(pid: number, field: string): number {
   return line ? Number(line.split(/\s+/)[1]) / 1024 : Number.NaN;
 }
 
+/** Starts `script` (relative to `cwd`): TypeScript through tsx, a built `.js` as
+ * `npm start` runs it. */
 export async function startServer(
   env: Record<string, string>,
   script = "server/src/main.ts",
+  cwd = process.cwd(),
 ): Promise<ServerProcess> {
   const port = await freePort();
-  // Run node directly with tsx as a loader so the pid we measure is the server itself.
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  // Run node directly (with tsx as a loader for TypeScript) so the pid we measure is the
+  // server itself.
+  const args = script.endsWith(".ts") ? ["--import", "tsx", script] : [script];
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: {
       ...process.env,
       HOST: "127.0.0.1",

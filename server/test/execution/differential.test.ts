@@ -93,6 +93,18 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** The program through POST /execute and under bare python3, side by side. */
+const bothWays = (file: string, code: string, stdin: string) =>
+  Promise.all([
+    t.app.inject({
+      method: "POST",
+      url: "/execute",
+      headers,
+      payload: { code, stdin, timeout_seconds: 30 },
+    }),
+    bare(file, stdin),
+  ]);
+
 describe("differential: POST /execute against bare python3", () => {
   it("has a corpus of at least 60 programs across the categories", () => {
     expect(programs.length).toBeGreaterThanOrEqual(60);
@@ -105,15 +117,7 @@ describe("differential: POST /execute against bare python3", () => {
   it.each(programs)(
     "$name",
     async ({ name, file, code, stdin }) => {
-      const [res, expected] = await Promise.all([
-        t.app.inject({
-          method: "POST",
-          url: "/execute",
-          headers,
-          payload: { code, stdin, timeout_seconds: 30 },
-        }),
-        bare(file, stdin),
-      ]);
+      const [res, expected] = await bothWays(file, code, stdin);
       expect(res.statusCode, res.body).toBe(200);
       const body = res.json() as Outcome & { error: string | null };
       results.set(name, body.stdout === expected.stdout && body.success === expected.success);
@@ -134,15 +138,7 @@ describe("differential: everyday programs, stderr included", () => {
   it.each(edgePrograms)(
     "$name",
     async ({ file, code, stdin }) => {
-      const [res, expected] = await Promise.all([
-        t.app.inject({
-          method: "POST",
-          url: "/execute",
-          headers,
-          payload: { code, stdin, timeout_seconds: 30 },
-        }),
-        bare(file, stdin),
-      ]);
+      const [res, expected] = await bothWays(file, code, stdin);
       expect(res.statusCode, res.body).toBe(200);
       const body = res.json() as Outcome;
       expect({ stdout: body.stdout, stderr: body.stderr, success: body.success }).toEqual(expected);

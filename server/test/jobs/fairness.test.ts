@@ -96,7 +96,7 @@ describe("FairScheduler", () => {
   });
 });
 
-describe("sync runs on one server (real sandbox)", () => {
+describe("sync runs on one server (real sandbox, 2 slots)", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp("pglite", {
@@ -142,17 +142,6 @@ describe("sync runs on one server (real sandbox)", () => {
     // its request is authenticated and admitted on a loaded machine).
     expect(doneWhenVictimFinished).toBeLessThanOrEqual(15);
   });
-});
-
-describe("one user flooding every slot (real sandbox)", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp("pglite", {
-      EXECUTION_RATE_LIMIT_PER_MINUTE: "1000",
-      SANDBOX_MAX_CONCURRENT: "2",
-    });
-  });
-  afterAll(async () => t?.close());
 
   it("another user's run starts and ends while every flood run is still in progress", async () => {
     const flooder = await t.signUp("flooder");

@@ -21,6 +21,15 @@ import { createSnippetService, type SnippetService } from "../../src/snippets/sn
 import { createTestDatabase, type Driver, type TestDatabase } from "../helpers/databases.js";
 import { neo4jForTests } from "./neo4j-server.js";
 
+/** A new snippet's fields as the snippet service takes them. */
+export const snippetInput = (title: string, code: string) => ({
+  title,
+  code,
+  description: null,
+  language: "python",
+  isStarred: false,
+});
+
 export type IndexTarget = "postgres:pglite" | "postgres:postgres" | "neo4j";
 export const INDEX_TARGETS: IndexTarget[] = ["postgres:pglite", "postgres:postgres", "neo4j"];
 

@@ -9,16 +9,9 @@ import { syncEvents } from "../../src/platform/db/schema/index.js";
 import { createSnippetService } from "../../src/snippets/snippet-service.js";
 import { DRIVERS } from "../helpers/databases.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
-import { createHarness, type Harness, SwitchableIndex } from "./harness.js";
+import { createHarness, type Harness, snippetInput as input, SwitchableIndex } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const input = (title: string, code: string) => ({
-  title,
-  code,
-  description: null,
-  language: "python",
-  isStarred: false,
-});
 /** Longer than any test runs: a loop waiting this long never looks at the outbox by itself. */
 const NEVER_MS = 600_000;
 

@@ -6,16 +6,9 @@ import { snippets, syncEvents } from "../../src/platform/db/schema/index.js";
 import { Neo4jSearchIndex } from "../../src/search/neo4j-search-index.js";
 import { OfflineEmbedder } from "../../src/search/offline-embedder.js";
 import { backoffMs } from "../../src/search/sync-service.js";
-import { createHarness, type Harness, SwitchableIndex } from "./harness.js";
+import { createHarness, type Harness, snippetInput as input, SwitchableIndex } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const input = (title: string, code: string) => ({
-  title,
-  code,
-  description: null,
-  language: "python",
-  isStarred: false,
-});
 
 describe("sync while the index is down (postgres index on PGlite)", () => {
   const sw = new SwitchableIndex();
