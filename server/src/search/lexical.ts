@@ -64,8 +64,9 @@ export function queryStemsFor(text: string, index: LexicalIndex): string[] {
   for (const word of text.match(/[A-Za-z0-9_+#]+/g) ?? []) {
     const parts = splitIdentifier(word);
     const whole = queryStems(word);
+    const asCode = parts.length > 1 || (parts.length === 1 && parts[0] !== word.toLowerCase());
     const split =
-      parts.length > 1 && whole.some((s) => !index.has(s)) ? queryStems(parts.join(" ")) : whole;
+      asCode && whole.some((s) => !index.has(s)) ? queryStems(parts.join(" ")) : whole;
     for (const s of split) if (!out.includes(s)) out.push(s);
     if (out.length >= 32) break;
   }

@@ -109,8 +109,11 @@ export function unmetNames(text: string, lexical: LexicalIndex, max = MAX_WORDS)
   const out: string[] = [];
   const seen = new Set<string>();
   for (const word of queryWords(text)) {
+    // Read as code names are read when the split changes the word: "ListNode" → list,
+    // node; "maxN" → max (a one-letter piece is dropped in the code's names too).
     const parts = splitIdentifier(word);
-    for (const part of parts.length > 1 ? parts : proseWords(word)) {
+    const asCode = parts.length > 1 || (parts.length === 1 && parts[0] !== word.toLowerCase());
+    for (const part of asCode ? parts : proseWords(word)) {
       if (seen.has(part)) continue;
       seen.add(part);
       if (seen.size > MAX_WORDS) return out;

@@ -101,6 +101,10 @@ describe("a query's stems against the user's index", () => {
   it("splits a CamelCase word as code names are split, unless the index holds it whole", () => {
     const split = corpus("class ListNode:\n    pass\n");
     expect(queryStemsFor("ListNode", split)).toEqual(queryStems("list node"));
+    // A one-letter piece is dropped from a code name ("maxN" → max), and from the query's.
+    const short = corpus("def play(maxN=20):\n    return maxN\n");
+    expect(queryStemsFor("maxN", short)).toEqual(queryStems("max"));
+    expect(unmetNames("maxN", short)).toEqual([]);
     const whole = new LexicalIndex();
     whole.set(
       0,
