@@ -9,6 +9,7 @@ import { MODEL_CATALOG, ModelEmbedder } from "../server/src/search/model/model-e
 import { OfflineEmbedder } from "../server/src/search/offline-embedder.js";
 import { parseQueryRules } from "../server/src/search/query-rules.js";
 import {
+  isPart,
   loadQueries,
   loadSimilarPairs,
   loadSnippets,
@@ -84,8 +85,8 @@ async function evaluate(embedder: Embedder, part: Part) {
 }
 
 // SEARCH_BENCH_PARTS=dev measures only the part tuned on; SEARCH_BENCH_MODELS=a,b only those.
-const parts = (process.env.SEARCH_BENCH_PARTS?.split(",") ?? ["dev", "holdout"]).filter(
-  (p): p is Part => p === "holdout" || p === "dev",
+const parts = (process.env.SEARCH_BENCH_PARTS?.split(",") ?? ["dev", "holdout", "holdout2"]).filter(
+  isPart,
 );
 const onlyModels = process.env.SEARCH_BENCH_MODELS?.split(",");
 const embedders: Embedder[] = onlyModels ? [] : [new OfflineEmbedder()];

@@ -1,6 +1,6 @@
-// Loads a labelled search set. Two parts: `dev` (this folder; tuned on) and `holdout`
+// Loads a labelled search set. Three parts: `dev` (this folder; tuned on), `holdout`
 // (holdout/; written before any tuning and never tuned on — it measures what a change does
-// to search people actually run). Each part has snippets-*.txt (one
+// to search people actually run) and `holdout2` (holdout-2/, below). Each part has snippets-*.txt (one
 // "### id | family | title | time | space [| language]" header per snippet, code below it),
 // queries.json (query → family and relevant ids) and similar.json (near-duplicate pairs).
 import { readdirSync, readFileSync } from "node:fs";
@@ -9,8 +9,14 @@ import { fileURLToPath } from "node:url";
 
 const DIR = dirname(fileURLToPath(import.meta.url));
 
-export type Part = "dev" | "holdout";
-const dirOf = (part: Part) => (part === "dev" ? DIR : join(DIR, "holdout"));
+/** `holdout2` (holdout-2/): a second held-out part, written on 2026-11-29 by someone who had
+ * read neither the search code nor its tuning nor the other parts' queries, after the first
+ * held-out part had been measured too often to be blind. */
+export const PARTS = ["dev", "holdout", "holdout2"] as const;
+export type Part = (typeof PARTS)[number];
+const dirOf = (part: Part) =>
+  part === "dev" ? DIR : join(DIR, part === "holdout" ? "holdout" : "holdout-2");
+export const isPart = (p: string): p is Part => (PARTS as readonly string[]).includes(p);
 
 export interface LabelledSnippet {
   id: string;

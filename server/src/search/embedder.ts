@@ -26,6 +26,9 @@ export interface Embedder {
   embedDocuments(docs: EmbeddableSnippet[]): Promise<number[][]>;
   embedQuery(text: string): Promise<number[]>;
   readonly calibration: ScoreCalibration;
+  /** The cosine at which a query is taken to describe a glossary entry
+   * (glossary-expansion.ts), measured for this embedder; absent: no such expansion. */
+  readonly glossaryMinCosine?: number;
   /** Frees what the embedder holds (the model's worker thread). */
   close?(): Promise<void>;
 }

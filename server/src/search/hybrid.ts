@@ -15,6 +15,8 @@ export const CANDIDATES = 50;
 export interface HybridInput {
   corpus: UserCorpus;
   text: string;
+  /** Words added by the glossary (glossary-expansion.ts): ranked, not checked as names. */
+  expansion?: string | undefined;
   /** Ids the query's filters allow (undefined: all of the user's). */
   allowed: Set<string> | undefined;
   /** The store's nearest vectors, already filtered, with their cosines. */
@@ -29,7 +31,8 @@ export async function hybridRank(input: HybridInput): Promise<Scored[]> {
   // A query that names a library, format or tool none of the user's snippets has asks for
   // something no snippet can be, however close its topic words score (named-terms.ts).
   if (unmetNames(input.text, corpus.lexical, 1).length > 0) return [];
-  const terms = corpus.lexical.understand(queryStemsFor(input.text, corpus.lexical));
+  const words = input.expansion ? `${input.text} ${input.expansion}` : input.text;
+  const terms = corpus.lexical.understand(queryStemsFor(words, corpus.lexical));
   const lexical = corpus.lexical.score(
     terms,
     allowed ? (pos) => allowed.has(corpus.ids[pos] as string) : undefined,

@@ -65,8 +65,7 @@ export function queryStemsFor(text: string, index: LexicalIndex): string[] {
     const parts = splitIdentifier(word);
     const whole = queryStems(word);
     const asCode = parts.length > 1 || (parts.length === 1 && parts[0] !== word.toLowerCase());
-    const split =
-      asCode && whole.some((s) => !index.has(s)) ? queryStems(parts.join(" ")) : whole;
+    const split = asCode && whole.some((s) => !index.has(s)) ? queryStems(parts.join(" ")) : whole;
     for (const s of split) if (!out.includes(s)) out.push(s);
     if (out.length >= 32) break;
   }

@@ -248,6 +248,7 @@ export class Neo4jSearchIndex implements SearchIndex {
     const ranked = await hybridRank({
       corpus,
       text: query.text,
+      expansion: req.expansion,
       allowed,
       vectors,
       cosines: (ids) => this.cosines(userId, req, ids),

@@ -218,6 +218,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const ranked = await hybridRank({
       corpus,
       text: query.text,
+      expansion: req.expansion,
       allowed,
       vectors,
       cosines: (ids) => this.cosines(userId, req, ids),

@@ -41,6 +41,9 @@ export interface IndexSearch {
   /** The query text's embedding (null when the query has no free text). */
   embedding: number[] | null;
   embeddingModel: string;
+  /** Names a glossary entry the query describes adds (glossary-expansion.ts): matched as
+   * words, but never required as names the user's code must have (named-terms.ts). */
+  expansion?: string | undefined;
   /** How that embedder's cosines read as relevance. */
   calibration?: ScoreCalibration;
   limit: number;

@@ -194,6 +194,17 @@ export async function composeSearch(
     logger: platform.logger,
     overrides: { estimateComplexity: deps.estimateComplexity },
   });
+  // The glossary's descriptions are embedded in the model's thread once (about 180 short
+  // texts, a second or two of that thread): the API does it at start, not in its first
+  // user's query. Test apps leave it to the first query, so the many that never search do
+  // not pay for it; the sync worker and resync never search.
+  if (platform.settings.environment !== "test") {
+    parts.search
+      .warm()
+      .catch((err: unknown) =>
+        platform.logger.warn({ err: String(err) }, "could not embed the search glossary"),
+      );
+  }
   return {
     ...parts,
     health: {

@@ -4,6 +4,7 @@
 import { NotFoundError, UnavailableError } from "../platform/errors.js";
 import type { SnippetService } from "../snippets/snippet-service.js";
 import { type Embedder, isZeroVector } from "./embedder.js";
+import { createGlossaryExpander, type GlossaryExpander } from "./glossary-expansion.js";
 import { expandQuery } from "./query-expansion.js";
 import { STRONG_SCORE } from "./ranking.js";
 import type { ComplexityType, SearchHit, SearchIndex } from "./search-index.js";
@@ -31,6 +32,9 @@ export interface SearchService {
     limit: number,
   ): Promise<{ hits: SearchHit[]; total: number }>;
   similar(userId: string, snippetId: string, limit: number): Promise<SearchHit[]>;
+  /** Embeds the glossary's descriptions (glossary-expansion.ts) now rather than in the
+   * first query; a no-op without the expansion. */
+  warm(): Promise<void>;
 }
 
 export interface SearchDeps {
@@ -39,10 +43,19 @@ export interface SearchDeps {
   understander: QueryUnderstander;
   snippets: Pick<SnippetService, "assertOwned">;
   logger?: { warn(obj: object, msg: string): void } | undefined;
+  /** Semantic query expansion (glossary-expansion.ts); by default the embedder's own
+   * threshold decides, null turns it off. */
+  glossary?: GlossaryExpander | null;
 }
 
 export function createSearchService(deps: SearchDeps): SearchService {
   const { index, embedder } = deps;
+  const glossary =
+    deps.glossary !== undefined
+      ? deps.glossary
+      : embedder.glossaryMinCosine !== undefined
+        ? createGlossaryExpander(embedder, embedder.glossaryMinCosine)
+        : null;
   /** Index failures become 503: the store is a dependency, not a bug in the request. The
    * cause is logged here, since the reply must not carry it. */
   async function fromIndex<T>(work: () => Promise<T>): Promise<T> {
@@ -79,11 +92,23 @@ export function createSearchService(deps: SearchDeps): SearchService {
           deps.logger?.warn({ err: String(err) }, "query embedding failed; text search only");
         }
       }
+      // A query that describes a glossary entry without naming it gains the name, for the
+      // words and for a second embedding of the query with it.
+      let expansion: string | undefined;
+      if (embedding && glossary) {
+        const described = await glossary.match(query.text, embedding);
+        if (described) {
+          expansion = described.name;
+          const v = await embedder.embedQuery(`${query.text} ${expansion}`).catch(() => null);
+          if (v && !isZeroVector(v)) embedding = v;
+        }
+      }
       await prepared;
       const found = await fromIndex(() =>
         index.search(userId, {
           query,
           embedding,
+          expansion,
           embeddingModel: embedder.model,
           calibration: embedder.calibration,
           limit: pageSize,
@@ -98,6 +123,10 @@ export function createSearchService(deps: SearchDeps): SearchService {
         total: found.hits.length,
         weak: !found.hits.some((h) => h.score >= STRONG_SCORE),
       };
+    },
+
+    warm: async () => {
+      await glossary?.warm();
     },
 
     byComplexity: (userId, type, value, limit) =>

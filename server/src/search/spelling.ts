@@ -3,6 +3,7 @@
 // is corrected only when it is not itself a known word and exactly one kind of fix is near:
 // the vocabulary of programming exercises below, within the same edit distance the lexical
 // index allows (lexical.ts). The user's own words are matched by the lexical index itself.
+import { GLOSSARY } from "./glossary.js";
 import { editDistance } from "./lexical.js";
 
 const WORDS = `
@@ -45,8 +46,17 @@ numpy pandas scipy matplotlib json csv`
     .split(/\s+/)
     .filter(Boolean);
 
-const KNOWN = new Set([...WORDS, ...PYTHON]);
 const EXERCISE = new Set(WORDS);
+/** What a typo may be corrected to: the exercise words and the words of the glossary's task
+ * names ("fizzbuzz", "hangman", "scissors"), which are not all exercise words (the
+ * library names among them stay names for named-terms.ts). */
+const TARGETS = [
+  ...new Set([
+    ...WORDS,
+    ...GLOSSARY.flatMap((e) => e.name.split(" ")).filter((w) => w.length >= 4),
+  ]),
+];
+const KNOWN = new Set([...TARGETS, ...PYTHON]);
 
 /** A word of the programming-exercise vocabulary above ("levenshtein", "knapsack"). */
 export const isExerciseWord = (word: string): boolean =>
@@ -64,7 +74,7 @@ export function correctSpelling(text: string): string {
     const max = word.length >= 7 ? 2 : 1;
     let best = max + 1;
     let found: string[] = [];
-    for (const w of WORDS) {
+    for (const w of TARGETS) {
       if (w[0] !== word[0] || Math.abs(w.length - word.length) > max) continue;
       const d = editDistance(word, w, max);
       if (d < best) {

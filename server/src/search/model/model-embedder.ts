@@ -41,6 +41,12 @@ const CALIBRATION: Record<string, ScoreCalibration> = {
   "e5-small-v2-q": { unrelated: 0.72, same: 0.9 },
 };
 
+/** The cosine at which a query is taken to describe a glossary entry (glossary-expansion.ts),
+ * chosen on the dev part of the labelled set. */
+const GLOSSARY_MIN_COSINE: Record<string, number> = {
+  "all-minilm-l6-v2-q": 0.6,
+};
+
 /** Bumped when what the model reads for a snippet changes: stored vectors then re-embed. */
 const TEXT_VERSION = "t2"; // t2: code idioms (idioms.ts)
 
@@ -53,6 +59,7 @@ export class ModelEmbedder implements Embedder {
   readonly model: string;
   readonly dimensions: number;
   readonly calibration: ScoreCalibration;
+  readonly glossaryMinCosine: number | undefined;
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private readonly pending = new Map<number, Pending>();
@@ -67,6 +74,7 @@ export class ModelEmbedder implements Embedder {
     this.model = `${name}+${TEXT_VERSION}`;
     this.dimensions = spec.dimensions;
     this.calibration = CALIBRATION[name] ?? { unrelated: 0.2, same: 0.7 };
+    this.glossaryMinCosine = GLOSSARY_MIN_COSINE[name];
   }
 
   /** The model when its files are installed, else undefined (the caller falls back). */
