@@ -237,10 +237,12 @@ export function bwrapLauncher(c: LauncherConfig, bwrapPath = "/usr/bin/bwrap"): 
     "--unshare-user",
     "--disable-userns", // no nested user namespaces even if seccomp is missing
     "--die-with-parent",
-    // The runner itself is the namespace's pid 1, reaped by the outer bwrap. bwrap's own
-    // init would report the exit through an eventfd, after which the outer bwrap exits
-    // without reaping it: a zombie per run for the host's init (or no one) to collect.
-    // As pid 1, the runner's exit also kills anything user code left in the namespace.
+    // The Python that bwrap starts is the namespace's pid 1, reaped by the outer bwrap.
+    // bwrap's own init would report the exit through an eventfd, after which the outer
+    // bwrap exits without reaping it: a zombie per run for the host's init (or no one) to
+    // collect. It forks the runner (pid 2, so that the program's own signals act on it)
+    // and stays as the run's init, passing on the runner's status (sandbox_runner.py
+    // become_init); as pid 1 its exit also kills anything user code left in the namespace.
     "--as-pid-1",
     "--new-session", // no TIOCSTI into a controlling terminal
     "--clearenv",

@@ -704,7 +704,10 @@ export interface RunView {
   tmpfs: string[];
 }
 
-/** A bwrap run, through its pid-1 process: its namespace's own /proc, its /tmp and /dev/shm. */
+/**
+ * A bwrap run, through a process in its namespaces (warm-process.ts runRoot): its
+ * namespace's own /proc, its /tmp and /dev/shm.
+ */
 export function namespaceView(root: number): RunView | undefined {
   const base = `/proc/${root}/root`;
   try {

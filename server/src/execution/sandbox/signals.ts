@@ -26,7 +26,8 @@ export function signalNumber(
   signalCode: NodeJS.Signals | null,
 ): number | null {
   if (signalCode) return constants.signals[signalCode] ?? null;
-  // bwrap reports a child killed by signal N as exit status 128 + N.
+  // bwrap, and the run's init under bwrap alone (sandbox_runner.py be_init), report a
+  // child killed by signal N as exit status 128 + N.
   if (exitCode !== null && exitCode > 128) return exitCode - 128;
   return null;
 }

@@ -1,7 +1,8 @@
 // One pre-started runner: spawned as an unprivileged uid, warmed until it says "ready",
 // then given exactly one job. Whatever happens, the whole process tree is killed at the
-// end. For bwrap we SIGKILL the namespace's pid 1 (the runner, bwrap's child): the kernel
-// then kills everything inside, and the outer bwrap reaps it and exits. Killing the outer
+// end. For bwrap we SIGKILL the namespace's pid 1 (the run's init, bwrap's child, whose
+// child is the runner: sandbox_runner.py become_init): the kernel then kills everything
+// inside, and the outer bwrap reaps it and exits. Killing the outer
 // bwrap first would also work (--die-with-parent) but orphans pid 1, leaving a zombie for
 // the host's init to reap, counted against the uid's RLIMIT_NPROC until then.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -127,12 +128,16 @@ export class WarmProcess {
     if (memory) {
       void this.closed.then(() => memory.release());
       const pid = this.child.pid;
-      // bwrap first, then its child if it has already cloned it (looked up once bwrap is
-      // in): a child cloned later inherits bwrap's cgroup, so either way the runner is in
-      // before it reads a job.
+      // bwrap first, then its child (the run's pid 1, its init) if it has already cloned
+      // it, then the init's child (the runner) if that has been forked (each looked up
+      // once its parent is in): a child made later inherits its parent's cgroup, so either
+      // way the runner is in before it reads a job.
       if (!this.forked && pid !== undefined) {
         this.joinMemory(() => [pid]);
-        if (this.isolation === "bwrap") this.joinMemory(() => childPids(pid));
+        if (this.isolation === "bwrap") {
+          this.joinMemory(() => childPids(pid));
+          this.joinMemory(() => childPids(pid).flatMap(childPids));
+        }
       }
     }
     this.stream(3).on("data", (chunk: Buffer) => {
@@ -166,7 +171,11 @@ export class WarmProcess {
     this.kill();
   }
 
-  /** The runner's host pid: pid 1 of the run's namespaces (bwrap). */
+  /**
+   * A host pid in the run's namespaces: under bwrap alone their pid 1 (the run's init,
+   * bwrap's child), on the fork path the runner (its init keeps the fork server's mount
+   * and network namespaces).
+   */
   private root: number | undefined;
 
   private runRoot(): number | undefined {
@@ -258,7 +267,10 @@ export class WarmProcess {
     void this.closed.then(() => clearTimeout(fallback));
   }
 
-  /** Asks the runner to flush its output and exit (SIGTERM), then kills after a grace. */
+  /**
+   * Asks the runner to flush its output and exit (SIGTERM; under bwrap alone to the run's
+   * init, which passes it on), then kills after a grace.
+   */
   private stop(graceMs = STOP_GRACE_MS): void {
     if (this.forked) {
       this.child.kill("SIGTERM");

@@ -6,7 +6,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../../src/execution/sandbox/sandbox.js";
 import { testUid } from "../../helpers/uids.js";
-import { ESCAPE, makeSandbox, processesOfUids, run, runUnchecked } from "./helpers.js";
+import {
+  ESCAPE,
+  makeSandbox,
+  processesOfUids,
+  run,
+  runUnchecked,
+  SELF_SIGNALS,
+} from "./helpers.js";
 
 const UID_BASE = testUid(62800);
 const UID_COUNT = 16;
@@ -52,7 +59,7 @@ describe("fork path", () => {
     const pb = parse(b.stdout);
     const [uidA, pidA, tmpA] = pa.head.split(" ");
     const [uidB] = pb.head.split(" ");
-    expect(pidA).toBe("1");
+    expect(pidA).toBe("2"); // pid 1 is the run's init (zygote.py clone_init)
     expect(tmpA).toBe("['main.py']"); // a fresh /tmp (the program's own file only), whatever earlier runs left in theirs
     expect(uidA).not.toBe(uidB);
     for (const uid of [uidA, uidB]) {
@@ -91,6 +98,34 @@ for fn, args in [(os.setuid, (${ZYGOTE_UIDS[0]},)), (os.setgid, (0,)), (os.chroo
     expect(r.stdout).toContain("'Seccomp:\\t2'");
     expect(r.stdout).not.toContain("allowed");
     expect(r.stdout.match(/refused/g)).toHaveLength(3);
+  });
+
+  it("runs the program as pid 2: its own signals end it as under python3", async () => {
+    for (const { code, error } of SELF_SIGNALS) {
+      const r = await run(sb, code);
+      expect(r.stdout, code).toBe("");
+      expect(r.error_type, code).toBe("ProcessKilled");
+      expect(r.error?.startsWith(error), `${code}: ${r.error}`).toBe(true);
+    }
+    // The run's init is the fork server's uid: out of the program's reach.
+    const r = await runUnchecked(
+      sb,
+      `${ESCAPE}
+print(os.getpid(), os.getppid())
+for f in ["/proc/1/mem", "/proc/1/environ", "/proc/1/root/proc/1/status"]:
+    try:
+        B.open(f, "rb").read(1)
+        print("read", f)
+    except OSError as e:
+        print("refused", f, e.errno)
+try:
+    os.kill(1, 0)
+except OSError as e:
+    print("kill refused", e.errno)`,
+    );
+    expect(r.stdout).toBe(
+      "2 0\nrefused /proc/1/mem 13\nrefused /proc/1/environ 13\nrefused /proc/1/root/proc/1/status 13\nkill refused 1\n",
+    );
   });
 
   it("stops a run at its timeout through the fork server (SIGTERM, then SIGKILL)", async () => {
@@ -132,8 +167,12 @@ for fn, args in [(os.setuid, (${ZYGOTE_UIDS[0]},)), (os.setgid, (0,)), (os.chroo
     const long = run(sb, "import time\ntime.sleep(10)\nprint('survived')", { timeoutMs: 15000 });
     await sleep(300);
     // The fork servers' Python (a crash), not their bwrap: bwrap reaps it and exits.
+    // (Each run's init is a child of its fork server, of the same uid: not bwrap's child.)
+    const comm = (pid: number) => readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    const parent = (pid: number) =>
+      Number(/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
     const servers = processesOfUids(...ZYGOTE_UIDS).filter(
-      (pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "python3",
+      (pid) => comm(pid) === "python3" && comm(parent(pid)) === "bwrap",
     );
     expect(servers).toHaveLength(2);
     for (const pid of servers) {

@@ -150,3 +150,22 @@ export function processesWithMarker(marker: string): number[] {
 export function lines(r: ExecutionResult): string[] {
   return r.stdout.trim().split("\n");
 }
+
+/**
+ * Programs that end themselves by a signal, each with the start of the `error` the run
+ * reports: under python3 each dies of it (the kernel drops a signal with the default action
+ * sent to a PID namespace's pid 1 from inside it, so these ran on, or abort() read as a
+ * segfault, while the runner was pid 1). Each prints "buffered" first: lost, as under
+ * python3, since the process dies with it still in its buffer.
+ */
+export const SELF_SIGNALS: readonly { code: string; error: string }[] = [
+  { code: "signal.alarm(1)\ntime.sleep(5)", error: "an alarm without a handler (SIGALRM" },
+  { code: "os.kill(os.getpid(), signal.SIGKILL)", error: "SIGKILL" },
+  { code: "os.kill(os.getpid(), signal.SIGTERM)", error: "SIGTERM" },
+  { code: "os.kill(os.getpid(), signal.SIGUSR1)", error: "a user signal (SIGUSR1)" },
+  { code: "signal.raise_signal(signal.SIGUSR2)", error: "a user signal (SIGUSR2)" },
+  { code: "os.abort()", error: "an abort (SIGABRT)" },
+].map(({ code, error }) => ({
+  code: `import os, signal, time\nprint("buffered")\n${code}\nprint("ran on", flush=True)`,
+  error: `The program was terminated by ${error}`,
+}));

@@ -294,13 +294,21 @@ def send_event(event):
 
 
 def on_stop_signal(signum, frame):
-    """SIGTERM (the host's timeout) or SIGXCPU: flush what the program printed so the
-    response keeps it, then end with the signal's status. The host SIGKILLs shortly after
-    in any case, so a program that blocks this only loses its unflushed output."""
+    """The host's stop (a timeout or a cancel) or SIGXCPU: flush what the program printed
+    so the response keeps it, then end with the status of the signal the host sent (the
+    stop is SIGTERM to the host whichever signal carried it here). The host SIGKILLs
+    shortly after in any case, so a program that blocks this only loses its unflushed
+    output."""
     flush_streams()
-    posix._exit(128 + signum)
+    posix._exit(128 + (_signal.SIGTERM if signum == RUNNER_STOP else signum))
 
 
+# The signal that carries the host's stop to the runner. Without a PID namespace (process
+# isolation) the host SIGTERMs the runner itself. Under one the runner gets RUNNER_STOP
+# instead — from the run's init (be_init), which the host SIGTERMs, or from the fork server
+# (zygote.py, `term`) — so its SIGTERM keeps python3's default action: a program that
+# sends itself SIGTERM dies of it with its output unflushed, as under python3.
+RUNNER_STOP = _signal.SIGRTMAX
 STOP_SIGNALS = (_signal.SIGTERM, _signal.SIGXCPU)
 
 
@@ -694,12 +702,18 @@ def rehearse(cfg):
 
 def serve(cfg):
     """One runner's life from its limits on: exactly one job, then the caller exits."""
-    jail.apply_limits(**cfg["limits"])
+    pid1 = posix.getpid() == 1
+    limits = cfg["limits"]
+    if pid1:  # the init takes one of the uid's processes: the program keeps as many
+        limits = dict(limits, nproc=limits["nproc"] + 1)
+    jail.apply_limits(**limits)
     jail.load_seccomp(cfg["seccomp"], cfg["confine_group"], cfg["memory_watchdog"])
     if cfg["memory_watchdog"]:
         # The host's watchdog must get the CPU before the run it watches, or a busy host
         # stretches its ticks and the run's overshoot with them (inherited by children).
         posix.nice(WATCHDOG_NICE)
+    if pid1:
+        become_init()
     rehearse(cfg)
     wire.send({"ready": True, "seccomp": jail.seccomp_active()})
     fields, body = wire.read_job()
@@ -713,6 +727,89 @@ def serve(cfg):
         # What the run holds now is what it ends with: the host measures it, then kills us
         # (it kills every runner once its result is in). Exiting first would free it unseen.
         _signal.pause()
+
+
+# The run's init: pid 1 of its PID namespace, so that the runner is not. The kernel drops
+# every signal sent to a namespace's pid 1 from inside it whose action is the default
+# (SIGKILL included): a runner that was pid 1 outlived signal.alarm() without a handler,
+# os.kill(os.getpid(), SIGUSR1 / SIGKILL) and abort()'s SIGABRT. As pid 2 the program's
+# own signals act on it as under python3. Under bwrap alone the runner, started as pid 1,
+# forks and stays as the init (become_init); the fork server makes an init and then the
+# runner in each new namespace (zygote.py clone_init).
+SIGNAL_SENT_BY_KILL = 0  # si_code SI_USER: kill(), tgkill() or pidfd_send_signal()
+
+
+def become_init():
+    """pid 1 (bwrap --as-pid-1) forks: the child goes on as the runner (pid 2) and this
+    returns in it; pid 1 stays as the run's init and never returns.
+
+    Called by serve() after the limits and the seccomp filter (the init holds them too)
+    and before rehearse() and "ready": the two share their pages copy-on-write, and what
+    the runner writes first is then copied once, off the run's path."""
+    runner = posix.fork()
+    if runner == 0:
+        use_init_stop()
+        return
+    posix.closerange(0, 0x7FFFFFFF)
+    be_init(runner)
+
+
+def use_init_stop():
+    """In the runner, under an init: the host's stop arrives as RUNNER_STOP."""
+    global STOP_SIGNALS
+    STOP_SIGNALS = (RUNNER_STOP, _signal.SIGXCPU)
+
+
+def be_init(runner):
+    """The run's init under bwrap alone: pid 1, which holds no descriptor and whose child
+    is the runner. Never returns.
+
+    It only waits: it reaps whatever ends up its child (the run's orphans), and when the
+    runner ends it exits with the runner's status — its exit code, or 128 + N for a runner
+    killed by signal N (pid 1 cannot die of a signal of its own; the host reads 128 + N as
+    a death by N, as it reads bwrap's status) — and its exit ends everything left in the
+    namespace, as the runner's own exit did. The host's SIGTERM (a timeout or a cancel) is
+    passed on to the runner as RUNNER_STOP; the host's SIGKILL ends it and so the run.
+
+    SECURITY: it reads nothing and acts on nothing a program can send it. Signals from
+    inside the namespace with the default action never reach a pid 1, SIGINT is ignored,
+    and SIGTERM is passed on only when sent from outside the namespace (si_code SI_USER
+    with si_pid 0: the kernel fills both for kill(), and sigqueue, which lets the sender
+    write si_pid, has si_code SI_QUEUE). Nor can a program take it over: ptrace,
+    process_vm_readv/writev and pidfd_getfd are refused by the seccomp filter. It is the
+    run's uid, with the runner's limits, filter, namespaces and (no) capabilities: a
+    program that wrote its memory through /proc/1/mem (open() allows it for the same uid)
+    would hold nothing it does not hold already. What pid 1 adds is that its exit ends the
+    run, which the program can do itself, and the host kills pid 1 from outside whatever
+    it does."""
+    try:
+        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+        waited = (_signal.SIGCHLD, _signal.SIGTERM)
+        _signal.pthread_sigmask(_signal.SIG_BLOCK, waited)
+        while True:
+            # Reap first: a child that ended before the mask was set sent its SIGCHLD to
+            # no one (ignored by default); after it, none is missed.
+            while True:
+                pid, status = posix.waitpid(-1, posix.WNOHANG)
+                if pid == runner:
+                    posix._exit(runner_status(status))
+                if pid == 0:
+                    break
+            info = _signal.sigwaitinfo(waited)
+            if (info.si_signo == _signal.SIGTERM
+                    and info.si_code == SIGNAL_SENT_BY_KILL and info.si_pid == 0):
+                posix.kill(runner, RUNNER_STOP)
+    finally:  # nothing above raises unless the kernel refuses: end the run
+        posix._exit(RUNNER_FAILED_EXIT)
+
+
+def runner_status(status):
+    """The init's exit status for how the runner ended: its code, or 128 + the signal
+    (the host's stop, if it ended the runner before its handler was set, as SIGTERM)."""
+    if posix.WIFSIGNALED(status):
+        sig = posix.WTERMSIG(status)
+        return 128 + (_signal.SIGTERM if sig == RUNNER_STOP else sig)
+    return posix.WEXITSTATUS(status)
 
 
 def main():
