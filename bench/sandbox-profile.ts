@@ -6,8 +6,12 @@
 // fork servers, 3 = the runners they reaped), how often a warm runner was ready when the
 // run asked for one, and the load average. PROFILE_RUNS sets the runs per round (default
 // 300), PROFILE_ROUNDS the rounds, PROFILE_WHICH=local|remote one of the two, PROFILE_CPU=
-// <file> writes a V8 CPU profile of this process over the measured runs.
-import { writeFileSync } from "node:fs";
+// <file> writes a V8 CPU profile of this process over the measured runs. PROFILE_CPUACCT=1
+// (root, a cgroup v1 cpuacct hierarchy) also prints the CPU per run of everything this
+// process started, from a cpuacct cgroup it moves into first: the tree misses what the
+// kernel reaps for no one (a PID namespace's pid 1 killed while its children live: they
+// are reaped as it dies and their CPU reaches no parent's).
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { loadavg } from "node:os";
 import pino from "pino";
@@ -43,6 +47,23 @@ function treeCpuMs(): number[] {
   return byDepth;
 }
 
+const CPUACCT = process.env.PROFILE_CPUACCT
+  ? `/sys/fs/cgroup/cpuacct/sandbox-profile-${process.pid}`
+  : undefined;
+if (CPUACCT) {
+  mkdirSync(CPUACCT);
+  writeFileSync(`${CPUACCT}/cgroup.procs`, String(process.pid));
+  process.on("exit", () => {
+    writeFileSync("/sys/fs/cgroup/cpuacct/cgroup.procs", String(process.pid));
+    rmdirSync(CPUACCT);
+  });
+}
+
+/** CPU ms of everything ever in this process's cpuacct cgroup (0 without one). */
+function cgroupCpuMs(): number {
+  return CPUACCT ? Number(readFileSync(`${CPUACCT}/cpuacct.usage`, "utf8")) / 1e6 : 0;
+}
+
 async function measure(sb: Sandbox, label: string) {
   const walls: number[] = [];
   let warmHits = 0;
@@ -56,6 +77,7 @@ async function measure(sb: Sandbox, label: string) {
     await profiler.post("Profiler.start");
   }
   const cpu0 = treeCpuMs();
+  const group0 = cgroupCpuMs();
   for (let i = 0; i < RUNS; i++) {
     if (sb.stats().warm > 0) warmHits++;
     const t = performance.now();
@@ -70,11 +92,12 @@ async function measure(sb: Sandbox, label: string) {
     profiler.disconnect();
   }
   const cpu1 = treeCpuMs();
+  const group = (cgroupCpuMs() - group0) / RUNS;
   const parts = cpu1.map((x, i) => (x - (cpu0[i] ?? 0)) / RUNS);
   const cpu = parts.reduce((a, b) => a + b, 0);
   console.log(
     `${label}: p50 ${pct(walls, 50).toFixed(2)} ms, p90 ${pct(walls, 90).toFixed(2)} ms, ` +
-      `CPU/run ${cpu.toFixed(2)} ms (whole tree; by depth ${parts.map((x) => x.toFixed(2)).join(" / ")}), warm runner ready ${((100 * warmHits) / RUNS).toFixed(0)}% ` +
+      `CPU/run ${cpu.toFixed(2)} ms (whole tree; by depth ${parts.map((x) => x.toFixed(2)).join(" / ")}), ${CPUACCT ? `${group.toFixed(2)} ms (cgroup), ` : ""}warm runner ready ${((100 * warmHits) / RUNS).toFixed(0)}% ` +
       `(load ${loadavg()[0]?.toFixed(2)})`,
   );
   return { p50: pct(walls, 50), cpu };
