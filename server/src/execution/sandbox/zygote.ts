@@ -169,8 +169,10 @@ export class ForkedChild extends EventEmitter {
 
 /**
  * The host pid of the zygote's child whose pid in the zygote's namespace is `nsPid`: the
- * second entry of its NSpid line (host, zygote's namespace, its own where it is 1). The
- * zygote's other live children are `known` already: only the new one's status is read.
+ * second entry of its NSpid line (host, zygote's namespace, its own where it is 2). The
+ * zygote's other live runners are `known` already, and the children are read newest first
+ * (the kernel lists them in the order they were made): the runner is made last, after its
+ * run's init (zygote.py clone_init), so its status is usually the first one read.
  */
 function hostPidOfChild(
   zygotePid: number,
@@ -185,7 +187,7 @@ function hostPidOfChild(
   } catch {
     return undefined;
   }
-  for (const pid of children) {
+  for (const pid of children.reverse()) {
     if (known.has(Number(pid))) continue;
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
