@@ -30,6 +30,7 @@ then its init have been reaped — the init is killed when the runner has ended,
 end means every process of the run is gone.
 """
 
+import _signal
 import posix
 
 # Before anything else: fds 0 (commands), 3 (replies) and 4 (the filter) are ours; bwrap's
@@ -143,7 +144,9 @@ def load_filter(bpf):
 # it is made for every run: a forked copy of this process running a Python init measured
 # 0.8-1.6 ms more CPU per run than no init at all (bench:sandbox-profile: copying the page
 # tables, then every page its first Python writes, then tearing it all down); this one
-# costs what a thread does (0.1-0.2 ms measured). The fork server reaps the runner (its
+# costs about what a thread does: +0.1-0.6 ms of CPU per run in all (mean +0.3, the fork
+# server's share +0.2-0.3, bench:sandbox-profile against the code before it, 4 interleaved
+# rounds of 500 runs). The fork server reaps the runner (its
 # status is the run's, exactly as when the runner was pid 1) and then kills the init,
 # whose end ends whatever is left in the namespace. It reaps nothing while it lives: a
 # process the run orphans stays a zombie until then, as it did when the runner was pid 1.
@@ -168,7 +171,7 @@ def clone_init():
     """pid 1 of the namespace the last unshare(CLONE_NEWPID) made: (its pid, its stack)."""
     stack = ctypes.create_string_buffer(INIT_STACK_BYTES)
     top = ctypes.c_void_p((ctypes.addressof(stack) + INIT_STACK_BYTES) & ~15)
-    sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sigint = _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # _signal: no enum wrapping
     # Made on this CPU and kept there (it inherits the mask): an init started on another
     # CPU is still running there, with this memory loaded, when the runner's fork
     # write-protects it, and every such fork then waits on a TLB-shootdown IPI (measured:
@@ -178,7 +181,7 @@ def clone_init():
         pid = libc.clone(PAUSE, top, CLONE_VM | CLONE_FILES | signal.SIGCHLD, None)
     finally:
         posix.sched_setaffinity(0, CPUS)
-        signal.signal(signal.SIGINT, sigint)
+        _signal.signal(_signal.SIGINT, sigint)
     if pid < 0:
         check(-1, "clone(init)")
     return pid, stack
