@@ -226,12 +226,13 @@ class Child:
     """One run: its runner and its init (pid 1), each reaped through a pidfd."""
 
     __slots__ = ("id", "pid", "pidfd", "init", "init_pidfd", "init_stack", "fds", "reaped",
-                 "opened")
+                 "opened", "status")
 
     def __init__(self, cid, pid, pidfd, init, init_pidfd, init_stack, fds):
         self.id, self.pid, self.pidfd, self.fds = cid, pid, pidfd, fds
         self.init, self.init_pidfd, self.init_stack = init, init_pidfd, init_stack
         self.reaped = self.opened = False
+        self.status = 0
 
 
 def reply(text):
@@ -299,26 +300,29 @@ class Zygote:
 
     def reap(self, child, pidfd):
         """The runner ended (its status is the run's): its init is killed, which ends
-        whatever is left in the namespace, and reaped at once, so one wake-up serves both
-        (measured: ~0.15 ms less of this process's CPU per run at concurrency 8 than a
-        second poll round). That wait is the kernel's killing of what the run left: nothing
-        for most runs, at most RLIMIT_NPROC processes. The init cannot end first (its end
-        waits for the runner to be reaped); if it did, the runner's reap would follow."""
+        whatever is left in the namespace, and the run is reported ended once the init has
+        been reaped too — in a later wake-up, not by waiting here: the init's end waits for
+        the kernel to tear down every process the run left (their memory freed, up to
+        RLIMIT_NPROC of them), and this process serves every other run meanwhile, so a run
+        that leaves a heavy namespace behind must not hold their forks up. The init cannot
+        end before the runner (nothing signals it until then, and it runs only pause());
+        if it did, the runner's reap would still come and report the run."""
         if pidfd == child.pidfd:
             _, status = posix.waitpid(child.pid, 0)
+            self.forget_pidfd(child.pidfd)
+            child.pidfd = -1
+            child.status = status
             if child.init_pidfd >= 0:
                 send(child.init_pidfd, signal.SIGKILL)
-                self.forget_pidfd(child.init_pidfd)
-                posix.waitpid(child.init, 0)
-            self.forget_pidfd(child.pidfd)
-            child.pidfd = child.init_pidfd = -1
-            child.init_stack = None
+                return
         else:
             self.forget_pidfd(pidfd)
             posix.waitpid(child.init, 0)
             child.init_pidfd = -1
             child.init_stack = None
-            return
+            if child.pidfd >= 0:
+                return  # the runner is still to be reaped: it reports the run
+        status = child.status
         child.reaped = True
         code = posix.WEXITSTATUS(status) if posix.WIFEXITED(status) else -1
         sig = posix.WTERMSIG(status) if posix.WIFSIGNALED(status) else 0
