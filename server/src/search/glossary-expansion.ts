@@ -34,7 +34,10 @@ const describedBy = new WeakMap<QueryEmbedder, Map<readonly GlossaryEntry[], Pro
 
 function describe(embedder: QueryEmbedder, glossary: readonly GlossaryEntry[]): Promise<Described> {
   let byGlossary = describedBy.get(embedder);
-  if (!byGlossary) describedBy.set(embedder, (byGlossary = new Map()));
+  if (!byGlossary) {
+    byGlossary = new Map();
+    describedBy.set(embedder, byGlossary);
+  }
   const known = byGlossary.get(glossary);
   if (known) return known;
   const pending = Promise.all(
