@@ -487,9 +487,11 @@ def run_user_code(cfg, fields, body):
     else:
         sys.argv = [""]
     line_buffered = bool(stream)  # streaming wants lines promptly; batch mode wants speed
-    # Our own references: user code may rebind sys.stdout after an escape.
+    # Our own references: user code may rebind sys.stdout after an escape. stderr is
+    # line-buffered in every mode, as python3's is since 3.9 even into a pipe or a file:
+    # a line written to it survives os._exit() or a death by signal, as at home.
     global STREAMS
-    STREAMS = (counting_stream(1, line_buffered), counting_stream(2, line_buffered))
+    STREAMS = (counting_stream(1, line_buffered), counting_stream(2, True))
     sys.stdout, sys.stderr = STREAMS
     sys.__stdout__, sys.__stderr__ = STREAMS
 
