@@ -81,6 +81,9 @@ RUN_ENVIRONMENT = {
 }
 
 
+RUN_USER = "sandbox"
+
+
 def prepare_environment(cfg):
     """Warm-up (before "ready"): the library search path and environment of every run."""
     # posix.environ is what os.environ is built from when first imported; putenv is what
@@ -88,6 +91,12 @@ def prepare_environment(cfg):
     env = dict(RUN_ENVIRONMENT)
     if not cfg["workdir"]:  # process isolation: /tmp is shared by runs of other uids
         env["MPLCONFIGDIR"] += f"-{posix.getuid()}"
+    # A home and a user name, as a login gives python3 at home: "~/notes.txt",
+    # Path.home() and getpass.getuser() work (the run's uid has no passwd entry, so without
+    # them expanduser leaves "~" and getuser raises KeyError). The home is the run's own
+    # directory.
+    env["HOME"] = cfg["workdir"] or "/tmp"
+    env["USER"] = env["LOGNAME"] = RUN_USER
     for key, value in env.items():
         posix.putenv(key, value)
         posix.environ[key.encode()] = value.encode()
