@@ -53,6 +53,32 @@ describe("standard profile: static policy", () => {
     );
   });
 
+  it("lets a program clear the screen between menus, and goes on past it", async () => {
+    // Learners' menus and games call os.system("clear") (or "cls", or the two chosen by
+    // os.name): cosmetic, so not refused; no shell starts inside, the call reports a
+    // failed status, as \`clear\` with no terminal does, and the program runs on.
+    const r = await go(`import os
+def clear():
+    os.system("cls" if os.name == "nt" else "clear")
+clear()
+print("Menu: 1) play 2) quit")
+print(os.system("clear") != 0, os.system(" CLS ") != 0)
+`);
+    expect(r.security_violations).toEqual([]);
+    expect(r.success).toBe(true);
+    expect(r.stdout).toBe("Menu: 1) play 2) quit\nTrue True\n");
+    // Any other command, or a screen command with more on the line, is still refused.
+    for (const code of [
+      "import os\nos.system('clear; id')",
+      "import os\nos.system('clear' if os.name else 'id')",
+      "import os\ncmd = 'clear'\nos.system(cmd)",
+      "import os\nf = os.system\nf('clear')",
+    ]) {
+      const v = await violations(code);
+      expect(v.map((x) => x.type)).toEqual(["forbidden_call"]);
+    }
+  });
+
   it("allows the standard library, dunders and the builtins the original profile refuses", async () => {
     const r = await go(`
 import sys, os, io, hashlib, unittest, pathlib, threading, multiprocessing, importlib, inspect, pickle, urllib.parse, asyncio

@@ -38,6 +38,37 @@ STANDARD_REFUSED_OS = frozenset(
 )
 
 
+# What learners' menus and games call between screens: os.system("clear") (or "cls", or
+# the two chosen by os.name). Clearing a terminal is cosmetic, and the program after it is
+# what they want to run, so such a call is not refused; inside the sandbox it starts
+# nothing (there is no shell to start) and returns a failed status, as `clear` run where
+# no terminal is would, and the program goes on.
+SCREEN_COMMANDS = frozenset(("clear", "cls"))
+
+
+def is_screen_command(node):
+    kind = type(node)
+    if kind is _ast.Constant:
+        return isinstance(node.value, str) and node.value.strip().lower() in SCREEN_COMMANDS
+    if kind is _ast.IfExp:  # "cls" if os.name == "nt" else "clear"
+        return is_screen_command(node.body) and is_screen_command(node.orelse)
+    return False
+
+
+def is_screen_clear(call):
+    """os.system(<a screen command>), with nothing else passed."""
+    func = call.func
+    return (
+        type(func) is _ast.Attribute
+        and func.attr == "system"
+        and type(func.value) is _ast.Name
+        and func.value.id in ("os", "posix")
+        and len(call.args) == 1
+        and not call.keywords
+        and is_screen_command(call.args[0])
+    )
+
+
 def refused_module(name, profile, allowed):
     """Why importing `name` is refused under `profile`, or None."""
     name = name or ""
@@ -107,6 +138,9 @@ class Checker:
         self.profile = profile
         self.lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.found = []
+        # os.system attributes of screen-clearing calls (is_screen_clear), seen at the call:
+        # the walk visits a call before its function.
+        self.screen_clears = set()
 
     def column(self, line, col):
         if col is None or line is None or not 1 <= line <= len(self.lines):
@@ -196,8 +230,12 @@ class Checker:
                         self.refuse_os(node, alias.name)
                     elif self.check_module(f"{node.module}.{alias.name}", node):
                         break
+        elif kind is _ast.Call and is_screen_clear(node):
+            self.screen_clears.add(id(node.func))
         elif kind is _ast.Attribute and node.attr in STANDARD_REFUSED_OS:
             base = node.value
+            if id(node) in self.screen_clears:
+                return
             if type(base) is _ast.Name and base.id in ("os", "posix"):
                 line, col = self.attribute_position(node)
                 self.refuse_os(node, node.attr, line, col)
