@@ -2,16 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FairScheduler } from "../../src/execution/fair-scheduler.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
+/** Tasks that record their start and end only when their gate is opened (gates.shift()). */
+function gatedTasks() {
+  const started: string[] = [];
+  const gates: (() => void)[] = [];
+  const task = (label: string) => () =>
+    new Promise<void>((resolve) => {
+      started.push(label);
+      gates.push(resolve);
+    });
+  return { started, gates, task };
+}
+
 describe("FairScheduler", () => {
   it("gives the next free slot to the user with nothing running, not to the backlog", async () => {
     const s = new FairScheduler(2);
-    const started: string[] = [];
-    const gates: (() => void)[] = [];
-    const task = (label: string) => () =>
-      new Promise<void>((resolve) => {
-        started.push(label);
-        gates.push(resolve);
-      });
+    const { started, gates, task } = gatedTasks();
     const all: Promise<void>[] = [];
     for (let i = 0; i < 10; i++) all.push(s.run("flood", task(`flood-${i}`)));
     await Promise.resolve();
@@ -35,13 +41,7 @@ describe("FairScheduler", () => {
 
   it("keeps a slot beyond the others for a user with nothing running: a newcomer starts at once", async () => {
     const s = new FairScheduler(4, 1);
-    const started: string[] = [];
-    const gates: (() => void)[] = [];
-    const task = (label: string) => () =>
-      new Promise<void>((resolve) => {
-        started.push(label);
-        gates.push(resolve);
-      });
+    const { started, gates, task } = gatedTasks();
     const all: Promise<void>[] = [];
     for (let i = 0; i < 10; i++) all.push(s.run("flood", task(`flood-${i}`)));
     await Promise.resolve();
