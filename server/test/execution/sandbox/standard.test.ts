@@ -62,14 +62,16 @@ def clear():
     os.system("cls" if os.name == "nt" else "clear")
 clear()
 print("Menu: 1) play 2) quit")
-print(os.system("clear") != 0, os.system(" CLS ") != 0)
+print(os.system("clear") != 0, os.system(" CLS ") != 0, os.system("cls||clear") != 0)
 `);
     expect(r.security_violations).toEqual([]);
     expect(r.success).toBe(true);
-    expect(r.stdout).toBe("Menu: 1) play 2) quit\nTrue True\n");
+    expect(r.stdout).toBe("Menu: 1) play 2) quit\nTrue True True\n");
     // Any other command, or a screen command with more on the line, is still refused.
     for (const code of [
       "import os\nos.system('clear; id')",
+      "import os\nos.system('cls || rm -rf /tmp/x')",
+      "import os\nos.system('clear;')",
       "import os\nos.system('clear' if os.name else 'id')",
       "import os\ncmd = 'clear'\nos.system(cmd)",
       "import os\nf = os.system\nf('clear')",

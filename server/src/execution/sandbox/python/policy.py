@@ -44,12 +44,19 @@ STANDARD_REFUSED_OS = frozenset(
 # nothing (there is no shell to start) and returns a failed status, as `clear` run where
 # no terminal is would, and the program goes on.
 SCREEN_COMMANDS = frozenset(("clear", "cls"))
+# "cls||clear", "clear;cls", "cls && clear": the same two commands, one per system.
+SCREEN_COMMAND_SEPARATORS = ("||", "&&", ";")
 
 
 def is_screen_command(node):
     kind = type(node)
     if kind is _ast.Constant:
-        return isinstance(node.value, str) and node.value.strip().lower() in SCREEN_COMMANDS
+        if not isinstance(node.value, str):
+            return False
+        parts = [node.value]
+        for sep in SCREEN_COMMAND_SEPARATORS:
+            parts = [piece for part in parts for piece in part.split(sep)]
+        return all(part.strip().lower() in SCREEN_COMMANDS for part in parts)
     if kind is _ast.IfExp:  # "cls" if os.name == "nt" else "clear"
         return is_screen_command(node.body) and is_screen_command(node.orelse)
     return False
