@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import WebSocket from "ws";
 import { freePort } from "../../server/test/helpers/net.js";
 
 export interface ServerProcess {
@@ -12,6 +13,9 @@ export interface ServerProcess {
   rssMb(): number;
   /** Peak resident set size since start (VmHWM), in MiB. */
   peakRssMb(): number;
+  /** Only with `inspect`: runs a full garbage collection in the server (through its V8
+   * inspector, nothing of the product's own), then returns its V8 heap in use, in MiB. */
+  heapAfterGcMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -28,11 +32,16 @@ export async function startServer(
   env: Record<string, string>,
   script = "server/src/main.ts",
   cwd = process.cwd(),
+  { inspect = false }: { inspect?: boolean } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
+  const inspectPort = inspect ? await freePort() : 0;
   // Run node directly (with tsx as a loader for TypeScript) so the pid we measure is the
   // server itself.
-  const args = script.endsWith(".ts") ? ["--import", "tsx", script] : [script];
+  const args = [
+    ...(inspect ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+    ...(script.endsWith(".ts") ? ["--import", "tsx", script] : [script]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd,
     env: {
@@ -77,6 +86,7 @@ export async function startServer(
     child,
     rssMb: () => procStatus(pid, "VmRSS"),
     peakRssMb: () => procStatus(pid, "VmHWM"),
+    heapAfterGcMb: () => heapAfterGc(inspectPort),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -84,6 +94,37 @@ export async function startServer(
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** One inspector session: HeapProfiler.collectGarbage, then the heap in use (Chrome
+ * DevTools Protocol over the inspector's WebSocket, as a debugger would). */
+async function heapAfterGc(inspectPort: number): Promise<number> {
+  if (!inspectPort) throw new Error("the server was started without inspect");
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const ws = new WebSocket(target?.webSocketDebuggerUrl as string);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  let nextId = 1;
+  const call = (method: string, params = {}) =>
+    new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => {
+      const id = nextId++;
+      const onMessage = (data: WebSocket.RawData) => {
+        const m = JSON.parse(String(data)) as { id?: number };
+        if (m.id !== id) return;
+        ws.off("message", onMessage);
+        resolve(m as never);
+      };
+      ws.on("message", onMessage);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await call("HeapProfiler.collectGarbage");
+    const r = await call("Runtime.evaluate", { expression: "process.memoryUsage().heapUsed" });
+    return Number(r.result?.result?.value) / 2 ** 20;
+  } finally {
+    ws.close();
+  }
 }
 
 /** Registers and logs in a user; returns the bearer header. */
