@@ -69,6 +69,9 @@ export function sandboxOptions(
     uidCount: e.uidCount,
     mode: e.mode,
     memoryMechanism: e.memoryMechanism,
+    // The pool joins this process where runners are forked by the fork servers (no spawn
+    // from this heap, no IPC hop); elsewhere it lives in a sandbox host.
+    inProcess: "when-forking",
     logger,
     ...adjust,
   };

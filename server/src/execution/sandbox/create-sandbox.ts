@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
 import { buildFontCache, fontCacheDir, hasFontCache } from "./font-cache.js";
 import { compileSeccompFilter, probeHostPaths } from "./host-paths.js";
+import { closeInheritedDescriptors } from "./inherited-fds.js";
 import {
   bwrapLauncher,
   DEFAULT_LIMITS,
@@ -57,12 +58,17 @@ export interface SandboxOptions {
   memoryMechanism?: MemoryMechanismSetting;
   logger: Logger;
   /**
-   * Run the pool in this process instead of a sandbox host child process. Only for small
-   * processes (a worker, tests): every spawn forks the calling process, and fork costs
-   * grow with its heap. Default false. (Fork mode spawns only its fork servers, yet keeping
-   * the pool here instead measured no cheaper per run: bench:execute, issue 14.)
+   * Where the pool runs. `true`: in this process (a worker, tests). `false` (default): in a
+   * sandbox host child process, because spawning a runner forks the calling process and
+   * fork costs grow with its heap (~1 ms from 50 MB, ~20 ms from 850 MB, on the event
+   * loop). `"when-forking"`: in this process where the fork path runs (root, bwrap, the
+   * seccomp filter): runners are then forked by the fork servers, and this process spawns
+   * only the fork servers themselves (at start, and to replace one that died), so the host
+   * and its IPC hop buy nothing — dropping them measured ~0.3-0.6 ms less per run at
+   * concurrency 1 (bench:execute, issue 14). Where the fork path is out of reach it is a
+   * host, as with `false`.
    */
-  inProcess?: boolean;
+  inProcess?: boolean | "when-forking";
 }
 
 // Modules every warm runner imports before its job: none by default. Each import costs
@@ -86,10 +92,34 @@ function checkIsolation(o: SandboxOptions): void {
   }
 }
 
+/** The bwrap start-up mode asked for: the option, else SANDBOX_MODE, else spawn. */
+function wantedMode(o: SandboxOptions): "auto" | SandboxMode {
+  return o.mode ?? (process.env.SANDBOX_MODE as SandboxOptions["mode"]) ?? "spawn";
+}
+
 /** The Sandbox for the app: the warm pool in a small host process, or in this one. */
 export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
   checkIsolation(o);
-  if (o.inProcess) return createLocalSandbox(o);
+  if (o.inProcess === true) return createLocalSandbox(o);
+  if (
+    o.inProcess === "when-forking" &&
+    o.kind === "bwrap" &&
+    wantedMode(o) !== "spawn" &&
+    process.getuid?.() === 0
+  ) {
+    // What the sandbox host does first (sandbox-host-main.ts), done here since the fork
+    // servers are now this process's children: what our own parent left open without
+    // close-on-exec never reaches bwrap or a fork server.
+    const inherited = closeInheritedDescriptors();
+    if (inherited.length > 0) {
+      o.logger.info({ fds: inherited }, "closed descriptors inherited without close-on-exec");
+    }
+    const local = await createLocalSandbox(o);
+    if (local.mode === "fork") return local;
+    // The fork path did not come up (auto fell back to spawning a bwrap per run): each
+    // spawn would fork this process, so the pool moves to a host after all.
+    await local.close();
+  }
   const restart = () => startHost(o, o.logger);
   const host = await restart();
   o.logger.info({ isolation: host.isolation }, "sandbox host ready");
@@ -190,7 +220,7 @@ export async function createLocalSandbox(o: SandboxOptions): Promise<PooledSandb
     });
     uids.release(uid);
   }
-  const wanted = o.mode ?? (process.env.SANDBOX_MODE as SandboxOptions["mode"]) ?? "spawn";
+  const wanted = wantedMode(o);
   let zygotes: ZygoteSet | undefined;
   if (o.kind === "bwrap" && wanted !== "spawn") {
     const why = !asRoot ? "the server does not run as root" : !seccompBpf ? "no seccomp" : "";

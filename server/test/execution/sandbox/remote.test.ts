@@ -4,6 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox } from "../../../src/execution/sandbox/create-sandbox.js";
 import type { HostReply, HostRequest } from "../../../src/execution/sandbox/host-protocol.js";
+import { PooledSandbox } from "../../../src/execution/sandbox/pooled-sandbox.js";
+import { RemoteSandbox } from "../../../src/execution/sandbox/remote-sandbox.js";
 import type { OutputChunk, Sandbox } from "../../../src/execution/sandbox/sandbox.js";
 import { serveSandbox } from "../../../src/execution/sandbox/sandbox-host-server.js";
 import { executionResult } from "../../helpers/execution-result.js";
@@ -95,6 +97,28 @@ describe("sandbox host start-up", () => {
         sandboxOptions(testUid(62760), { inProcess: false, pythonPath: "/nonexistent/python3" }),
       ),
     ).rejects.toThrow(/python interpreter not found/);
+  });
+});
+
+describe('inProcess: "when-forking"', () => {
+  it("keeps a fork-path pool in this process and puts a spawn-path pool behind a host", async () => {
+    const forking = await createSandbox(
+      sandboxOptions(testUid(63800), { inProcess: "when-forking", mode: "fork" }),
+    );
+    const spawning = await createSandbox(
+      sandboxOptions(testUid(63850), { inProcess: "when-forking", mode: "spawn" }),
+    );
+    try {
+      expect(forking).toBeInstanceOf(PooledSandbox);
+      expect(forking.mode).toBe("fork");
+      expect(spawning).toBeInstanceOf(RemoteSandbox);
+      expect(spawning.mode).toBe("spawn");
+      for (const sb of [forking, spawning]) {
+        expect((await run(sb, "print(6 * 7)")).stdout).toBe("42\n");
+      }
+    } finally {
+      await Promise.all([forking.close(), spawning.close()]);
+    }
   });
 });
 
