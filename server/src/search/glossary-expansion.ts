@@ -9,6 +9,7 @@
 // cosines of a description and a query are on the model's own scale.
 import { cosine, type Embedder } from "./embedder.js";
 import { GLOSSARY, type GlossaryEntry } from "./glossary.js";
+import { writtenAsCode } from "./text-features.js";
 
 export interface GlossaryMatch {
   name: string;
@@ -24,6 +25,16 @@ export interface GlossaryExpander {
 }
 
 const wordsOf = (s: string): string[] => s.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+
+/** A query made only of names written as code ("OrderedDict", "ListNode", "@lru_cache",
+ * "BoundedStore move_to_end") asks for those names, not for a task: the model reads
+ * "OrderedDict" as ordering, close to the permutations' descriptions, and the name it would
+ * add pulls the code that has the OrderedDict out of the first five. Such a query is never
+ * expanded; one plain word beside the names makes it a sentence again. */
+export function namesOnly(text: string): boolean {
+  const words = text.match(/[A-Za-z0-9_]+/g) ?? [];
+  return words.length > 0 && words.every(writtenAsCode);
+}
 
 type Described = { entry: GlossaryEntry; vector: number[] }[];
 type QueryEmbedder = Pick<Embedder, "embedQuery">;
@@ -61,6 +72,7 @@ export function createGlossaryExpander(
       await describe(embedder, glossary);
     },
     async match(text, embedding) {
+      if (namesOnly(text)) return undefined;
       let vectors: Described;
       try {
         vectors = await describe(embedder, glossary);

@@ -11,7 +11,7 @@
 // user's vocabulary is small enough that a scan of it for a near word takes microseconds.
 import { aliasOf, conceptsOf } from "./concepts.js";
 import { codeIdioms } from "./idioms.js";
-import { codeParts, proseWords, splitIdentifier, stem } from "./text-features.js";
+import { codeParts, proseWords, splitIdentifier, stem, writtenAsCode } from "./text-features.js";
 
 export const FIELD_WEIGHTS = {
   title: 1,
@@ -62,10 +62,11 @@ export function queryStems(text: string): string[] {
 export function queryStemsFor(text: string, index: LexicalIndex): string[] {
   const out: string[] = [];
   for (const word of text.match(/[A-Za-z0-9_+#]+/g) ?? []) {
-    const parts = splitIdentifier(word);
     const whole = queryStems(word);
-    const asCode = parts.length > 1 || (parts.length === 1 && parts[0] !== word.toLowerCase());
-    const split = asCode && whole.some((s) => !index.has(s)) ? queryStems(parts.join(" ")) : whole;
+    const split =
+      writtenAsCode(word) && whole.some((s) => !index.has(s))
+        ? queryStems(splitIdentifier(word).join(" "))
+        : whole;
     for (const s of split) if (!out.includes(s)) out.push(s);
     if (out.length >= 32) break;
   }

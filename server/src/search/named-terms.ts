@@ -21,7 +21,7 @@ import { aliasOf, conceptsOf } from "./concepts.js";
 import type { LexicalIndex } from "./lexical.js";
 import { queryStems } from "./lexical.js";
 import { isExerciseWord } from "./spelling.js";
-import { PY_KEYWORDS, proseWords, splitIdentifier } from "./text-features.js";
+import { PY_KEYWORDS, proseWords, splitIdentifier, writtenAsCode } from "./text-features.js";
 
 /** word-list has no proper nouns; the calendar's are ordinary words all the same. */
 const CALENDAR = `january february march april may june july august september october november
@@ -111,9 +111,7 @@ export function unmetNames(text: string, lexical: LexicalIndex, max = MAX_WORDS)
   for (const word of queryWords(text)) {
     // Read as code names are read when the split changes the word: "ListNode" → list,
     // node; "maxN" → max (a one-letter piece is dropped in the code's names too).
-    const parts = splitIdentifier(word);
-    const asCode = parts.length > 1 || (parts.length === 1 && parts[0] !== word.toLowerCase());
-    for (const part of asCode ? parts : proseWords(word)) {
+    for (const part of writtenAsCode(word) ? splitIdentifier(word) : proseWords(word)) {
       if (seen.has(part)) continue;
       seen.add(part);
       if (seen.size > MAX_WORDS) return out;

@@ -74,6 +74,15 @@ export function splitIdentifier(id: string): string[] {
   return out;
 }
 
+/** A word of a query written as code: its split differs from the word lower-cased — a case
+ * change or an underscore inside ("ListNode", "setTimeout", "move_to_end", "lru_cache"), or
+ * a one-letter piece the code's names drop too ("maxN" → max). The one test the query's
+ * readers share (lexical.ts, named-terms.ts, glossary-expansion.ts). */
+export function writtenAsCode(word: string): boolean {
+  const parts = splitIdentifier(word);
+  return parts.length > 1 || (parts.length === 1 && parts[0] !== word.toLowerCase());
+}
+
 /** A small suffix stripper: enough to make sort/sorted/sorting/sorts/sorter meet. */
 export function stem(word: string): string {
   let w = word.toLowerCase().slice(0, MAX_WORD);

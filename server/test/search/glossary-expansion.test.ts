@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../src/search/embedder.js";
 import { GLOSSARY } from "../../src/search/glossary.js";
-import { createGlossaryExpander } from "../../src/search/glossary-expansion.js";
+import { createGlossaryExpander, namesOnly } from "../../src/search/glossary-expansion.js";
 import { rulesUnderstander } from "../../src/search/query-rules.js";
 import { createSearchService } from "../../src/search/search-service.js";
 import { createHarness, defaultEmbedder, type Harness, snippetInput } from "./harness.js";
@@ -47,6 +47,22 @@ describe("matching a query to a glossary entry", () => {
     expect(await match("tower of hanoi")).toBeUndefined();
     expect(await match("train a neural network with pytorch")).toBeUndefined();
     expect(await match("schedule a cron job on a linux server")).toBeUndefined();
+  });
+
+  it("never expands a query made only of names written as code", async () => {
+    expect(namesOnly("OrderedDict")).toBe(true);
+    expect(namesOnly("lru_cache")).toBe(true);
+    expect(namesOnly("BoundedStore move_to_end")).toBe(true);
+    expect(namesOnly("ordered dict")).toBe(false);
+    expect(namesOnly("OrderedDict that forgets the oldest entry")).toBe(false);
+    expect(namesOnly("")).toBe(false);
+    // At 0.55 the model reads "OrderedDict" as ordering, 0.58 from the permutations'
+    // descriptions: the name would be added and pull the sorts ahead of the code that has
+    // the OrderedDict. A paraphrase is still expanded at the same threshold.
+    const low = createGlossaryExpander(model, 0.55);
+    const at55 = async (q: string) => low.match(q, await model.embedQuery(q));
+    expect(await at55("OrderedDict")).toBeUndefined();
+    expect((await at55("every possible ordering of a group of items"))?.name).toBe("permutations");
   });
 
   it("goes on unexpanded while the model fails, and recovers after", async () => {
