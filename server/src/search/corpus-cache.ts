@@ -3,7 +3,7 @@
 // version) — at once after this process wrote, else at most every REVALIDATE_MS: only
 // documents written since the last look are read again, so a write costs one row, not a
 // reload; a count that does not add up (a delete) reloads all.
-import { LexicalIndex, parseLexicalTerms } from "./lexical.js";
+import { LexicalIndex, parseLexicalDocument } from "./lexical.js";
 import { REVALIDATE_MS } from "./postgres-vector-cache.js";
 import { STRUCTURE_DIMENSIONS } from "./structure.js";
 
@@ -98,7 +98,8 @@ export class CorpusCache {
       c.position.set(row.id, pos);
       c.count++;
     }
-    c.lexical.set(pos, parseLexicalTerms(row.lexical));
+    const words = parseLexicalDocument(row.lexical);
+    c.lexical.set(pos, words.weights, words.idiomsOnly);
     c.structure[pos] =
       row.structure && row.structure.length === STRUCTURE_DIMENSIONS
         ? Float32Array.from(row.structure)

@@ -32,11 +32,17 @@ export async function hybridRank(input: HybridInput): Promise<Scored[]> {
   // something no snippet can be, however close its topic words score (named-terms.ts).
   if (unmetNames(input.text, corpus.lexical, 1).length > 0) return [];
   const words = input.expansion ? `${input.text} ${input.expansion}` : input.text;
-  const terms = corpus.lexical.understand(queryStemsFor(words, corpus.lexical));
-  const lexical = corpus.lexical.score(
-    terms,
-    allowed ? (pos) => allowed.has(corpus.ids[pos] as string) : undefined,
-  );
+  const stems = queryStemsFor(words, corpus.lexical);
+  const terms = corpus.lexical.understand(stems);
+  const allowedAt = allowed ? (pos: number) => allowed.has(corpus.ids[pos] as string) : undefined;
+  const lexical = corpus.lexical.score(terms, allowedAt);
+  // Whether the query answers at all is decided as if no snippet had the words it has only
+  // through its idioms (idioms.ts): they describe what the code does in a vocabulary of
+  // their own, which a query about something else can share or come within a typo of, and
+  // which changes what the query's other words weigh. They rank; they do not answer.
+  const ownWords = corpus.lexical.touchesIdioms(terms)
+    ? corpus.lexical.score(corpus.lexical.understand(stems, true), allowedAt, true)
+    : lexical;
   const byLexical = [...lexical]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, CANDIDATES)
@@ -47,14 +53,17 @@ export async function hybridRank(input: HybridInput): Promise<Scored[]> {
     for (const [id, c] of await input.cosines(missing)) cos.set(id, c);
   }
   const ids = new Set([...cos.keys(), ...byLexical]);
+  const at = (scores: Map<number, number>) => (id: string) => {
+    const pos = corpus.position.get(id);
+    return pos === undefined ? 0 : (scores.get(pos) ?? 0);
+  };
+  const byWords = at(lexical);
   return rank(
     ids,
     (id) => cos.get(id),
-    (id) => {
-      const pos = corpus.position.get(id);
-      return pos === undefined ? 0 : (lexical.get(pos) ?? 0);
-    },
+    byWords,
     input.calibration,
+    ownWords === lexical ? byWords : at(ownWords),
   );
 }
 

@@ -116,7 +116,14 @@ const IDIOMS: Idiom[] = [
   // Numbers
   {
     words: "fibonacci sequence",
-    all: [["$ , $ = $ , $ + $", "$ ( $ - 1 ) + $ ( $ - 2 )", "[ $ - 1 ] + $ [ $ - 2 ]"]],
+    all: [
+      [
+        "$ , $ = $ , $ + $",
+        "$ ( $ - 1 ) + $ ( $ - 2 )",
+        "[ $ - 1 ] + $ [ $ - 2 ]",
+        "[ $ , $ ] = [ $ , $ + $ ]",
+      ],
+    ],
   },
   { words: "greatest common divisor gcd euclid", all: [["$ , $ = $ , $ % $", "$ ( $ , $ % $ )"]] },
   {
@@ -156,8 +163,8 @@ const IDIOMS: Idiom[] = [
   {
     words: "count set bits binary bit manipulation",
     all: [
-      ["& 1", "& ( $ - 1 )", "bin ( $ ) . count"],
-      [">>= 1", ">> 1", "& ( $ - 1 )", ". count"],
+      ["& 1", "& ( $ - 1 )", "bin ( $ ) . count", "&= $ - 1"],
+      [">>= 1", ">> 1", "& ( $ - 1 )", ". count", "&= $ - 1"],
     ],
   },
   {
@@ -292,7 +299,14 @@ const IDIOMS: Idiom[] = [
     words: "two sum complement lookup hash map",
     all: [
       ["$ - $ in $", "- $ in $ :"],
-      ["return [", "return ( $ , $", "return $ , $", "return [ $ [ $ ] , $ ]"],
+      [
+        "return [",
+        "return ( $ , $",
+        "return $ , $",
+        "return [ $ [ $ ] , $ ]",
+        "return $ [ $ - $ ] , $",
+        "return ( $ [ $ - $ ] , $",
+      ],
     ],
   },
   {
@@ -339,7 +353,7 @@ const IDIOMS: Idiom[] = [
     all: [
       ["permutations", "$ [ : $ ] + $ [ $ + 1 : ]", "used [ $ ] = true", "not in $ :"],
       ["def", "permutations"],
-      ["permutations", "$ ( $ + [ $ ]", ". pop ( )\n", "+ [ $ ]"],
+      ["permutations", "$ ( $ + [ $ ]", ". pop ( )\n", "+ [ $ ]", "[ $ [ $ ] ] + $"],
     ],
     none: ["heappop", ". popleft"],
   },
@@ -357,6 +371,463 @@ const IDIOMS: Idiom[] = [
   },
   { words: "class object oriented", all: [["class $"], ["def __init__"]] },
 ];
+
+/** Patterns for a recursive tree visit written in `parts`, where L and R stand for a call on
+ * the left or right child with or without one more argument: f(t.left) or f(t.left, out). */
+function visits(parts: string[]): Pattern[] {
+  let out = [""];
+  for (const part of parts) {
+    const side = part === "L" ? "left" : part === "R" ? "right" : undefined;
+    const forms = side ? [`$ ( $ . ${side} )`, `$ ( $ . ${side} , $ )`] : [part];
+    out = out.flatMap((o) => forms.map((f) => `${o} ${f}`));
+  }
+  return out.map((o) => o.trim());
+}
+
+// The everyday exercises a learner saves, read from their structure (names and titles are
+// often x, f, "test2"): the arithmetic that defines them, the shape of their loops, the
+// literals they must contain. A pattern with "\n" spans line ends (write it " \n ").
+const EVERYDAY: Idiom[] = [
+  // Number exercises
+  {
+    words: "fizzbuzz multiples of three and five",
+    all: [
+      ["% 3 == 0", "% 15 == 0"],
+      ["% 5 == 0", "% 15 == 0"],
+      ["print (", "return", "append"],
+    ],
+  },
+  {
+    words: "leap year divisible by 4 100 400",
+    all: [
+      ["% 4 == 0", "% 4 != 0"],
+      ["% 100", "% 400"],
+    ],
+  },
+  {
+    words: "temperature conversion celsius fahrenheit",
+    all: [
+      ["9 / 5", "5 / 9", "* 1.8", "/ 1.8"],
+      ["+ 32", "- 32"],
+    ],
+  },
+  {
+    words: "convert decimal to binary base conversion",
+    all: [
+      ["str ( $ % 2 )", ". append ( $ % 2 )", "bin ( $ ) [ 2 : ]", "format ( $ , 'b' )", "% 2 ) +"],
+    ],
+  },
+  {
+    words: "convert binary to decimal base conversion",
+    all: [["int ( $ , 2 )", "$ * 2 + int ( $ )", "* 2 ** $", "$ = $ * 2 + int"]],
+  },
+  {
+    words: "roman numerals conversion",
+    all: [
+      ["'m'", "'cm'"],
+      ["'xl'", "'xc'", "'l'"],
+      ["'iv'", "'v'"],
+    ],
+  },
+  {
+    words: "caesar cipher shift letters encrypt decrypt",
+    all: [["% 26"], ["ord (", "chr (", "ascii_lowercase", "ascii_letters", ". index ( $ )"]],
+  },
+  {
+    words: "least common multiple lcm",
+    all: [["$ * $ // gcd (", "$ * $ // math . gcd", "abs ( $ * $ ) //", "$ * $ // $ ( $ , $ )"]],
+  },
+  {
+    words: "armstrong number digits raised to the power of their count",
+    all: [
+      [
+        "int ( $ ) ** len (",
+        "** len ( str ( $ ) )",
+        "** len ( $ ) for $ in",
+        "int ( $ ) ** $ for $ in",
+      ],
+    ],
+  },
+  {
+    words: "perfect number sum of proper divisors",
+    all: [
+      [
+        "if $ % $ == 0 : \n $ += $",
+        "if $ % $ == 0 : $ += $",
+        "for $ in range ( 1 , $ ) if $ % $ == 0 )",
+        "for $ in range ( 1 , $ // 2 + 1 ) if $ % $ == 0 )",
+      ],
+      ["== $", "!= $"],
+    ],
+  },
+  {
+    words: "collatz sequence hailstone 3n plus 1",
+    all: [
+      ["3 * $ + 1", "$ * 3 + 1"],
+      ["% 2", "// 2"],
+    ],
+  },
+  {
+    words: "pascal triangle binomial coefficients",
+    all: [
+      [
+        "$ [ $ - 1 ] [ $ - 1 ] + $ [ $ - 1 ] [ $ ]",
+        "[ 1 ] + [ $ [ $ ] + $ [ $ + 1 ]",
+        "zip ( [ 0 ] + $ , $ + [ 0 ] )",
+        "[ $ [ $ - 1 ] + $ [ $ ] for $ in range",
+      ],
+    ],
+  },
+  {
+    words: "quadratic equation roots discriminant",
+    all: [["$ ** 2 - 4 * $ * $", "$ * $ - 4 * $ * $"]],
+  },
+  {
+    words: "area and circumference of a circle radius pi",
+    all: [["pi * $ ** 2", "pi * $ * $", "pi * ( $ ** 2 )", "2 * $ . pi * $", "2 * pi * $"]],
+  },
+  { words: "average mean of the numbers", all: [["sum ( $ ) / len ( $ )", "/ len ( $ )"]] },
+  // Lists by hand
+  {
+    words: "find the largest or smallest value by hand maximum minimum",
+    all: [
+      [
+        "for $ in $ : \n if $ > $ : \n $ = $ \n",
+        "for $ in $ : \n if $ < $ : \n $ = $ \n",
+        "if $ [ $ ] > $ : \n $ = $ [ $ ]",
+        "if $ [ $ ] < $ : \n $ = $ [ $ ]",
+      ],
+    ],
+  },
+  {
+    words: "second largest value",
+    all: [
+      [
+        "if $ > $ : \n $ = $ \n $ = $",
+        "if $ > $ : \n $ , $ = $ , $",
+        "sorted ( set ( $ ) ) [ - 2 ]",
+        "sorted ( $ ) [ - 2 ]",
+        "sorted ( $ , reverse = true ) [ 1 ]",
+      ],
+      ["elif $ > $", "[ - 2 ]", "[ 1 ]"],
+    ],
+  },
+  {
+    words: "remove duplicates keep first occurrence",
+    all: [["if $ not in $ : \n $ . append ( $ )", "dict . fromkeys (", "list ( set ( $ ) )"]],
+    none: [". popleft ( )", ". pop ( )"],
+  },
+  {
+    words: "flatten nested lists into one list",
+    all: [
+      [
+        "isinstance ( $ , list )",
+        "isinstance ( $ , ( list",
+        "type ( $ ) == list",
+        "type ( $ ) is list",
+      ],
+      [". extend ( $ ( $ ) )", "+= $ ( $ )", "yield from $ ( $ )", "+ $ ( $ )"],
+    ],
+  },
+  {
+    words: "flatten nested lists into one list",
+    all: [["[ $ for $ in $ for $ in $ ]", "sum ( $ , [ ] )", "chain . from_iterable"]],
+  },
+  {
+    words: "rotate an array by k positions",
+    all: [
+      [
+        "$ [ - $ : ] + $ [ : - $ ]",
+        "$ [ $ : ] + $ [ : $ ]",
+        "[ ( $ + $ ) % len ( $ ) ]",
+        "[ ( $ + $ ) % $ ]",
+      ],
+    ],
+  },
+  {
+    words: "linear search find the index of a value",
+    all: [
+      [
+        "if $ [ $ ] == $ : \n return $",
+        "for $ , $ in enumerate ( $ ) : \n if $ == $ : \n return $",
+      ],
+    ],
+    none: MID,
+  },
+  // Strings
+  {
+    words: "run length encoding compress repeated characters",
+    all: [
+      [
+        "== $ [ $ - 1 ]",
+        "== $ [ $ + 1 ]",
+        "groupby (",
+        "while $ < len ( $ ) and $ [ $ ] == $ [ $ ]",
+      ],
+      [
+        "+ str ( $ )",
+        "+= str ( $ )",
+        ". append ( str ( $ ) )",
+        "str ( len ( list ( $ ) ) )",
+        "str ( $ - $ )",
+        ". append ( f s )",
+        "+= f s",
+        ". append ( ( $ [ $ ] , $ - $ ) )",
+      ],
+    ],
+  },
+  {
+    words: "string matching find a pattern in a text knuth morris pratt prefix function",
+    all: [
+      ["$ = $ [ $ - 1 ]"],
+      ["while $ > 0 and $ [ $ ] != $ [ $ ]", "while $ and $ [ $ ] != $ [ $ ]"],
+    ],
+  },
+  {
+    words: "string matching find a pattern in a text",
+    all: [
+      ["[ $ : $ + len ( $ ) ] == $", "[ $ : $ + $ ] == $", "range ( len ( $ ) - len ( $ ) + 1 )"],
+    ],
+  },
+  // Sorting and heaps
+  {
+    words: "heapify sift down binary heap in an array",
+    all: [
+      ["2 * $ + 1", "$ * 2 + 1"],
+      ["2 * $ + 2", "$ * 2 + 2", "< len ( $ ) and $ [ $ ] > $ [ $ ]", "< $ and $ [ $ ] > $ [ $ ]"],
+    ],
+  },
+  {
+    words: "heap sort",
+    all: [
+      ["2 * $ + 1", "$ * 2 + 1"],
+      ["$ [ 0 ] , $ [ $ ] = $ [ $ ] , $ [ 0 ]", "$ [ $ ] , $ [ 0 ] = $ [ 0 ] , $ [ $ ]"],
+    ],
+  },
+  {
+    words: "radix sort by digits",
+    all: [
+      ["// $ ) % 10", "// $ % 10"],
+      ["*= 10", "10 ** $"],
+    ],
+  },
+  {
+    words: "bucket sort distribute into buckets",
+    all: [
+      ["[ [ ] for $ in range ("],
+      ["[ int ( $ * $ ) ]", "[ int ( $ * $ / $", "[ int ( $ / $", "[ $ // $ ] . append"],
+    ],
+  },
+  {
+    words: "shell sort gap insertion",
+    all: [["$ [ $ ] = $ [ $ - $ ]"], ["//= 2", "// 2"]],
+  },
+  {
+    words: "quickselect kth smallest partition",
+    all: [
+      ["pivot", "for $ in $ if $ < $ ]"],
+      [
+        "return $ ( $ , $ - len ( $ )",
+        "return $ ( $ , $ , $ , $ )",
+        "if $ == $ : \n return $ [ $ ]",
+      ],
+      ["if $ < len ( $ )", "if $ <= len ( $ )", "if $ < $ :", "elif $ < $ :"],
+    ],
+    none: ["+ [ $ ] +", "return $ ( $ ) + $"],
+  },
+  // Matrices and boards
+  {
+    words: "search a sorted matrix row by row column by column",
+    all: [
+      [
+        "[ $ // $ ] [ $ % $ ]",
+        "while $ < $ and $ >= 0",
+        "while $ >= 0 and $ < $",
+        "while $ < len ( $ ) and $ >= 0",
+        "while $ >= 0 and $ < len ( $ )",
+      ],
+      ["[ $ ] [ $ ]"],
+    ],
+  },
+  {
+    words: "spiral order matrix traversal layer by layer",
+    all: [
+      ["while $ <= $ and $ <= $", "while $ < $ and $ < $"],
+      ["range ( $ , $ - 1 , - 1 )", "range ( $ - 1 , $ - 1 , - 1 )"],
+      ["+= 1"],
+      ["-= 1"],
+    ],
+  },
+  {
+    words: "sudoku solver rows columns 3x3 boxes backtracking",
+    all: [
+      ["// 3 * 3", "// 3 ) * 3", "3 * ( $ // 3 )", "( $ // 3 ) * 3"],
+      ["range ( 9 )", "range ( 3 )"],
+    ],
+  },
+  {
+    words: "n queens place queens so no two attack each other backtracking",
+    all: [
+      [
+        "abs ( $ [ $ ] - $ ) == abs ( $ - $ )",
+        "abs ( $ [ $ ] - $ [ $ ] ) == abs ( $ - $ )",
+        "abs ( $ - $ ) == abs ( $ [ $ ] - $",
+        "abs ( $ - $ ) == abs ( $ - $ )",
+        ". add ( $ + $ )",
+      ],
+      ["abs (", ". add ( $ - $ )", ". remove ( $ - $ )", ". discard ( $ - $ )"],
+    ],
+  },
+  {
+    words: "print a star pattern pyramid triangle",
+    all: [["'*' * $", "$ * '*'", "'*' * (", "( '*' , end", "'* ' * $"]],
+  },
+  // Trees
+  {
+    words: "inorder traversal binary tree left root right",
+    all: [
+      [
+        ...visits(["L", "\n $ . append ( $ . $ ) \n", "R"]),
+        ...visits(["L", "+ [ $ . $ ] +", "R"]),
+        ...visits(["L", "\n print ( $ . $"]),
+        ...visits(["L", "\n yield $ . $ \n"]),
+        "$ = $ . left \n $ = $ . pop ( )",
+      ],
+    ],
+  },
+  {
+    words: "preorder traversal binary tree root left right",
+    all: [
+      [
+        ...visits(["$ . append ( $ . $ ) \n", "L", "\n", "R"]),
+        ...visits(["[ $ . $ ] +", "L", "+", "R"]),
+        ...visits(["print ( $ . $ ) \n", "L"]),
+        "$ . append ( $ . right ) \n if $ . left : \n $ . append ( $ . left )",
+      ],
+    ],
+  },
+  {
+    words: "postorder traversal binary tree left right root",
+    all: [
+      [
+        ...visits(["L", "\n", "R", "\n $ . append ( $ . $ )"]),
+        ...visits(["L", "+", "R", "+ [ $ . $ ]"]),
+        ...visits(["R", "\n print ( $ . $"]),
+      ],
+    ],
+  },
+  {
+    words: "binary search tree insert a key",
+    all: [
+      ["if $ < $ . $ :", "if $ > $ . $ :", "if $ . $ > $ :", "if $ . $ < $ :"],
+      [
+        "$ . left = $ ( $ . left , $ )",
+        "$ . right = $ ( $ . right , $ )",
+        "$ . left = $ ( $ )",
+        "$ . right = $ ( $ )",
+      ],
+    ],
+  },
+  {
+    words: "binary search tree lookup find a key",
+    all: [
+      ["if $ < $ . $ :", "if $ > $ . $ :", "if $ . $ > $ :", "if $ . $ < $ :"],
+      [
+        "return $ ( $ . left , $ )",
+        "return $ ( $ . right , $ )",
+        "$ = $ . left if $",
+        "$ = $ . left \n else : \n $ = $ . right",
+      ],
+    ],
+  },
+  {
+    words: "lowest common ancestor of two nodes",
+    all: [
+      ["if $ and $ : \n return $", "if $ and $ : return $", "return $ if $ and $ else"],
+      ["$ ( $ . left , $ , $ )"],
+      ["$ ( $ . right , $ , $ )"],
+    ],
+  },
+  // Recursion, bits, intervals, buffers
+  {
+    words: "tower of hanoi recursion",
+    // A recursive call on n - 1 with the pegs, a move, and the second call after it.
+    all: [
+      [
+        "$ ( $ - 1 , $ , $ , $ ) \n print (",
+        "$ ( $ - 1 , $ , $ , $ ) \n $ . append ( ( $ , $ ) )",
+        "$ ( $ - 1 , $ , $ , $ , $ ) \n print (",
+        "$ ( $ - 1 , $ , $ , $ , $ ) \n $ . append ( ( $ , $ ) )",
+      ],
+      [") \n $ ( $ - 1 , $ , $ , $"],
+    ],
+  },
+  {
+    words: "xor of all values pairs cancel out bitwise exclusive or",
+    all: [["^ = $", "^ $ for $ in", "reduce ( xor", "reduce ( operator . xor"]],
+  },
+  {
+    words: "majority element boyer moore voting",
+    all: [["+= 1 if $ == $ else - 1", "> len ( $ ) // 2", "if $ == 0 : \n $ = $ \n $ += 1"]],
+  },
+  {
+    words: "longest palindromic substring expand around the center",
+    all: [
+      [
+        "while $ >= 0 and $ < len ( $ ) and $ [ $ ] == $ [ $ ]",
+        "while $ >= 0 and $ < $ and $ [ $ ] == $ [ $ ]",
+      ],
+    ],
+  },
+  {
+    words: "intervals overlap check sorted by start",
+    all: [
+      [
+        "[ $ ] [ 1 ] <= $ [ $ + 1 ] [ 0 ]",
+        "[ $ ] [ 1 ] > $ [ $ + 1 ] [ 0 ]",
+        "[ $ ] [ 0 ] < $ [ $ - 1 ] [ 1 ]",
+        "[ $ ] [ 0 ] >= $ [ $ - 1 ] [ 1 ]",
+      ],
+    ],
+  },
+  {
+    words: "minimum spanning tree kruskal cheapest edges",
+    all: [
+      [
+        "for $ , $ , $ in sorted ( $",
+        ". sort ( key = lambda $ : $ [ 2 ] )",
+        "sorted ( $ , key = lambda $ : $ [ 2 ] )",
+      ],
+      ["while $ [ $ ] != $", "$ [ $ ] = $ ( $ [ $ ] )", "if $ [ $ ] != $ :", "if $ != $ :"],
+    ],
+  },
+  {
+    words: "circular buffer ring queue wrap around",
+    all: [
+      [
+        "( $ . $ + 1 ) % len ( $ . $ )",
+        "( $ . $ + 1 ) % $ . $",
+        "( $ . $ + $ . $ ) % len ( $ . $ )",
+        "( $ . $ + $ . $ ) % $ . $",
+      ],
+    ],
+  },
+  {
+    words: "running median two heaps",
+    all: [["- heappop (", "- $ [ 0 ]", ", - $ )"], ["heappush"], ["heappop"]],
+  },
+  {
+    words: "integer square root by binary search",
+    all: [MID, ["$ * $ <= $", "$ * $ > $", "$ * $ == $", "$ * $ < $"]],
+  },
+  // Games
+  {
+    words: "number guessing game random",
+    all: [["randint (", "randrange ("], ["input ("], ["while"]],
+  },
+];
+
+const ALL_IDIOMS: Idiom[] = [...IDIOMS, ...EVERYDAY];
 
 const isNameStart = (k: number) => (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95;
 const isNameChar = (k: number) => isNameStart(k) || (k >= 48 && k <= 57);
@@ -497,30 +968,38 @@ function occurs(tokens: string[], at: Map<string, number[]>, pattern: string[]):
   return false;
 }
 
-const COMPILED = IDIOMS.map((idiom) => ({
+const COMPILED = ALL_IDIOMS.map((idiom, i) => ({
   words: idiom.words,
+  everyday: i >= IDIOMS.length,
   all: idiom.all.map((group) => group.map(compile)),
   none: (idiom.none ?? []).map(compile),
 }));
 
 /** The last few answers: one sync step asks for the same code's idioms three times (word
  * terms, fingerprint, model text). */
-const recent: { code: string; idioms: string[] }[] = [];
+const recent: { code: string; idioms: string[]; model: string[] }[] = [];
 
-/** The idioms a snippet's code shows, as phrases (at most one per idiom, in table order). */
-export function codeIdioms(code: string): string[] {
+/** The idioms a snippet's code shows, as phrases (at most one per idiom, in table order).
+ * `model`: only those of the first table (IDIOMS), which the embedding model reads
+ * (document-text.ts); the everyday exercises are words for the word index and shapes for
+ * /similar, but stay out of the meaning score that decides whether a query answers. */
+export function codeIdioms(code: string, which: "all" | "model" = "all"): string[] {
   const hit = recent.find((r) => r.code === code);
-  if (hit) return hit.idioms;
+  if (hit) return which === "model" ? hit.model : hit.idioms;
   const tokens = idiomTokens(code);
   const at = positions(tokens);
   const found: string[] = [];
+  const model: string[] = [];
   for (const idiom of COMPILED) {
     if (tokens.length === 0) break;
+    // The first table comes first, so until the everyday ones `found` and `model` agree.
+    if (found.includes(idiom.words)) continue;
     if (idiom.none.some((p) => occurs(tokens, at, p))) continue;
-    if (idiom.all.every((group) => group.some((p) => occurs(tokens, at, p))))
-      found.push(idiom.words);
+    if (!idiom.all.every((group) => group.some((p) => occurs(tokens, at, p)))) continue;
+    found.push(idiom.words);
+    if (!idiom.everyday) model.push(idiom.words);
   }
-  recent.unshift({ code, idioms: found });
+  recent.unshift({ code, idioms: found, model });
   recent.length = Math.min(recent.length, 4);
-  return found;
+  return which === "model" ? model : found;
 }

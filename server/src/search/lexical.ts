@@ -106,24 +106,47 @@ export function lexicalTerms(doc: {
     FIELD_WEIGHTS.family,
   );
   // What the code does by its idioms ("binary search" for a `while lo <= hi` halving loop),
-  // weighted as a family: evidence from the code's shape, not from its author's words.
+  // weighted as a family: evidence from the code's shape, not from its author's words. A
+  // stem the snippet has only through them is marked (`stem:~0.4`): it ranks like the
+  // others, but it does not make a query answer (IDIOMS_ONLY, hybrid.ts).
+  const own = new Set(weights.keys());
   add(
     codeIdioms(doc.code).flatMap((phrase) => queryStems(phrase)),
     FIELD_WEIGHTS.family,
   );
   return [...weights]
     .slice(0, 2_000)
-    .map(([s, w]) => `${s}:${w}`)
+    .map(([s, w]) => `${s}:${own.has(s) ? "" : IDIOMS_ONLY}${w}`)
     .join(" ");
 }
 
-export function parseLexicalTerms(text: string): Map<string, number> {
-  const out = new Map<string, number>();
+/** The mark of a stored stem that a snippet has only through its idioms (idioms.ts). */
+export const IDIOMS_ONLY = "~";
+
+/** A stored document's words: each stem's weight, and the stems it has only through its
+ * idioms. */
+export function parseLexicalDocument(text: string): {
+  weights: Map<string, number>;
+  idiomsOnly: Set<string>;
+} {
+  const weights = new Map<string, number>();
+  const idiomsOnly = new Set<string>();
   for (const pair of text.split(" ")) {
     const i = pair.lastIndexOf(":");
-    if (i > 0) out.set(pair.slice(0, i), Number(pair.slice(i + 1)) || 0);
+    if (i <= 0) continue;
+    const stem = pair.slice(0, i);
+    let value = pair.slice(i + 1);
+    if (value.startsWith(IDIOMS_ONLY)) {
+      idiomsOnly.add(stem);
+      value = value.slice(IDIOMS_ONLY.length);
+    }
+    weights.set(stem, Number(value) || 0);
   }
-  return out;
+  return { weights, idiomsOnly };
+}
+
+export function parseLexicalTerms(text: string): Map<string, number> {
+  return parseLexicalDocument(text).weights;
 }
 
 /** Optimal-string-alignment distance (edits and adjacent swaps), giving up above `max`. Both
@@ -169,15 +192,20 @@ export interface QueryTerm {
 export class LexicalIndex {
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly docs: (Map<string, number> | undefined)[] = [];
+  /** Per document, the stems it has only through its idioms (lexicalTerms). */
+  private readonly idiomsOnly: (ReadonlySet<string> | undefined)[] = [];
+  /** Per stem, how many documents have it among their own words (not only by an idiom). */
+  private readonly ownCount = new Map<string, number>();
   private size = 0;
 
   get documentCount(): number {
     return this.size;
   }
 
-  set(position: number, terms: Map<string, number>): void {
+  set(position: number, terms: Map<string, number>, idiomsOnly?: ReadonlySet<string>): void {
     this.remove(position);
     this.docs[position] = terms;
+    this.idiomsOnly[position] = idiomsOnly?.size ? idiomsOnly : undefined;
     this.size++;
     for (const [s, w] of terms) {
       let p = this.postings.get(s);
@@ -186,19 +214,34 @@ export class LexicalIndex {
         this.postings.set(s, p);
       }
       p.set(position, w);
+      if (!idiomsOnly?.has(s)) this.ownCount.set(s, (this.ownCount.get(s) ?? 0) + 1);
     }
   }
 
   remove(position: number): void {
     const old = this.docs[position];
     if (!old) return;
+    const idioms = this.idiomsOnly[position];
     for (const s of old.keys()) {
       const p = this.postings.get(s);
       p?.delete(position);
       if (p && p.size === 0) this.postings.delete(s);
+      if (idioms?.has(s)) continue;
+      const own = (this.ownCount.get(s) ?? 1) - 1;
+      if (own > 0) this.ownCount.set(s, own);
+      else this.ownCount.delete(s);
     }
     this.docs[position] = undefined;
+    this.idiomsOnly[position] = undefined;
     this.size--;
+  }
+
+  /** Whether any word these terms match is, in some document, there only through an idiom:
+   * if not, reading the user's own words alone (`ownWords`) gives the same scores. */
+  touchesIdioms(terms: QueryTerm[]): boolean {
+    return terms.some((t) =>
+      t.matches.some((m) => (this.ownCount.get(m.stem) ?? 0) !== this.postings.get(m.stem)?.size),
+    );
   }
 
   /** Whether some document has this stem. */
@@ -213,12 +256,15 @@ export class LexicalIndex {
 
   /** The query's words with their weights and the user's words that match each. A word
    * nobody has keeps its (high) weight and matches nothing: a query about things the user
-   * never wrote scores low everywhere. */
-  understand(stems: string[]): QueryTerm[] {
+   * never wrote scores low everywhere. With `ownWords`, as if no document had the words it
+   * has only through its idioms: the words' weights and typo matches the user's own writing
+   * gives (score's `ownWords` then reads the same documents). */
+  understand(stems: string[], ownWords = false): QueryTerm[] {
+    const df = (stem: string) =>
+      ownWords ? (this.ownCount.get(stem) ?? 0) : (this.postings.get(stem)?.size ?? 0);
     return stems.map((s) => {
-      if (this.postings.has(s)) {
-        const df = this.postings.get(s)?.size ?? 0;
-        return { stem: s, idf: this.idf(df), matches: [{ stem: s, credit: 1 }] };
+      if (df(s) > 0) {
+        return { stem: s, idf: this.idf(df(s)), matches: [{ stem: s, credit: 1 }] };
       }
       const matches: QueryTerm["matches"] = [];
       const max = s.length >= 7 ? 2 : s.length >= 5 ? 1 : 0;
@@ -227,6 +273,7 @@ export class LexicalIndex {
         for (const v of this.postings.keys()) {
           // A typo rarely changes the first letter; requiring it keeps "cat" from "bat".
           if (v[0] !== s[0] || Math.abs(v.length - s.length) > max) continue;
+          if (ownWords && !this.ownCount.has(v)) continue;
           const d = editDistance(s, v, max);
           if (d < best) {
             best = d;
@@ -235,13 +282,18 @@ export class LexicalIndex {
           if (d === best && d <= max) matches.push({ stem: v, credit: FUZZY_CREDIT[d] ?? 0 });
         }
       }
-      const df = Math.max(0, ...matches.map((m) => this.postings.get(m.stem)?.size ?? 0));
-      return { stem: s, idf: this.idf(df), matches };
+      const near = Math.max(0, ...matches.map((m) => df(m.stem)));
+      return { stem: s, idf: this.idf(near), matches };
     });
   }
 
-  /** Share of the query's weight each matching document covers, 0..1. */
-  score(terms: QueryTerm[], allowed?: (position: number) => boolean): Map<number, number> {
+  /** Share of the query's weight each matching document covers, 0..1. With `ownWords`, a
+   * stem a document has only through its idioms does not count for it. */
+  score(
+    terms: QueryTerm[],
+    allowed?: (position: number) => boolean,
+    ownWords = false,
+  ): Map<number, number> {
     const total = terms.reduce((s, t) => s + t.idf, 0);
     const scores = new Map<number, number>();
     if (total === 0) return scores;
@@ -250,6 +302,7 @@ export class LexicalIndex {
       for (const m of t.matches) {
         for (const [pos, w] of this.postings.get(m.stem) ?? []) {
           if (allowed && !allowed(pos)) continue;
+          if (ownWords && this.idiomsOnly[pos]?.has(m.stem)) continue;
           const v = w * m.credit;
           if (v > (best.get(pos) ?? 0)) best.set(pos, v);
         }

@@ -53,12 +53,15 @@ export interface Scored {
 }
 
 /** Blended, thresholded (nothing when the best is under ANSWER_SCORE, else each at least
- * MIN_SCORE) and ordered (ties by id, so pages are stable). */
+ * MIN_SCORE) and ordered (ties by id, so pages are stable). `answering` is the word score
+ * that may decide whether the query answers (by default the same as `lexical`): the
+ * snippet's own words, without those it has only through its idioms (hybrid.ts). */
 export function rank(
   ids: Iterable<string>,
   cosine: (id: string) => number | undefined,
   lexical: (id: string) => number,
   calibration: ScoreCalibration | undefined,
+  answering: (id: string) => number = lexical,
 ): Scored[] {
   const out: Scored[] = [];
   let best = 0;
@@ -66,7 +69,8 @@ export function rank(
     const cos = cosine(id);
     const semantic = cos === undefined || !calibration ? undefined : calibrate(cos, calibration);
     const score = blend(semantic, lexical(id));
-    if (score > best) best = score;
+    const decides = answering === lexical ? score : blend(semantic, answering(id));
+    if (decides > best) best = decides;
     if (score >= MIN_SCORE) out.push({ id, score });
   }
   if (best < ANSWER_SCORE) return [];
