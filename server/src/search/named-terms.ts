@@ -9,37 +9,16 @@
 // identifier, comment or title has it, nor a word within typo distance of it), none of them
 // can be what the query asks for. Such a query answers nothing (hybrid.ts).
 //
-// English words come from `word-list` (sindresorhus, MIT; 274,000 words, inflections
-// included), read once at start (or on first use); a query word is looked up only when the
+// English words come from `word-list` (english.ts); a query word is looked up only when the
 // user's vocabulary lacks it. A word one typo from an English word is English too: the
 // check generates the word's one-edit variants and looks each up (hand-written, 20 lines: a
 // spell-checking library such as nspell would bring hunspell affix rules for the same answer).
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import wordListPath from "word-list";
 import { aliasOf, conceptsOf } from "./concepts.js";
+import { englishWords } from "./english.js";
 import type { LexicalIndex } from "./lexical.js";
 import { queryStems } from "./lexical.js";
 import { isExerciseWord } from "./spelling.js";
 import { PY_KEYWORDS, proseWords, splitIdentifier, writtenAsCode } from "./text-features.js";
-
-/** word-list has no proper nouns; the calendar's are ordinary words all the same. */
-const CALENDAR = `january february march april may june july august september october november
-  december monday tuesday wednesday thursday friday saturday sunday`.split(/\s+/);
-
-let english: Set<string> | undefined;
-const wordsOf = (text: string) => new Set([...text.split("\n"), ...CALENDAR]);
-function englishWords(): Set<string> {
-  english ??= wordsOf(readFileSync(wordListPath, "utf8"));
-  return english;
-}
-
-/** Reads the English list at start (search-module.ts), so no request pays for it: about
- * 21 MB of heap and 0.1–1 s of one core, depending on the machine's load. */
-export async function loadEnglishWords(): Promise<void> {
-  const text = await readFile(wordListPath, "utf8");
-  english ??= wordsOf(text);
-}
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 

@@ -3,6 +3,10 @@
 // is corrected only when it is not itself a known word and exactly one kind of fix is near:
 // the vocabulary of programming exercises below, within the same edit distance the lexical
 // index allows (lexical.ts). The user's own words are matched by the lexical index itself.
+// An English word is not a typo (english.ts): "three", "spell", "clash", "machine" and
+// "swapping" were once "corrected" to tree, shell, class, matching and shopping, which
+// turned paraphrases into other questions (docs/search.md, Round 4).
+import { englishWords } from "./english.js";
 import { GLOSSARY } from "./glossary.js";
 import { editDistance } from "./lexical.js";
 
@@ -63,14 +67,15 @@ export const isExerciseWord = (word: string): boolean =>
   EXERCISE.has(word) || EXERCISE.has(word.replace(/s$/, ""));
 
 /** The query with each unknown word of five letters or more (shorter ones have too many
- * real neighbours: "data" is one edit from "date") replaced by the one known
- * word nearest to it, when there is exactly one at the smallest distance. */
+ * real neighbours: "data" is one edit from "date"), and not an English word, replaced by the
+ * one known word nearest to it, when there is exactly one at the smallest distance. */
 export function correctSpelling(text: string): string {
   // A word with a capital in it is a name written as code ("ListNode"; the query rules pass
   // only those on with their case): left whole, not corrected piecewise.
   return text.replace(/[A-Za-z]*[A-Z][A-Za-z]*|[a-z]{5,40}/g, (word) => {
     if (/[A-Z]/.test(word)) return word;
     if (KNOWN.has(word) || KNOWN.has(word.replace(/s$/, ""))) return word;
+    if (englishWords().has(word)) return word;
     const max = word.length >= 7 ? 2 : 1;
     let best = max + 1;
     let found: string[] = [];

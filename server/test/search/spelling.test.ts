@@ -22,6 +22,23 @@ describe("correctSpelling", () => {
     }
   });
 
+  it("leaves English words alone, though an exercise word is one edit away", () => {
+    // Each was "corrected" before: three → tree, spell → shell, clash → class,
+    // swapping → shopping, machine → matching.
+    for (const q of [
+      "move a pile of disks between three pegs",
+      "spell out a number in english",
+      "meetings without a clash",
+      "order items by repeatedly swapping neighbours",
+      "the machine narrows down the value",
+    ]) {
+      expect(correctSpelling(q)).toBe(q);
+    }
+    expect(correctSpelling("bredth first serch of three pegs")).toBe(
+      "breadth first search of three pegs",
+    );
+  });
+
   it("keeps library names out of the exercise vocabulary, so they stay names", () => {
     // The glossary names "matplotlib plot chart" and "sqlite database": a typo may become
     // them, but a query naming one the user lacks must still read it as a name.
