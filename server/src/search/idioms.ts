@@ -968,38 +968,31 @@ function occurs(tokens: string[], at: Map<string, number[]>, pattern: string[]):
   return false;
 }
 
-const COMPILED = ALL_IDIOMS.map((idiom, i) => ({
+const COMPILED = ALL_IDIOMS.map((idiom) => ({
   words: idiom.words,
-  everyday: i >= IDIOMS.length,
   all: idiom.all.map((group) => group.map(compile)),
   none: (idiom.none ?? []).map(compile),
 }));
 
 /** The last few answers: one sync step asks for the same code's idioms three times (word
  * terms, fingerprint, model text). */
-const recent: { code: string; idioms: string[]; model: string[] }[] = [];
+const recent: { code: string; idioms: string[] }[] = [];
 
-/** The idioms a snippet's code shows, as phrases (at most one per idiom, in table order).
- * `model`: only those of the first table (IDIOMS), which the embedding model reads
- * (document-text.ts); the everyday exercises are words for the word index and shapes for
- * /similar, but stay out of the meaning score that decides whether a query answers. */
-export function codeIdioms(code: string, which: "all" | "model" = "all"): string[] {
+/** The idioms a snippet's code shows, as phrases (at most one per idiom, in table order). */
+export function codeIdioms(code: string): string[] {
   const hit = recent.find((r) => r.code === code);
-  if (hit) return which === "model" ? hit.model : hit.idioms;
+  if (hit) return hit.idioms;
   const tokens = idiomTokens(code);
   const at = positions(tokens);
   const found: string[] = [];
-  const model: string[] = [];
   for (const idiom of COMPILED) {
     if (tokens.length === 0) break;
-    // The first table comes first, so until the everyday ones `found` and `model` agree.
-    if (found.includes(idiom.words)) continue;
     if (idiom.none.some((p) => occurs(tokens, at, p))) continue;
-    if (!idiom.all.every((group) => group.some((p) => occurs(tokens, at, p)))) continue;
-    found.push(idiom.words);
-    if (!idiom.everyday) model.push(idiom.words);
+    if (found.includes(idiom.words)) continue;
+    if (idiom.all.every((group) => group.some((p) => occurs(tokens, at, p))))
+      found.push(idiom.words);
   }
-  recent.unshift({ code, idioms: found, model });
+  recent.unshift({ code, idioms: found });
   recent.length = Math.min(recent.length, 4);
-  return which === "model" ? model : found;
+  return found;
 }

@@ -50,9 +50,8 @@ export function modelDocumentText(d: EmbeddableSnippet): string {
   const pieces = [
     d.title,
     d.description,
-    // What the code does by its idioms (idioms.ts), early: the model reads 256 tokens. Not
-    // the everyday exercises: they rank as words but do not decide (docs/search.md, Round 4).
-    codeIdioms(d.code, "model").join(", "),
+    // What the code does by its idioms (idioms.ts), early: the model reads 256 tokens.
+    codeIdioms(d.code).join(", "),
     distinct(parts.prose, 60).join(" "),
     distinct(parts.identifiers, 60).join(" "),
     distinct(shape, 8).join(", "),

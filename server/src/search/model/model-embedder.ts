@@ -49,8 +49,7 @@ const GLOSSARY_MIN_COSINE: Record<string, number> = {
 };
 
 /** Bumped when what the model reads for a snippet changes: stored vectors then re-embed. */
-// t2: code idioms (idioms.ts); t5: wider forms of four of them, and the word index gains the
-// everyday exercises, so every document is written again (t3, t4: docs/search.md).
+// t2: code idioms (idioms.ts); t5: the everyday exercises among them (t3, t4: docs/search.md).
 const TEXT_VERSION = "t5";
 
 interface Pending {
