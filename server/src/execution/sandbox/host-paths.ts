@@ -124,9 +124,19 @@ for d in libdirs:
             real = os.path.realpath(p)
             if os.path.isfile(real) and not real.startswith("/etc/"):
                 alternatives.append([real, os.path.join("/usr/lib", entry)])
-# Data outside the packages: time zones (zoneinfo, pytz, dateutil) and Debian's
-# matplotlib data (mpl-data with its fonts, found by a fixed path, not a symlink).
-data = ["/usr/share/zoneinfo"] + (["/usr/share/matplotlib"] if "matplotlib" in found else [])
+# Shared libraries directly in /usr/lib, outside the multiarch dir: Debian puts a few there
+# (tk8.6-blt2.5's libBLT, which the stdlib's _tkinter links to; without it \`import tkinter\`
+# and \`import turtle\` failed on a missing .so instead of python3's "no display").
+if arch:
+    for entry in sorted(os.listdir("/usr/lib")):
+        p = os.path.join("/usr/lib", entry)
+        if ".so." in entry and os.path.isfile(p) and not os.path.islink(p):
+            extra.append(p)
+# Data outside the packages: time zones (zoneinfo, pytz, dateutil), Tcl/Tk's script library
+# (init.tcl, read before Tk looks for a display) and Debian's matplotlib data (mpl-data with
+# its fonts, found by a fixed path, not a symlink).
+data = ["/usr/share/zoneinfo", "/usr/share/tcltk"] + (
+    ["/usr/share/matplotlib"] if "matplotlib" in found else [])
 for z in data:
     if os.path.isdir(z):
         extra.append(os.path.realpath(z))

@@ -208,9 +208,10 @@ print(sorted(os.listdir("/usr/lib/python3/dist-packages")))`);
     expect(lines, r.stdout + r.stderr).toHaveLength(3);
     const [usr, share, site] = lines;
     expect(usr).toMatch(/^\['bin', 'lib', 'lib64'(, 'share')?\] \['python3'\] False$/);
-    // Time-zone data and matplotlib's data; no other shared data of the host.
+    // Time-zone data, Tcl/Tk's script library and matplotlib's data; no other shared data
+    // of the host.
     for (const entry of JSON.parse((share ?? "[]").replaceAll("'", '"')) as string[]) {
-      expect(["matplotlib", "zoneinfo"]).toContain(entry);
+      expect(["matplotlib", "tcltk", "zoneinfo"]).toContain(entry);
     }
     // Only the bundled packages of dist-packages: no apt, no seccomp module, no others.
     const packages = JSON.parse((site ?? "[]").replaceAll("'", '"')) as string[];
