@@ -64,9 +64,10 @@ export interface SandboxOptions {
    * loop). `"when-forking"`: in this process where the fork path runs (root, bwrap, the
    * seccomp filter): runners are then forked by the fork servers, and this process spawns
    * only the fork servers themselves (at start, and to replace one that died), so the host
-   * and its IPC hop buy nothing — dropping them measured ~0.3-0.6 ms less per run at
-   * concurrency 1 (bench:execute, issue 14). Where the fork path is out of reach it is a
-   * host, as with `false`.
+   * and its IPC hop buy nothing — dropping them measured 0.6-0.9 ms less per POST /execute
+   * at concurrency 1 and ~0.5 ms less CPU per run at concurrency 8 (two servers side by
+   * side, issue 14; README.md here). Where the fork path is out of reach it is a host, as
+   * with `false`.
    */
   inProcess?: boolean | "when-forking";
 }
