@@ -36,7 +36,9 @@ describe("local Python tool runner", () => {
 
   it("kills a tool that runs past its timeout", async () => {
     const base = join(dir, "sleepy-run");
-    await expect(runner("sleepy", { code: base }, 200)).rejects.toThrow(/timed out after 200 ms/);
+    // 2 s: the tool must have started and written its pid before it is killed (a python3
+    // start-up with the tests beside it on two cores has passed 200 ms here).
+    await expect(runner("sleepy", { code: base }, 2000)).rejects.toThrow(/timed out after 2000 ms/);
     // Killed, not merely abandoned: the process is gone and never reached the line after its
     // sleep. (A runner that waited the sleep out fails on the marker or the test timeout.)
     const pid = Number(readFileSync(`${base}.pid`, "utf8"));
