@@ -3,7 +3,8 @@
 // RLIMIT_AS bounds each process's mappings only; this bounds the run.
 //
 // - cgroup (v2 `memory.max`, else v1 `memory.limit_in_bytes`): one memory cgroup per live
-//   runner under a per-sandbox parent in the server's own cgroup. The runner joins it
+//   runner under a per-sandbox parent in the server's own cgroup, reused by a later runner
+//   once every process of its run is gone (see CgroupLimit). The runner joins it
 //   before its job is written, everything it starts inherits it, and the kernel charges
 //   every page the run touches there — anonymous memory, page tables, tmpfs, memfd and
 //   SysV pages (shared memory is charged to whoever first touches it) — with swap off.
@@ -54,6 +55,12 @@ export const WATCHDOG_INTERVAL_MS = 20;
 const PARENT_PREFIX = "code-remote-";
 const RMDIR_ATTEMPTS = 50;
 const RMDIR_RETRY_MS = 20;
+/**
+ * An ended run's cgroup is reused only while what stays charged to it (page cache the run
+ * read in, kernel objects that outlive it) is at most this share of the limit; past it the
+ * cgroup is removed, as every one was before reuse, so a run never starts near its limit.
+ */
+const REUSE_MAX_CHARGED = 1 / 8;
 
 /** Kernel socket buffers a run may hold besides its limit: maxSockets is derived from it. */
 export const SOCKET_BUFFER_BUDGET_BYTES = 64 << 20;
@@ -322,14 +329,26 @@ type CgroupOp =
   /** A run's cgroup with its limits, and its first process moved in. */
   | { op: "make"; dir: string; files: [string, string][]; pid: number }
   | { op: "join"; file: string; pid: number }
+  /**
+   * An ended run's cgroup to be reused: its OOM kill counter and the bytes still charged
+   * to it; fails (EBUSY) while a process is still in it.
+   */
+  | { op: "recycle"; dir: string; counter: string; usage: string }
   | { op: "rmdir"; dir: string };
+
+/** What a recycle step read of an empty cgroup. */
+interface Recycled {
+  kills?: number;
+  usage?: number;
+}
 
 /** A failed step; `made`: a make's directory exists (its join failed). */
 type CgroupError = NodeJS.ErrnoException & { made?: boolean };
 
 // Plain JavaScript run by `new Worker(…, { eval: true })`: no loader, nothing to build. A
 // make whose limits cannot be written removes its directory; a join of a process that has
-// already exited (ESRCH) succeeds (it runs nothing); ENOENT on rmdir means already gone.
+// already exited (ESRCH) succeeds (it runs nothing); a recycle answers the OOM kill counter
+// of an empty cgroup; ENOENT on rmdir means already gone.
 const CGROUP_WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const fs = require("node:fs");
@@ -338,6 +357,8 @@ const join = (file, pid) => {
 };
 parentPort.on("message", (m) => {
   let made = false;
+  let kills;
+  let usage;
   try {
     if (m.op === "make") {
       fs.mkdirSync(m.dir);
@@ -351,10 +372,17 @@ parentPort.on("message", (m) => {
       join(m.dir + "/cgroup.procs", m.pid);
     } else if (m.op === "join") {
       join(m.file, m.pid);
+    } else if (m.op === "recycle") {
+      if (fs.readFileSync(m.dir + "/cgroup.procs", "utf8") !== "") {
+        throw Object.assign(new Error("a process of the run is still in its cgroup"), { code: "EBUSY" });
+      }
+      const counter = fs.readFileSync(m.dir + "/" + m.counter, "utf8");
+      kills = Number(/^oom_kill (\\d+)$/m.exec(counter)?.[1] ?? 0);
+      usage = Number(fs.readFileSync(m.dir + "/" + m.usage, "utf8"));
     } else if (m.op === "rmdir") {
       try { fs.rmdirSync(m.dir); } catch (e) { if (e.code !== "ENOENT") throw e; }
     }
-    parentPort.postMessage({ id: m.id });
+    parentPort.postMessage({ id: m.id, kills, usage });
   } catch (e) {
     parentPort.postMessage({ id: m.id, code: e.code, message: e.message, made });
   }
@@ -374,7 +402,7 @@ class CgroupWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<
     number,
-    { resolve: () => void; reject: (e: CgroupError) => void }
+    { resolve: (r: Recycled) => void; reject: (e: CgroupError) => void }
   >();
   private nextId = 1;
   private failure: Error | undefined;
@@ -387,12 +415,12 @@ class CgroupWorker {
     this.worker.unref();
     this.worker.on(
       "message",
-      (m: { id: number; code?: string; message?: string; made?: boolean }) => {
+      (m: { id: number; code?: string; message?: string; made?: boolean } & Recycled) => {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
         if (this.pending.size === 0) this.worker.unref();
-        if (m.message === undefined) return p.resolve();
+        if (m.message === undefined) return p.resolve({ kills: m.kills, usage: m.usage });
         const e: CgroupError = new Error(m.message);
         if (m.code !== undefined) e.code = m.code;
         e.made = m.made === true;
@@ -408,7 +436,8 @@ class CgroupWorker {
     this.worker.on("exit", () => fail(new Error("the cgroup worker exited")));
   }
 
-  call(op: CgroupOp): Promise<void> {
+  /** Resolves with what a recycle read (other steps: nothing). */
+  call(op: CgroupOp): Promise<Recycled> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
@@ -451,10 +480,31 @@ function removeStaleParents(own: string): void {
   }
 }
 
+/** An ended run's cgroup, empty, with its limits still written: the next run's. */
+interface IdleCgroup {
+  dir: string;
+  /** Its OOM kill counter (cumulative over the runs it served): a run counts from here. */
+  kills: number;
+}
+
+/**
+ * A cgroup per live runner, each reused once its run has ended: making and removing one
+ * per run (mkdir, the limit files, rmdir, and the kernel's offlining of the removed
+ * cgroup in a kworker) cost ~0.5-1 ms of CPU per run, more than the join that remains
+ * (bench:sandbox-profile, numbers in the sandbox README). A cgroup is reused only once
+ * it holds no process (cgroup.procs empty: the run's PID namespace is gone, the kernel
+ * having ended and reaped all of it), so two runs never share one; the next run counts
+ * OOM kills from the counter's value then. Its limits are not written again: only this
+ * process can write them (the files are root's, and no run sees the cgroup filesystem).
+ * What the last run leaves charged there is page cache it brought in (clean, reclaimed
+ * under the next run's limit before any OOM kill) and kernel objects that outlive it; a
+ * cgroup left with more than REUSE_MAX_CHARGED of the limit is removed instead.
+ */
 class CgroupLimit implements MemoryLimit {
   readonly mechanism: MemoryMechanism;
   readonly parent: string;
   private readonly pending = new Set<Promise<void>>();
+  private readonly idle: IdleCgroup[] = [];
   private seq = 0;
   /** A run's limit files, with the optional ones this kernel lacks left out (from the probe). */
   private readonly runFiles: [string, string][];
@@ -537,19 +587,23 @@ class CgroupLimit implements MemoryLimit {
   }
 
   forRun(): RunMemory {
-    // Made with the run's first process (one message to the worker, not two): in fork
-    // mode that pid is known ~2 ms after the spawn, long before the runner is ready.
-    const runDir = join(this.parent, `run-${++this.seq}`);
+    // Reused when an ended run's cgroup is idle; else made with the run's first process
+    // (one message to the worker, not two): in fork mode that pid is known ~2 ms after the
+    // spawn, long before the runner is ready.
+    const reused = this.idle.pop();
+    const runDir = reused?.dir ?? join(this.parent, `run-${++this.seq}`);
+    const baseKills = reused?.kills ?? 0;
     /** Settles once the directory is made (resolves) or known not to exist (rejects). */
-    let made: Promise<void> | undefined;
+    let made: Promise<void> | undefined = reused ? Promise.resolve() : undefined;
     /** Set once made: the OOM counter is read synchronously (no process is in before). */
-    let dir: string | undefined;
-    const counter = this.f.version === 2 ? "memory.events" : "memory.oom_control";
+    let dir: string | undefined = reused?.dir;
+    let joined = false;
+    const counter = this.counter;
     const oomKills = () => {
       if (dir === undefined) return 0;
       try {
         const text = readFileSync(join(dir, counter), "utf8");
-        return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
+        return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0) - baseKills;
       } catch {
         return 0;
       }
@@ -575,10 +629,12 @@ class CgroupLimit implements MemoryLimit {
           );
           made.catch(() => {});
           this.track(made.catch(() => {}));
+          joined = true;
           await make;
           return;
         }
         await made;
+        joined = true;
         await this.io.call({ op: "join", file: join(runDir, "cgroup.procs"), pid });
       },
       watch: (place, onExceeded) => {
@@ -599,12 +655,16 @@ class CgroupLimit implements MemoryLimit {
           : sockets.exceeded(),
       release: () => {
         if (released) return;
-        finalKills = oomKills(); // the counter goes with the directory
+        finalKills = oomKills(); // before the cgroup serves another run
         released = true;
         if (made === undefined) return; // no process ever joined: nothing was made
+        if (reused && !joined) {
+          this.idle.push(reused); // never used: as it was
+          return;
+        }
         this.track(
           made.then(
-            () => this.removeWhenEmpty(runDir),
+            () => this.recycleWhenEmpty(runDir),
             () => {},
           ),
         );
@@ -612,9 +672,45 @@ class CgroupLimit implements MemoryLimit {
     };
   }
 
+  /** Which file of a run's cgroup holds the bytes charged to it. */
+  private get usageFile(): string {
+    return this.f.version === 2 ? "memory.current" : "memory.usage_in_bytes";
+  }
+
+  /** Which file of a run's cgroup counts its OOM kills. */
+  private get counter(): string {
+    return this.f.version === 2 ? "memory.events" : "memory.oom_control";
+  }
+
   private track(p: Promise<void>): void {
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
+  }
+
+  /**
+   * Waits until the run's last process has left its cgroup (an exiting task is taken out
+   * a little after its run has been reported ended), then keeps it for the next run; one
+   * that stays busy is removed as before, or logged.
+   */
+  private async recycleWhenEmpty(dir: string): Promise<void> {
+    const step = { op: "recycle", dir, counter: this.counter, usage: this.usageFile } as const;
+    for (let i = 0; i < RMDIR_ATTEMPTS && this.closing === undefined; i++) {
+      const read = await this.io.call(step).then(
+        (r) => r,
+        () => undefined,
+      );
+      if (read !== undefined) {
+        const usage = read.usage ?? Number.POSITIVE_INFINITY;
+        if (this.closing === undefined && usage <= this.limitBytes * REUSE_MAX_CHARGED) {
+          this.idle.push({ dir, kills: read.kills ?? 0 });
+        } else {
+          await this.removeWhenEmpty(dir);
+        }
+        return;
+      }
+      await new Promise((r) => setTimeout(r, RMDIR_RETRY_MS));
+    }
+    await this.removeWhenEmpty(dir);
   }
 
   /** rmdir fails (EBUSY) while an exiting task is still being taken out of the cgroup. */

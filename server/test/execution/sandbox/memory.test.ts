@@ -7,7 +7,7 @@
 // where writable, and the watchdog, forced) on both paths (spawn and fork). Socket buffers,
 // kernel memory no process maps, are bounded apart (by count, a v1 cgroup's TCP limit, or
 // refusing TCP under the watchdog): those tests read the host's own kernel counters.
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -678,7 +678,7 @@ describe("memory cgroups", () => {
   const mine = () =>
     readdirSync(own?.dir as string).filter((n) => n.startsWith(`code-remote-${process.pid}-`));
 
-  it("one per live runner, gone after each run and with the sandbox", async () => {
+  it("one per live runner, reused once its run has ended, all gone with the sandbox", async () => {
     const before = new Set(mine());
     const sb = await makeSandbox(testUid(63580), { uidCount: 8, poolSize: 1, maxConcurrent: 1 });
     const [parent] = mine().filter((n) => !before.has(n));
@@ -686,17 +686,48 @@ describe("memory cgroups", () => {
     const dir = join(own?.dir as string, parent as string);
     const runs = () => readdirSync(dir).filter((n) => n.startsWith("run-"));
     const procs = (r: string) => readFileSync(join(dir, r, "cgroup.procs"), "utf8").trim();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 6; i++) {
       const r = await run(sb, "print(1)");
       expect(r.stdout).toBe("1\n");
     }
-    // Every cgroup left holds a live runner (the warm one); the used ones are removed.
+    // One run at a time and one spare: a used cgroup serves a later runner, so six runs
+    // and their replacements took a few (made and removed per run, the last would be
+    // run-8: the probe takes run-1).
     await vi.waitFor(() => {
-      expect(runs().length).toBe(1);
-      expect(procs(runs()[0] as string)).not.toBe("");
+      expect(runs().filter((r) => procs(r) !== "")).toHaveLength(1); // the warm runner
     });
+    expect(runs().length).toBeLessThanOrEqual(4);
+    expect(runs().every((r) => Number(r.slice(4)) <= 5)).toBe(true);
     await sb.close();
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it("a run's OOM kills are its own: the next run in the same cgroup is not a MemoryError", async () => {
+    const before = new Set(mine());
+    const sb = await makeSandbox(testUid(63600), {
+      uidCount: 8,
+      poolSize: 1,
+      maxConcurrent: 1,
+      memoryMechanism: "cgroup",
+      memoryLimitMb: LIMIT_MB,
+    });
+    try {
+      const [parent] = mine().filter((n) => !before.has(n));
+      const dir = join(own?.dir as string, parent as string);
+      const runs = () => readdirSync(dir).filter((n) => n.startsWith("run-"));
+      // Eight processes growing past the limit at once: the OOM killer ends the run.
+      expectMemoryError(await runUnchecked(sb, RACE, 15_000));
+      for (let i = 0; i < 4; i++) {
+        const r = await run(sb, "print(sum(range(10)))");
+        expect(r.error).toBeNull();
+        expect(r.stdout).toBe("45\n");
+      }
+      // Six runners in all took at most three cgroups (the probe's was run-1): the killed
+      // run's was reused, not removed and replaced.
+      expect(runs().every((r) => Number(r.slice(4)) <= 4)).toBe(true);
+    } finally {
+      await sb.close();
+    }
   });
 
   it("a warm runner sits in its own cgroup with the run's limits written", async () => {
@@ -748,9 +779,68 @@ describe("memory cgroups", () => {
       child.kill("SIGKILL");
       await new Promise((r) => child.once("exit", r));
       started.release();
-      await vi.waitFor(() => expect(runs()).toHaveLength(0));
+      await sleep(200);
+      expect(runs()).toHaveLength(1); // kept, empty, for the next run
     } finally {
       child.kill("SIGKILL");
+      await limit.close();
+    }
+    expect(existsSync(parent)).toBe(false);
+  });
+
+  it("a cgroup is reused only once its last process has left it, and only with little charged", async () => {
+    const limit = createMemoryLimit("cgroup", LIMIT_MB * MiB, silentLogger);
+    const parent = (limit as unknown as { parent: string }).parent;
+    const runDirs = () => readdirSync(parent).filter((n) => n.startsWith("run-"));
+    const where = (pid: number) =>
+      runDirs().find((r) =>
+        readFileSync(join(parent, r, "cgroup.procs"), "utf8")
+          .split("\n")
+          .includes(String(pid)),
+      );
+    const sleepers = [0, 1, 2, 3].map(() => spawn("/bin/sleep", ["30"], { stdio: "ignore" }));
+    const [a, b, c, d] = sleepers as [ChildProcess, ChildProcess, ChildProcess, ChildProcess];
+    const exited = (p: ChildProcess) => new Promise((r) => p.once("exit", r));
+    const tmp = mkdtempSync(join(tmpdir(), "cr-charged-"));
+    try {
+      const first = limit.forRun();
+      await first.join(a.pid as number);
+      const aDir = where(a.pid as number);
+      expect(aDir).toBeDefined();
+      first.release(); // reported ended while a process is still in it
+      await sleep(100);
+      const second = limit.forRun();
+      await second.join(b.pid as number);
+      expect(where(b.pid as number)).not.toBe(aDir); // never shared with a live process
+      a.kill("SIGKILL");
+      await exited(a);
+      // Once empty, it is kept for the next run, which gets it.
+      await vi.waitFor(() => expect(runDirs().length).toBe(2), { timeout: 3000 });
+      await sleep(100);
+      const third = limit.forRun();
+      await third.join(c.pid as number);
+      expect(where(c.pid as number)).toBe(aDir);
+      // A run that leaves more than an eighth of its limit charged (a tmpfs file written
+      // from inside the cgroup outlives its writer) is removed, not reused.
+      expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=128m", "tmpfs", tmp]).status).toBe(0);
+      const heavy = limit.forRun();
+      const writer = spawn("/bin/sh", ["-c", `read x; head -c ${64 * MiB} /dev/zero > ${tmp}/f`], {
+        stdio: ["pipe", "ignore", "ignore"],
+      });
+      await heavy.join(writer.pid as number);
+      const heavyDir = where(writer.pid as number);
+      expect(heavyDir).toBeDefined();
+      writer.stdin?.end("go\n");
+      await exited(writer);
+      heavy.release();
+      await vi.waitFor(() => expect(runDirs()).not.toContain(heavyDir), { timeout: 3000 });
+      const after = limit.forRun();
+      await after.join(d.pid as number);
+      expect(where(d.pid as number)).not.toBe(heavyDir);
+    } finally {
+      for (const p of sleepers) p.kill("SIGKILL");
+      spawnSync("umount", [tmp]);
+      rmSync(tmp, { recursive: true, force: true });
       await limit.close();
     }
     expect(existsSync(parent)).toBe(false);
