@@ -682,6 +682,19 @@ def match_recursion_depth(offset):
     sys.getrecursionlimit, sys.setrecursionlimit = getrecursionlimit, setrecursionlimit
 
 
+def rehearse_paths(cfg):
+    """rehearse() but the recursion probe: what the fork server also runs before it forks
+    (zygote.py settle_for_forking). Apart, so that rehearse() itself, whose call of the probe
+    must be made as run_user_code() makes the program's, is never warmed up there: CPython
+    rewrites a warm function's calls, and the depth measured would then be one off."""
+    tree, _ = policy.parse(REHEARSAL)
+    if tree is not None:
+        policy.check(tree, REHEARSAL, cfg["allowed"], cfg["profile"])
+        compile(tree, MAIN_NAME, "exec", dont_inherit=True)
+    guard.make_builtins(cfg["allowed"], cfg["profile"])
+    wire.dumps(RESULT_SHAPE)
+
+
 def rehearse(cfg):
     """The policy check, the builtins and the compiler, once, on REHEARSAL. A forked runner
     shares the fork server's memory until it writes to it, and their first use in a fresh
@@ -689,12 +702,7 @@ def rehearse(cfg):
     measured here, 0.07 ms after this rehearsal (which costs 0.62 ms, before "ready", off
     the run's path: +0.17 ms of CPU per run for -0.45 ms of latency). Nothing of it is
     kept: the results are dropped and no user code or data is involved."""
-    tree, _ = policy.parse(REHEARSAL)
-    if tree is not None:
-        policy.check(tree, REHEARSAL, cfg["allowed"], cfg["profile"])
-        compile(tree, MAIN_NAME, "exec", dont_inherit=True)
-    guard.make_builtins(cfg["allowed"], cfg["profile"])
-    wire.dumps(RESULT_SHAPE)
+    rehearse_paths(cfg)
     if cfg["main_depth"]:
         # Here, called from serve() as run_user_code() is, the probe runs at the depth the
         # program will. Under a limit of PROBE_LIMIT, not 1000: the depth it reaches moves

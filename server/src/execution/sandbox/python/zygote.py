@@ -66,6 +66,11 @@ SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 1
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 libc = ctypes.CDLL(None, use_errno=True)
+# Looked up here, once: ctypes makes a function's object on its first lookup, and a child
+# making it would copy the pages it lands on (as would a first `CapData * 2`).
+for _name in ("unshare", "mount", "socket", "ioctl", "prctl", "capset", "setns", "clone",
+              "sched_getcpu"):
+    getattr(libc, _name)
 
 
 def check(rc, what):
@@ -85,6 +90,9 @@ class CapHeader(ctypes.Structure):
 class CapData(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
                 ("inheritable", ctypes.c_uint32)]
+
+
+CAP_DATA_V3 = CapData * 2  # version 3 takes two of them
 
 
 def read_all(fd):
@@ -125,7 +133,7 @@ def drop_bounding_set():
 def drop_capabilities():
     """In a child: the bounding set is already empty (inherited from the fork server)."""
     check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient caps")
-    data = (CapData * 2)()
+    data = CAP_DATA_V3()
     check(libc.capset(ctypes.byref(CapHeader(LINUX_CAPABILITY_VERSION_3, 0)), data), "capset")
     check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
@@ -397,7 +405,27 @@ def main():
     posix.close(null)
     posix.closerange(5, 0x7FFFFFFF)
     drop_bounding_set()
+    settle_for_forking(cfg)
     Zygote(cfg, bpf).serve()
+
+
+# Times the runner's own path runs here before the first fork: CPython 3.11 rewrites a
+# function's bytecode in place as it warms up (counters, then specialised instructions).
+REHEARSALS = 16
+
+
+def settle_for_forking(cfg):
+    """Every page a forked runner writes is copied (a copy-on-write fault), so what the
+    runner would write anyway is written here once: the runner's own path is run until its
+    bytecode is specialised, and every object made so far is frozen out of the collector
+    (gc.freeze: a collection in a runner or in this process scans, and so writes, only the
+    objects made after it)."""
+    import gc
+
+    for _ in range(REHEARSALS):
+        sandbox_runner.rehearse_paths(cfg)
+    gc.collect()
+    gc.freeze()
 
 
 if __name__ == "__main__":
