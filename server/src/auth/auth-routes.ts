@@ -106,6 +106,7 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
       const issuer = local();
       await deps.throttle?.login(request.ip, request.body.email);
       const identity = await deps.users.login(request.body);
+      await deps.throttle?.signedIn(request.ip, request.body.email);
       await deps.users.resolve(identity);
       const { token, expiresIn } = await issuer.issue(identity);
       return { access_token: token, token_type: "bearer" as const, expires_in: expiresIn };

@@ -156,6 +156,29 @@ describe("login and sign-up throttles (pglite)", () => {
     );
   });
 
+  it("login: an address the account signed in from before still signs in when others have used the account's budget up", async () => {
+    const email = "s4@example.com";
+    expect((await register(email, "10.3.0.50")).statusCode).toBe(201);
+    const home = "10.3.0.1";
+    expect((await login(email, "correct horse battery", home)).statusCode).toBe(200);
+    // Guesses from four other addresses spend the rest of the account's budget (5 here,
+    // the owner's first sign-in was one).
+    for (let i = 0; i < 4; i++)
+      expect((await login(email, `wrong-${i}-password`, `10.3.0.${10 + i}`)).statusCode).toBe(401);
+    expect((await login(email, "correct horse battery", "10.3.0.99")).statusCode).toBe(429);
+    // The owner's address is not locked out…
+    expect((await login(email, "correct horse battery", home)).statusCode).toBe(200);
+    // …and guesses from it are throttled on a budget of their own (one used just above).
+    for (let i = 0; i < 4; i++)
+      expect((await login(email, `wrong-${i}-password`, home)).statusCode).toBe(401);
+    const refused = await login(email, "correct horse battery", home);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().access_token).toBeUndefined();
+    // A wrong password makes no address known.
+    const guesser = "10.3.0.10";
+    expect((await login(email, "correct horse battery", guesser)).statusCode).toBe(429);
+  });
+
   it("login: one client spraying many accounts is throttled per address", async () => {
     const codes: number[] = [];
     for (let i = 0; i < 10; i++)
