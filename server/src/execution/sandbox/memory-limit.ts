@@ -348,7 +348,7 @@ type CgroupError = NodeJS.ErrnoException & { made?: boolean };
 // Plain JavaScript run by `new Worker(…, { eval: true })`: no loader, nothing to build. A
 // make whose limits cannot be written removes its directory; a join of a process that has
 // already exited (ESRCH) succeeds (it runs nothing); a recycle answers the OOM kill counter
-// of an empty cgroup; ENOENT on rmdir means already gone.
+// and the bytes charged of an empty cgroup; ENOENT on rmdir means already gone.
 const CGROUP_WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const fs = require("node:fs");
@@ -490,8 +490,9 @@ interface IdleCgroup {
 /**
  * A cgroup per live runner, each reused once its run has ended: making and removing one
  * per run (mkdir, the limit files, rmdir, and the kernel's offlining of the removed
- * cgroup in a kworker) cost ~0.5-1 ms of CPU per run, more than the join that remains
- * (bench:sandbox-profile, numbers in the sandbox README). A cgroup is reused only once
+ * cgroup in a kworker) cost ~0.5-1 ms of CPU per run over a fork alone, more than the
+ * join that remains (a microbenchmark of those steps on cgroup v1, 2026-11-28; not
+ * measured apart from the fork servers' change since). A cgroup is reused only once
  * it holds no process (cgroup.procs empty: the run's PID namespace is gone, the kernel
  * having ended and reaped all of it), so two runs never share one; the next run counts
  * OOM kills from the counter's value then. Its limits are not written again: only this

@@ -683,7 +683,7 @@ def match_recursion_depth(offset):
 
 
 def rehearse_paths(cfg):
-    """rehearse() but the recursion probe: what the fork server also runs before it forks
+    """rehearse() without its recursion probe: what the fork server also runs before it forks
     (zygote.py settle_for_forking). Apart, so that rehearse() itself, whose call of the probe
     must be made as run_user_code() makes the program's, is never warmed up there: CPython
     rewrites a warm function's calls, and the depth measured would then be one off."""
