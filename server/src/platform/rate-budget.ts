@@ -3,13 +3,20 @@
 // client. An exact sliding window: one row per admitted event in `rate_events`; admission
 // is atomic — a transaction-scoped advisory lock per (bucket, key) serialises the
 // count-then-insert, so N replicas cannot each admit the last slot.
-import { and, count, eq, lt, min, sql } from "drizzle-orm";
+import { and, count, eq, gte, lt, min, sql } from "drizzle-orm";
 import type { Database, Db } from "./db/database.js";
 import { rateEvents } from "./db/schema/index.js";
 
 export interface RateBudget {
   /** Records an event for `key`; 0 when admitted, else the whole seconds to wait. */
   take(key: string): Promise<number>;
+}
+
+/** A budget kept in `rate_events`, which can also tell whether a key has an event in its
+ * window without recording one. */
+export interface DbRateBudget extends RateBudget {
+  /** True when `key` has an admitted event in the window (records nothing). */
+  admitted(key: string): Promise<boolean>;
 }
 
 export interface DbRateBudgetOptions {
@@ -26,10 +33,23 @@ export interface DbRateBudgetOptions {
  * whole bucket every PRUNE_EVERY calls (keys that never come back). */
 const PRUNE_EVERY = 500;
 
-export function createDbRateBudget(o: DbRateBudgetOptions): RateBudget {
+export function createDbRateBudget(o: DbRateBudgetOptions): DbRateBudget {
   const now = o.now ?? Date.now;
   let calls = 0;
   return {
+    async admitted(key) {
+      const [row] = await o.db
+        .select({ n: count() })
+        .from(rateEvents)
+        .where(
+          and(
+            eq(rateEvents.bucket, o.bucket),
+            eq(rateEvents.key, key),
+            gte(rateEvents.at, new Date(now() - o.windowMs)),
+          ),
+        );
+      return (row?.n ?? 0) > 0;
+    },
     async take(key) {
       if (o.limit <= 0) return 0;
       const at = now();

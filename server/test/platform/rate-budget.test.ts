@@ -55,6 +55,27 @@ describe.each([
   });
 });
 
+describe("rows: admitted", () => {
+  it("tells whether a key has an event in the window, and records nothing", async () => {
+    let now = 2_000_000_000;
+    const b = createDbRateBudget({
+      db: postgres.database.db,
+      bucket: "admitted",
+      limit: 1,
+      windowMs: 60_000,
+      now: () => now,
+    });
+    const key = `k-${Math.random()}`;
+    expect(await b.admitted(key)).toBe(false);
+    expect(await b.admitted(key)).toBe(false); // asking recorded nothing
+    expect(await b.take(key)).toBe(0);
+    expect(await b.admitted(key)).toBe(true);
+    expect(await b.admitted(`${key}-other`)).toBe(false);
+    now += 60_001;
+    expect(await b.admitted(key)).toBe(false); // left the window
+  });
+});
+
 describe("createRateBudget", () => {
   it("keeps PGlite's budget in memory (no rows) and PostgreSQL's in rate_events", async () => {
     const o = { bucket: "pick", limit: 1, windowMs: 60_000 };
