@@ -466,7 +466,7 @@ print(len(means), bool((means > 0.4).all()), float(np.linalg.det(m @ m.T)) != 0)
 
 function expectMemoryError(r: ExecutionResult) {
   expect(r.success).toBe(false);
-  expect(r.error_type).toBe("MemoryError");
+  expect(r.error_type, `${r.error_type}: ${r.error}`).toBe("MemoryError");
 }
 
 const paths = [
@@ -704,7 +704,7 @@ describe("memory cgroups", () => {
 
   it("a run's OOM kills are its own: the next run in the same cgroup is not a MemoryError", async () => {
     const before = new Set(mine());
-    const sb = await makeSandbox(testUid(63600), {
+    const sb = await makeSandbox(testUid(63640), {
       uidCount: 8,
       poolSize: 1,
       maxConcurrent: 1,
