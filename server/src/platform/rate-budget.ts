@@ -3,7 +3,7 @@
 // client. An exact sliding window: one row per admitted event in `rate_events`; admission
 // is atomic — a transaction-scoped advisory lock per (bucket, key) serialises the
 // count-then-insert, so N replicas cannot each admit the last slot.
-import { and, count, eq, gte, lt, min, sql } from "drizzle-orm";
+import { and, count, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database, Db } from "./db/database.js";
 import { rateEvents } from "./db/schema/index.js";
 
@@ -29,8 +29,9 @@ export interface DbRateBudgetOptions {
   now?: () => number;
 }
 
-/** Rows older than the window are pruned for the key in hand on every call, and for the
- * whole bucket every PRUNE_EVERY calls (keys that never come back). */
+/** Rows older than the window are never counted; the whole bucket's are deleted every
+ * PRUNE_EVERY calls (so the table holds about a window's events and PRUNE_EVERY calls'
+ * more, whether or not a key comes back). */
 const PRUNE_EVERY = 500;
 
 export function createDbRateBudget(o: DbRateBudgetOptions): DbRateBudget {
@@ -57,25 +58,38 @@ export function createDbRateBudget(o: DbRateBudgetOptions): DbRateBudget {
       const pruneAll = ++calls % PRUNE_EVERY === 0;
       return o.db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${o.bucket}\u0001${key}`}))`);
-        await tx
-          .delete(rateEvents)
-          .where(
-            and(
-              eq(rateEvents.bucket, o.bucket),
-              ...(pruneAll ? [] : [eq(rateEvents.key, key)]),
-              lt(rateEvents.at, since),
-            ),
-          );
-        const [used] = await tx
-          .select({ n: count(), oldest: min(rateEvents.at) })
-          .from(rateEvents)
-          .where(and(eq(rateEvents.bucket, o.bucket), eq(rateEvents.key, key)));
-        if ((used?.n ?? 0) >= o.limit) {
-          const oldest = used?.oldest ? new Date(used.oldest).getTime() : at;
-          return Math.max(1, Math.ceil((oldest + o.windowMs - at) / 1000));
+        if (pruneAll) {
+          await tx
+            .delete(rateEvents)
+            .where(and(eq(rateEvents.bucket, o.bucket), lt(rateEvents.at, since)));
         }
-        await tx.insert(rateEvents).values({ bucket: o.bucket, key, at: new Date(at) });
-        return 0;
+        // One statement under the lock: the key's events in the window, oldest first and
+        // at most `limit` of them (so its cost is bounded by the limit, not by how many
+        // rows a generous budget keeps), and the new event when there is room. Rows that
+        // left the window are not counted; they go with the bucket's prune. It replaces a
+        // per-key delete, a count and an insert (six statements a request with BEGIN, the
+        // lock and COMMIT; four now): on the machine's PostgreSQL a take went from
+        // 1.13-1.33 to 0.99 ms of wall and 0.61-0.72 to 0.42-0.47 ms of this process's CPU
+        // (2,000 takes a round, 3 rounds each).
+        const res = await tx.execute(sql`
+          with used as (
+            select count(*)::int as n, min(w.at) as oldest from (
+              select ${rateEvents.at} as at from ${rateEvents}
+              where ${rateEvents.bucket} = ${o.bucket} and ${rateEvents.key} = ${key}
+                and ${rateEvents.at} >= ${since}
+              order by ${rateEvents.at}
+              limit ${o.limit}
+            ) w
+          ), added as (
+            insert into ${rateEvents} (bucket, key, at)
+            select ${o.bucket}, ${key}, ${new Date(at)} from used where used.n < ${o.limit}
+          )
+          select n, oldest from used`);
+        const used = (res as unknown as { rows: { n: number; oldest: string | Date | null }[] })
+          .rows[0];
+        if ((used?.n ?? 0) < o.limit) return 0;
+        const oldest = used?.oldest ? new Date(used.oldest).getTime() : at;
+        return Math.max(1, Math.ceil((oldest + o.windowMs - at) / 1000));
       });
     },
   };
@@ -90,7 +104,7 @@ export interface MemoryRateBudgetOptions {
 /**
  * The same exact sliding window in this process's memory. Only for a database one process
  * can open (PGlite): every event then passes through this process, so the window is as
- * exact and as shared (sync and async alike) as the table, without the five statements a
+ * exact and as shared (sync and async alike) as the table, without the statements a
  * request would cost there — on PGlite those were most of the server's CPU per run
  * (bench:execute). The window starts empty after a restart.
  */

@@ -1,6 +1,6 @@
 // The rate budget's two stores: rows in rate_events where processes share a database
 // (PostgreSQL), memory where one process owns it (PGlite). Same window, same answers.
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rateEvents } from "../../src/platform/db/schema/index.js";
 import {
@@ -73,6 +73,38 @@ describe("rows: admitted", () => {
     expect(await b.admitted(`${key}-other`)).toBe(false);
     now += 60_001;
     expect(await b.admitted(key)).toBe(false); // left the window
+  });
+});
+
+describe.each(["pglite", "postgres"] as const)("rows (%s): the window and the prune", (driver) => {
+  it("never counts a row that left the window, and deletes the bucket's such rows every 500 takes", async () => {
+    const t = driver === "pglite" ? pglite : postgres;
+    let now = 1_000_000_000;
+    const bucket = `prune-${Math.random().toString(36).slice(2, 10)}`;
+    const b = createDbRateBudget({
+      db: t.database.db,
+      bucket,
+      limit: 1,
+      windowMs: 60_000,
+      now: () => now,
+    });
+    const inBucket = async () =>
+      (
+        await t.database.db
+          .select({ n: count() })
+          .from(rateEvents)
+          .where(eq(rateEvents.bucket, bucket))
+      )[0]?.n;
+    for (let i = 0; i < 10; i++) expect(await b.take(`k${i}`)).toBe(0);
+    expect(await b.take("k0")).toBe(60); // full for a minute
+    now += 60_001;
+    // Their rows are still there, but out of the window: the same keys are admitted again.
+    for (let i = 0; i < 10; i++) expect(await b.take(`k${i}`)).toBe(0);
+    expect(await inBucket()).toBe(20);
+    for (let i = 21; i < 499; i++) expect(await b.take(`n${i}`)).toBe(0); // takes 22-499
+    expect(await inBucket()).toBe(498);
+    expect(await b.take("last")).toBe(0); // the 500th: the ten old rows go, one comes
+    expect(await inBucket()).toBe(489);
   });
 });
 
