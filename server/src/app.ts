@@ -160,7 +160,10 @@ export async function composeApp(
   await app.register(async (scope) =>
     registerHealthRoutes(scope, { version: VERSION, checks: health, critical: ["database"] }),
   );
-  await auth.routes(app);
+  await auth.routes(app, {
+    onAccountDeleted: (userId, connections) =>
+      asyncExecution.notifier.disconnect(userId, "Account deleted", connections),
+  });
   await snippets.routes(app, guard);
   await execution.routes(app, guard);
   if (settings.serveWeb) spaFallback = await registerWebRoutes(app, settings.webDistDir);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { Platform } from "../platform/area.js";
 import type { Settings } from "../platform/config.js";
 import { type AuthGuard, createAuthGuard } from "./auth-guard.js";
-import { registerAuthRoutes } from "./auth-routes.js";
+import { type AuthRouteDeps, registerAuthRoutes } from "./auth-routes.js";
 import { createAuthThrottle } from "./auth-throttle.js";
 import type { Authenticator } from "./authenticator.js";
 import { CachingAuthenticator } from "./caching-authenticator.js";
@@ -17,8 +17,8 @@ import { createUserService, type UserService } from "./user-service.js";
 export interface AuthArea {
   users: UserService;
   guard: AuthGuard;
-  /** Registers /auth/* in its own scope. */
-  routes(app: FastifyInstance): Promise<void>;
+  /** Registers /auth/* in its own scope; `onAccountDeleted` as in AuthRouteDeps. */
+  routes(app: FastifyInstance, hooks?: Pick<AuthRouteDeps, "onAccountDeleted">): Promise<void>;
 }
 
 function buildAuthenticator(settings: Settings): Authenticator {
@@ -53,7 +53,7 @@ export function composeAuth(
   return {
     users,
     guard,
-    routes: async (app) => {
+    routes: async (app, hooks = {}) => {
       await app.register(async (scope) =>
         registerAuthRoutes(scope, {
           users,
@@ -61,6 +61,7 @@ export function composeAuth(
           localAuth,
           auth: settings.auth,
           throttle: createAuthThrottle(database.db, settings.auth.throttle),
+          ...hooks,
         }),
       );
     },

@@ -26,6 +26,9 @@ export interface AuthRouteDeps {
   auth: Settings["auth"];
   /** Login and sign-up throttles; none means unthrottled (only tests of other areas). */
   throttle?: AuthThrottle;
+  /** After an account is deleted: ends its open WebSocket connections (the realtime area's
+   * Notifier.disconnect, given by the app: auth does not know the jobs area). */
+  onAccountDeleted?: (userId: string, connections: string[]) => Promise<void>;
 }
 
 export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
@@ -135,14 +138,23 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
         tags: ["auth"],
         summary: "Delete the signed-in account and everything it owns",
         description:
-          "Snippets, executions and search entries go with it; the account's tokens answer 401 from then on.",
+          "Snippets, executions and search entries go with it; the account's tokens answer 401 from then on, and its open WebSockets get an `error` message and are closed (1008).",
         security: [{ bearer: [] }],
         response: { 200: accountDeletedSchema, ...authErrors },
       },
     },
     async (request) => {
       const user = currentUser(request);
-      await deps.users.remove(user);
+      const { connections } = await deps.users.remove(user);
+      // The deletion has committed: a connection that cannot be closed now (the notifier's
+      // database or API Gateway failing) is logged, never a failed deletion. Such a socket
+      // reaches nothing of the account any more: its jobs are gone and no message names it.
+      await deps.onAccountDeleted?.(user.id, connections).catch((err: unknown) => {
+        request.log.warn(
+          { err, user_id: user.id },
+          "open WebSockets of a deleted account not closed",
+        );
+      });
       return { deleted: true as const, id: user.id };
     },
   );

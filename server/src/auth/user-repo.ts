@@ -8,6 +8,7 @@ import {
   syncEvents,
   type UserRow,
   users,
+  wsConnections,
 } from "../platform/db/schema/index.js";
 import { textColumn } from "../platform/text.js";
 import { type Identity, PLACEHOLDER_EMAIL_DOMAIN, placeholderEmail } from "./authenticator.js";
@@ -129,13 +130,19 @@ export async function findDeletion(db: DbOrTx, sub: string): Promise<Date | unde
  * Deletes a user and everything they own in one transaction: a `delete` sync event per
  * snippet (the outbox, so every search index drops them), the tombstone that keeps their
  * old tokens out, then the user row — snippets, executions, credentials, connections and
- * search rows go with it by foreign-key cascade. False when there was no such user.
+ * search rows go with it by foreign-key cascade. `deleted` is false when there was no such
+ * user; `connections` are the API Gateway WebSocket connections the account had, read
+ * before their rows went, so that they can be closed.
  */
 export async function deleteUser(
   db: Db,
   user: Pick<UserRow, "id" | "cognitoSub">,
-): Promise<boolean> {
+): Promise<{ deleted: boolean; connections: string[] }> {
   return db.transaction(async (tx) => {
+    const connections = await tx
+      .select({ id: wsConnections.connectionId })
+      .from(wsConnections)
+      .where(eq(wsConnections.userId, user.id));
     const owned = await tx
       .select({ id: snippets.id })
       .from(snippets)
@@ -150,6 +157,6 @@ export async function deleteUser(
       .values({ cognitoSub: user.cognitoSub })
       .onConflictDoUpdate({ target: deletedUsers.cognitoSub, set: { deletedAt: sql`now()` } });
     const gone = await tx.delete(users).where(eq(users.id, user.id)).returning({ id: users.id });
-    return gone.length > 0;
+    return { deleted: gone.length > 0, connections: connections.map((c) => c.id) };
   });
 }

@@ -32,8 +32,9 @@ export interface UserService {
   }): Promise<UserRow>;
   /** Checks the password and returns the identity to put in a token. */
   login(input: { email: string; password: string }): Promise<Identity>;
-  /** Deletes the account and everything it owns; its tokens answer 401 from then on. */
-  remove(user: UserRow): Promise<void>;
+  /** Deletes the account and everything it owns; its tokens answer 401 from then on.
+   * Answers the API Gateway WebSocket connections it had (deleteUser), to be closed. */
+  remove(user: UserRow): Promise<{ connections: string[] }>;
 }
 
 export interface UserServiceDeps {
@@ -118,7 +119,7 @@ export function createUserService(deps: UserServiceDeps): UserService {
     async remove(user) {
       forget(user.cognitoSub);
       try {
-        await deleteUser(deps.db, user);
+        return { connections: (await deleteUser(deps.db, user)).connections };
       } finally {
         forget(user.cognitoSub);
       }

@@ -1,7 +1,8 @@
 // AWS Lambda entry of the WebSocket relay: posts the given messages to API Gateway WebSocket
 // connections for the execution worker, which has no route to the Management API (see
 // jobs/realtime/connection-poster.ts). It holds no data and reads nothing: its role may only
-// post to connections, and it answers which connections are gone so the worker forgets them.
+// post to connections and close them (an account deleted), and it answers which connections
+// are gone so the worker forgets them.
 import { pino } from "pino";
 import { createApiGatewayClient } from "../jobs/realtime/apigateway-notifier.js";
 import {
@@ -32,9 +33,11 @@ export function createRelayHandler(settings: Settings): RelayHandler {
       const parsed = relayRequestSchema.safeParse(event);
       // Only the worker may invoke this function; a malformed request is its bug: fail loudly.
       if (!parsed.success) throw new Error(`invalid relay request: ${parsed.error.message}`);
-      return poster.post(
+      const answer = await poster.post(
         parsed.data.posts.map((p) => ({ connectionId: p.connection_id, data: p.data })),
       );
+      if (parsed.data.disconnect) await poster.disconnect(parsed.data.disconnect);
+      return answer;
     },
     close: () => poster.close(),
   };

@@ -24,11 +24,15 @@ class Sink implements HubSocket {
   bufferedAmount = 0;
   readyState = 1;
   got: { type: string; [k: string]: unknown }[] = [];
+  closed: { code?: number | undefined; reason?: string | undefined } | undefined;
   send(data: string) {
     this.got.push(JSON.parse(data));
   }
   ping() {}
-  close() {}
+  close(code?: number, reason?: string) {
+    this.closed = { code, reason };
+    this.readyState = 2;
+  }
   terminate() {}
 }
 
@@ -109,6 +113,35 @@ describe("PostgresNotifier", () => {
     await hubB.close();
   });
 
+  it("disconnect ends the user's connections in every process, from any process; no one else's", async () => {
+    const hubA = new WsHub();
+    const hubB = new WsHub();
+    await open(hubA);
+    await open(hubB);
+    const api = await open(); // the process that deleted the account holds none of them
+    const [a1, a2, b1, bob] = [new Sink(), new Sink(), new Sink(), new Sink()];
+    hubA.add("dora", a1);
+    hubA.add("dora", a2);
+    hubB.add("dora", b1);
+    hubB.add("bob", bob);
+    await api.disconnect("dora", "Account deleted");
+    await until(() => [a1, a2, b1].every((s) => s.closed !== undefined));
+    for (const s of [a1, a2, b1]) {
+      expect(s.got).toEqual([{ type: "error", message: "Account deleted" }]);
+      expect(s.closed).toEqual({ code: 1008, reason: "Account deleted" });
+    }
+    expect(hubA.connectionsOf("dora") + hubB.connectionsOf("dora")).toBe(0);
+    // A later message for the user reaches no one; Bob's connection never noticed.
+    await api.publish("dora", { type: "late" });
+    await api.publish("bob", { type: "still_here" });
+    await until(() => bob.got.length === 1);
+    expect(bob.got).toEqual([{ type: "still_here" }]);
+    expect(bob.closed).toBeUndefined();
+    expect(a1.got).toHaveLength(1);
+    await hubA.close();
+    await hubB.close();
+  });
+
   it("re-listens after losing its connection", async () => {
     const hub = new WsHub();
     await open(hub);
@@ -143,21 +176,27 @@ describe("ApiGatewayNotifier", () => {
     await gateway?.close();
   });
 
+  /** A notifier posting straight to the stand-in, as the API's does. */
+  const notifierOn = (registry: MemoryConnectionRegistry) =>
+    new ApiGatewayNotifier({
+      poster: new ManagementApiPoster(
+        new ApiGatewayManagementApiClient({
+          endpoint,
+          region: "us-east-1",
+          credentials: { accessKeyId: "test", secretAccessKey: "test" },
+        }),
+        logger,
+      ),
+      registry,
+    });
+
   it("posts to the user's connections and forgets the ones API Gateway reports gone", async () => {
     const registry = new MemoryConnectionRegistry();
     await registry.add("alice-conn", "alice");
     await registry.add("gone-conn", "alice");
     await registry.add("bob-conn", "bob");
     await registry.subscribe("alice-conn", "job-1");
-    const client = new ApiGatewayManagementApiClient({
-      endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
-    const notifier = new ApiGatewayNotifier({
-      poster: new ManagementApiPoster(client, logger),
-      registry,
-    });
+    const notifier = notifierOn(registry);
 
     await notifier.publish(
       "alice",
@@ -174,6 +213,24 @@ describe("ApiGatewayNotifier", () => {
     await notifier.publish("alice", { type: "x" }, { connectionId: "bob-conn" });
     expect(posts.filter((p) => p.id === "bob-conn")).toEqual([]);
     await notifier.publish("nobody", { type: "x" });
+    await notifier.close();
+  });
+
+  it("disconnect tells the named connections why and closes them (DeleteConnection)", async () => {
+    const registry = new MemoryConnectionRegistry();
+    await registry.add("erin-1", "erin");
+    await registry.add("bob-2", "bob");
+    const notifier = notifierOn(registry);
+    // Named (read before the account's rows went): erin-2 is no longer in the registry.
+    await notifier.disconnect("erin", "Account deleted", ["erin-2", "gone-conn"]);
+    expect(gateway.messagesTo("erin-2")).toEqual([{ type: "error", message: "Account deleted" }]);
+    expect(gateway.deleted).toEqual(["erin-2"]); // gone-conn was gone already: no error
+    // Unnamed: the registry's connections of the user, then forgotten there.
+    await notifier.disconnect("erin", "Account deleted");
+    expect(gateway.deleted).toEqual(["erin-2", "erin-1"]);
+    expect(await registry.targets("erin", {})).toEqual([]);
+    expect(await registry.targets("bob", {})).toEqual(["bob-2"]);
+    expect(gateway.deleted).not.toContain("bob-2");
     await notifier.close();
   });
 });

@@ -1,6 +1,6 @@
 // End to end on one process (embedded mode: memory queue, local hub): a real ws client,
 // the real executor (bwrap), the real database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { type Msg, sleep, TestWsClient } from "./ws-client.js";
 
@@ -110,5 +110,28 @@ describe("streamed execution", () => {
     expect(theirConn).not.toBe(myConn);
     mine.close();
     theirs.close();
+  });
+});
+
+describe("account deletion", () => {
+  it("ends the account's open WebSockets (error, then close 1008); others' stay open", async () => {
+    const carol = await t.signUp("carol-deleted");
+    const first = await TestWsClient.connect(base, tokenOf(carol));
+    const second = await TestWsClient.connect(base, tokenOf(carol));
+    const other = await TestWsClient.connect(base, tokenOf(bob));
+    await first.connectionId();
+    await second.connectionId();
+    const res = await t.app.inject({ method: "DELETE", url: "/auth/me", headers: carol.headers });
+    expect(res.statusCode).toBe(200);
+    for (const c of [first, second]) {
+      const said = await c.waitFor((m) => m.type === "error");
+      expect(said.message).toBe("Account deleted");
+      await vi.waitFor(() => expect(c.closeCode).toBe(1008));
+    }
+    // Bob's connection is untouched, and the deleted account's token opens nothing new.
+    expect(await other.connectionId()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(other.closeCode).toBeUndefined();
+    await expect(TestWsClient.connect(base, tokenOf(carol))).rejects.toMatchObject({ status: 401 });
+    other.close();
   });
 });

@@ -120,16 +120,22 @@ describe("a worker's realtime from its settings", () => {
   });
   afterAll(async () => db?.drop());
 
+  /** A worker's realtime from its settings: posts go through the relay function. */
+  const workerRealtime = () =>
+    createRealtime(
+      loadSettings({
+        NOTIFIER: "apigateway",
+        // Never reached: the worker has no route to it, which is the point of the relay.
+        APIGATEWAY_ENDPOINT: "https://unreachable.invalid/prod",
+        APIGATEWAY_RELAY_FUNCTION: RELAY,
+        LAMBDA_ENDPOINT: lambda.endpoint,
+        AWS_REGION: "eu-west-1",
+      }),
+      { database: db.database, logger },
+    );
+
   it("posts through the relay function when APIGATEWAY_RELAY_FUNCTION is set", async () => {
-    const settings = loadSettings({
-      NOTIFIER: "apigateway",
-      // Never reached: the worker has no route to it, which is the point of the relay.
-      APIGATEWAY_ENDPOINT: "https://unreachable.invalid/prod",
-      APIGATEWAY_RELAY_FUNCTION: RELAY,
-      LAMBDA_ENDPOINT: lambda.endpoint,
-      AWS_REGION: "eu-west-1",
-    });
-    const realtime = await createRealtime(settings, { database: db.database, logger });
+    const realtime = await workerRealtime();
     const user = await createUserService({ db: db.database.db }).register({
       email: "relay@example.com",
       password: "relay-password-1",
@@ -139,6 +145,28 @@ describe("a worker's realtime from its settings", () => {
     await realtime.notifier.publish(user.id, { type: "execution_result", job_id: "j1" });
     expect(lambda.calls.length).toBe(calls + 1);
     expect(gateway.messagesTo("carol-1")).toEqual([{ type: "execution_result", job_id: "j1" }]);
+    await realtime.close();
+  });
+
+  it("closes a deleted account's API Gateway connections through the relay, and no one else's", async () => {
+    const realtime = await workerRealtime();
+    const users = createUserService({ db: db.database.db });
+    const gone = await users.register({ email: "gone@example.com", password: "gone-password-1" });
+    const kept = await users.register({ email: "kept@example.com", password: "kept-password-1" });
+    const registry = new DbConnectionRegistry(db.database.db);
+    await registry.add("gone-1", gone.id);
+    await registry.add("gone-2", gone.id);
+    await registry.add("kept-1", kept.id);
+    // The rows go with the account (cascade): the deletion answers which there were.
+    const { connections } = await users.remove(gone);
+    expect(connections.sort()).toEqual(["gone-1", "gone-2"]);
+    expect(await registry.targets(gone.id, {})).toEqual([]);
+    await realtime.notifier.disconnect(gone.id, "Account deleted", connections);
+    for (const id of ["gone-1", "gone-2"]) {
+      expect(gateway.messagesTo(id)).toEqual([{ type: "error", message: "Account deleted" }]);
+    }
+    expect([...gateway.deleted].sort()).toEqual(["gone-1", "gone-2"]);
+    expect(await registry.targets(kept.id, {})).toEqual(["kept-1"]);
     await realtime.close();
   });
 });

@@ -5,7 +5,12 @@
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { ConnectionPoster } from "./connection-poster.js";
 import type { ConnectionRegistry } from "./connection-registry.js";
-import type { Notifier, PublishTarget, ServerMessage } from "./notifier.js";
+import {
+  disconnectMessage,
+  type Notifier,
+  type PublishTarget,
+  type ServerMessage,
+} from "./notifier.js";
 
 export function createApiGatewayClient(opts: {
   endpoint: string;
@@ -27,6 +32,20 @@ export class ApiGatewayNotifier implements Notifier {
     if (ids.length === 0) return;
     const data = JSON.stringify(message);
     await this.post(ids.map((connectionId) => ({ connectionId, data })));
+  }
+
+  /**
+   * Tells each connection why, then has API Gateway close it. The account's registry rows
+   * went with it (cascade), so the caller names the connections it read before the delete;
+   * without names, the registry's current ones.
+   */
+  async disconnect(userId: string, reason: string, connectionIds?: readonly string[]) {
+    const ids = connectionIds ?? (await this.opts.registry.targets(userId, {}));
+    if (ids.length === 0) return;
+    const data = JSON.stringify(disconnectMessage(reason));
+    await this.opts.poster.post(ids.map((connectionId) => ({ connectionId, data })));
+    await this.opts.poster.disconnect(ids);
+    for (const id of ids) await this.opts.registry.remove(id);
   }
 
   /**

@@ -5,6 +5,7 @@
 // through the VPC's Lambda endpoint, and the relay, outside the VPC, posts.
 import {
   type ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   GoneException,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
@@ -22,8 +23,13 @@ export interface ConnectionPoster {
   /** Posts every message; answers which connections API Gateway reported gone. Any other
    * failure is logged and dropped: delivery is best effort (results stay readable by id). */
   post(posts: ConnectionPost[]): Promise<{ gone: string[] }>;
+  /** Closes the connections (API Gateway's DeleteConnection); one already gone is no error. */
+  disconnect(connectionIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
+
+const isGone = (err: unknown) =>
+  err instanceof GoneException || (err as { name?: string }).name === "GoneException";
 
 export class ManagementApiPoster implements ConnectionPoster {
   constructor(
@@ -41,7 +47,7 @@ export class ManagementApiPoster implements ConnectionPoster {
             new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data) }),
           );
         } catch (err) {
-          if (err instanceof GoneException || (err as { name?: string }).name === "GoneException") {
+          if (isGone(err)) {
             gone.push(connectionId);
           } else {
             this.logger.warn({ err, connection_id: connectionId }, "PostToConnection failed");
@@ -50,6 +56,20 @@ export class ManagementApiPoster implements ConnectionPoster {
       }),
     );
     return { gone };
+  }
+
+  async disconnect(connectionIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      connectionIds.map(async (connectionId) => {
+        try {
+          await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+        } catch (err) {
+          if (!isGone(err)) {
+            this.logger.warn({ err, connection_id: connectionId }, "DeleteConnection failed");
+          }
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -68,6 +88,8 @@ export const relayRequestSchema = z.object({
       }),
     )
     .max(100),
+  /** Connections to close after the posts (an account deleted: Notifier.disconnect). */
+  disconnect: z.array(z.string().min(1).max(128)).max(100).optional(),
 });
 export const relayResponseSchema = z.object({ gone: z.array(z.string()) });
 
@@ -80,8 +102,19 @@ export class RelayPoster implements ConnectionPoster {
 
   async post(posts: ConnectionPost[]): Promise<{ gone: string[] }> {
     if (posts.length === 0) return { gone: [] };
+    return this.invoke({
+      posts: posts.map((p) => ({ connection_id: p.connectionId, data: p.data })),
+    });
+  }
+
+  async disconnect(connectionIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < connectionIds.length; i += 100) {
+      await this.invoke({ posts: [], disconnect: connectionIds.slice(i, i + 100) });
+    }
+  }
+
+  private async invoke(payload: z.input<typeof relayRequestSchema>): Promise<{ gone: string[] }> {
     const { InvokeCommand } = await import("@aws-sdk/client-lambda");
-    const payload = { posts: posts.map((p) => ({ connection_id: p.connectionId, data: p.data })) };
     try {
       // Synchronous on purpose: a job's output chunks must arrive in order, and the next
       // chunk is posted only once the previous one has been.
@@ -96,7 +129,10 @@ export class RelayPoster implements ConnectionPoster {
       }
       return relayResponseSchema.parse(JSON.parse(Buffer.from(out.Payload ?? []).toString()));
     } catch (err) {
-      this.logger.warn({ err, posts: posts.length }, "the WebSocket relay could not post");
+      this.logger.warn(
+        { err, posts: payload.posts.length, disconnect: payload.disconnect?.length ?? 0 },
+        "the WebSocket relay could not post",
+      );
       return { gone: [] };
     }
   }

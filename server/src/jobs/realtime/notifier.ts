@@ -24,6 +24,13 @@ export interface Notifier {
    * a client that is gone simply misses it and can poll GET /executions/{id}.
    */
   publish(userId: string, message: ServerMessage, target?: PublishTarget): Promise<void>;
+  /**
+   * Ends every WebSocket connection of the user wherever it is held (its account is gone):
+   * each is sent `{"type":"error","message":reason}` and closed with 1008 (policy). API
+   * Gateway's connections are named by the caller (`connectionIds`), read before their
+   * registry rows went with the account; the hubs know their own.
+   */
+  disconnect(userId: string, reason: string, connectionIds?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,4 +40,14 @@ export interface Envelope {
   c?: string | undefined;
   j?: string | undefined;
   m: ServerMessage;
+  /** Set: end the user's connections after `m` (Notifier.disconnect). */
+  d?: 1 | undefined;
+}
+
+/** The WebSocket close code of a connection whose account was deleted: policy violation. */
+export const CLOSE_ACCOUNT_GONE = 1008;
+
+/** The message a connection gets before it is ended by `disconnect`. */
+export function disconnectMessage(reason: string): ServerMessage {
+  return { type: "error", message: reason };
 }

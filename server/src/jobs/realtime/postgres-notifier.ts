@@ -7,7 +7,13 @@
 // A publishes, the process holding the socket delivers.
 import type pg from "pg";
 import type { Logger } from "pino";
-import type { Envelope, Notifier, PublishTarget, ServerMessage } from "./notifier.js";
+import {
+  disconnectMessage,
+  type Envelope,
+  type Notifier,
+  type PublishTarget,
+  type ServerMessage,
+} from "./notifier.js";
 import { FragmentAssembler, toFragments } from "./notify-fragments.js";
 import { listenOn, type PgListener } from "./pg-listen.js";
 import type { WsHub } from "./ws-hub.js";
@@ -42,7 +48,15 @@ export class PostgresNotifier implements Notifier {
   }
 
   publish(userId: string, message: ServerMessage, target: PublishTarget = {}): Promise<void> {
-    const envelope: Envelope = { u: userId, c: target.connectionId, j: target.jobId, m: message };
+    return this.notify({ u: userId, c: target.connectionId, j: target.jobId, m: message });
+  }
+
+  /** Every process's hub ends the user's connections (this one's too, through its LISTEN). */
+  disconnect(userId: string, reason: string): Promise<void> {
+    return this.notify({ u: userId, m: disconnectMessage(reason), d: 1 });
+  }
+
+  private notify(envelope: Envelope): Promise<void> {
     const fragments = toFragments(JSON.stringify(envelope));
     const run = async () => {
       for (const payload of fragments) {
@@ -96,6 +110,10 @@ export class PostgresNotifier implements Notifier {
     try {
       const e = JSON.parse(text) as Envelope;
       if (typeof e.u !== "string" || typeof e.m?.type !== "string") return;
+      if (e.d === 1) {
+        this.opts.hub?.end(e.u, typeof e.m.message === "string" ? e.m.message : "");
+        return;
+      }
       this.opts.hub?.deliver(e.u, e.m, { connectionId: e.c, jobId: e.j });
     } catch (err) {
       this.opts.logger.warn({ err }, "ignored a malformed realtime notification");

@@ -3,7 +3,13 @@
 // of the cross-process adapters. It never buffers without bound: a socket whose send
 // buffer passes `maxBufferedBytes` is closed (the client reconnects and polls the result).
 import { randomUUID } from "node:crypto";
-import type { Notifier, PublishTarget, ServerMessage } from "./notifier.js";
+import {
+  CLOSE_ACCOUNT_GONE,
+  disconnectMessage,
+  type Notifier,
+  type PublishTarget,
+  type ServerMessage,
+} from "./notifier.js";
 
 /** The part of a `ws` WebSocket the hub uses (an interface, so tests can use fakes). */
 export interface HubSocket {
@@ -143,6 +149,27 @@ export class WsHub implements Notifier {
 
   async publish(userId: string, message: ServerMessage, target?: PublishTarget): Promise<void> {
     this.deliver(userId, message, target);
+  }
+
+  async disconnect(userId: string, reason: string): Promise<void> {
+    this.end(userId, reason);
+  }
+
+  /** Ends the user's connections on this process (Notifier.disconnect); returns how many. */
+  end(userId: string, reason: string): number {
+    const conns = this.byUser.get(userId);
+    if (!conns) return 0;
+    const data = JSON.stringify(disconnectMessage(reason));
+    let count = 0;
+    for (const conn of [...conns]) {
+      this.remove(conn);
+      if (conn.socket.readyState === OPEN) conn.socket.send(data);
+      conn.socket.close(CLOSE_ACCOUNT_GONE, reason);
+      // A peer that never completes the closing handshake is cut off.
+      setTimeout(() => conn.socket.terminate(), 5000).unref();
+      count += 1;
+    }
+    return count;
   }
 
   /** Synchronous delivery to this process's matching connections; returns how many got it. */
