@@ -51,8 +51,10 @@ export class PostgresNotifier implements Notifier {
     return this.notify({ u: userId, c: target.connectionId, j: target.jobId, m: message });
   }
 
-  /** Every process's hub ends the user's connections (this one's too, through its LISTEN). */
+  /** This process's hub ends the user's connections at once, every other's on the
+   * notification (this one's own copy of it then finds none left). */
   disconnect(userId: string, reason: string): Promise<void> {
+    this.opts.hub?.end(userId, reason);
     return this.notify({ u: userId, m: disconnectMessage(reason), d: 1 });
   }
 
