@@ -16,6 +16,7 @@ from io import BufferedReader, BufferedWriter, RawIOBase, TextIOWrapper
 from time import perf_counter
 
 import figures
+import frames
 import guard
 import jail
 import policy
@@ -544,7 +545,9 @@ def run_user_code(cfg, fields, body):
     try:
         if tree is None:
             compile(SOURCE, filename, "exec", dont_inherit=True)  # raises the SyntaxError
-        exec(compile(tree, filename, "exec", dont_inherit=True), main.__dict__)
+        program = compile(tree, filename, "exec", dont_inherit=True)
+        frames.install(program)  # its stack ends at its module, as under python3
+        exec(program, main.__dict__)
         finish_program()
     except SystemExit as e:
         ok, error = exit_status(e)
