@@ -16,6 +16,8 @@ figure past them is not sent, and one `figures_truncated` event says so.
 
 import sys
 
+from post_import import find_then
+
 BACKEND = "code_remote_figures"
 MAX_FIGURES = 20
 MAX_BYTES = 3 << 20  # base64 characters over all figures of a run (protocol.ts)
@@ -38,29 +40,11 @@ class _Finder:
             return ModuleSpec(name, _Loader, origin="code-remote")
         if name != "matplotlib":
             return None
-        from importlib.machinery import PathFinder
-
-        spec = PathFinder.find_spec(name, path, target)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _SelectBackend(spec.loader)
-        return spec
+        return find_then(name, path, target, _select_backend)
 
 
-class _SelectBackend:
-    """matplotlib's loader, then the default backend set to ours."""
-
-    def __init__(self, loader):
-        self.loader = loader
-
-    def create_module(self, spec):
-        return self.loader.create_module(spec)
-
-    def exec_module(self, module):
-        self.loader.exec_module(module)
-        module.rcParams["backend"] = "module://" + BACKEND
-
-    def __getattr__(self, name):  # resources, is_package, get_code…
-        return getattr(self.loader, name)
+def _select_backend(matplotlib):
+    matplotlib.rcParams["backend"] = "module://" + BACKEND
 
 
 class _Loader:

@@ -22,6 +22,8 @@ This is output parity, not a boundary: the sandbox holds with the runner's frame
 
 import sys
 
+from post_import import find_then
+
 _real_getframe = sys._getframe
 _top = None  # the program's module code object
 
@@ -94,27 +96,7 @@ class _Finder:
     def find_spec(name, path=None, target=None):
         if name not in PATCHED:
             return None
-        from importlib.machinery import PathFinder
-
-        spec = PathFinder.find_spec(name, path, target)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _PatchAfter(spec.loader)
-        return spec
-
-
-class _PatchAfter:
-    def __init__(self, loader):
-        self.loader = loader
-
-    def create_module(self, spec):
-        return self.loader.create_module(spec)
-
-    def exec_module(self, module):
-        self.loader.exec_module(module)
-        _patch(module)
-
-    def __getattr__(self, name):
-        return getattr(self.loader, name)
+        return find_then(name, path, target, _patch)
 
 
 def install(top_code):
