@@ -20,6 +20,14 @@ export function cpuMs(fn: () => unknown, reps = 1, rounds = 3): number {
   return best;
 }
 
+/** CPU time (ms) of one round of `reps` calls, without a warm-up. */
+function roundMs(fn: () => unknown, reps: number): number {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < reps; i++) fn();
+  const used = process.cpuUsage(t0);
+  return (used.user + used.system) / 1000;
+}
+
 /** cost(input of `size`) / cost(input of `size / 2`). Each is measured over enough calls
  * that the smaller input takes at least `minMs` of CPU per round, so the timer's resolution
  * does not decide the ratio. Linear work reads about 2, quadratic about 4, backtracking far
@@ -57,13 +65,18 @@ function measuredRatio(
   while (reps < 1 << 16 && cpuMs(() => fn(half), reps, 1) < minMs) reps *= 2;
   let best = Number.POSITIVE_INFINITY;
   for (let attempt = 0; attempt < 3 && best >= MAX_DOUBLING_RATIO; attempt++) {
-    const ratio =
-      cpuMs(() => fn(full), reps) /
-      Math.max(
-        cpuMs(() => fn(half), reps),
-        1e-3,
-      );
-    best = Math.min(best, ratio);
+    // The two sizes take turns, each keeping its smallest round: load that comes or goes
+    // during the measurement weighs on both alike. Measured one after the other, a burst
+    // of load over the smaller input's rounds alone read a quadratic step as 2.96 and 2.98.
+    fn(full);
+    fn(half);
+    let fullMs = Number.POSITIVE_INFINITY;
+    let halfMs = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 3; round++) {
+      fullMs = Math.min(fullMs, roundMs(() => fn(full), reps));
+      halfMs = Math.min(halfMs, roundMs(() => fn(half), reps));
+    }
+    best = Math.min(best, fullMs / Math.max(halfMs, 1e-3));
   }
   return best;
 }
