@@ -85,9 +85,9 @@ async function evaluate(embedder: Embedder, part: Part) {
 }
 
 // SEARCH_BENCH_PARTS=dev measures only the part tuned on; SEARCH_BENCH_MODELS=a,b only those.
-const parts = (process.env.SEARCH_BENCH_PARTS?.split(",") ?? ["dev", "holdout", "holdout2"]).filter(
-  isPart,
-);
+const parts = (
+  process.env.SEARCH_BENCH_PARTS?.split(",") ?? ["dev", "holdout", "holdout2", "holdout3"]
+).filter(isPart);
 const onlyModels = process.env.SEARCH_BENCH_MODELS?.split(",");
 const embedders: Embedder[] = onlyModels ? [] : [new OfflineEmbedder()];
 for (const name of Object.keys(MODEL_CATALOG.models)) {

@@ -12,10 +12,15 @@ const DIR = dirname(fileURLToPath(import.meta.url));
 /** `holdout2` (holdout-2/): a second held-out part, written on 2026-11-29 by someone who had
  * read neither the search code nor its tuning nor the other parts' queries, after the first
  * held-out part had been measured too often to be blind. */
-export const PARTS = ["dev", "holdout", "holdout2"] as const;
+export const PARTS = ["dev", "holdout", "holdout2", "holdout3"] as const;
 export type Part = (typeof PARTS)[number];
-const dirOf = (part: Part) =>
-  part === "dev" ? DIR : join(DIR, part === "holdout" ? "holdout" : "holdout-2");
+const DIRS: Record<Part, string> = {
+  dev: DIR,
+  holdout: join(DIR, "holdout"),
+  holdout2: join(DIR, "holdout-2"),
+  holdout3: join(DIR, "holdout-3"),
+};
+const dirOf = (part: Part) => DIRS[part];
 export const isPart = (p: string): p is Part => (PARTS as readonly string[]).includes(p);
 
 export interface LabelledSnippet {
