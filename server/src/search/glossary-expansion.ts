@@ -7,9 +7,10 @@
 //
 // Only for an embedder with a measured threshold (Embedder.glossaryMinCosine): the
 // cosines of a description and a query are on the model's own scale.
+import { aliasOf, conceptsOf } from "./concepts.js";
 import { cosine, type Embedder } from "./embedder.js";
 import { GLOSSARY, type GlossaryEntry } from "./glossary.js";
-import { writtenAsCode } from "./text-features.js";
+import { stem, writtenAsCode } from "./text-features.js";
 
 export interface GlossaryMatch {
   name: string;
@@ -34,6 +35,16 @@ const wordsOf = (s: string): string[] => s.toLowerCase().match(/[a-z0-9]+/g) ?? 
 export function namesOnly(text: string): boolean {
   const words = text.match(/[A-Za-z0-9_]+/g) ?? [];
   return words.length > 0 && words.every(writtenAsCode);
+}
+
+/** A query made only of the algorithm lexicon's words ("graph", "sorting", "shortest
+ * path", "bfs") already names its topic in the words the index matches; the expansion is
+ * for a query that describes a task without them. Expanded, "graph algorithms" read as a
+ * chart and gained "matplotlib plot chart", which put the plotting snippets above every
+ * graph algorithm. */
+export function lexiconOnly(text: string): boolean {
+  const words = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return words.length > 0 && words.every((w) => conceptsOf(stem(aliasOf(w))).length > 0);
 }
 
 type Described = { entry: GlossaryEntry; vector: number[] }[];
@@ -72,7 +83,7 @@ export function createGlossaryExpander(
       await describe(embedder, glossary);
     },
     async match(text, embedding) {
-      if (namesOnly(text)) return undefined;
+      if (namesOnly(text) || lexiconOnly(text)) return undefined;
       let vectors: Described;
       try {
         vectors = await describe(embedder, glossary);

@@ -65,12 +65,18 @@ const IDIOMS: Idiom[] = [
     words: "depth first search dfs graph traversal visited",
     all: [
       ["not in $", "$ [ $ ] = true", ". add ( $ )"],
-      ["for $ in $ [ $ ]", "for $ in $ . get ( $", "for $ , $ in $ [ $ ]"],
+      [
+        "for $ in $ [ $ ]",
+        "for $ in $ . get ( $",
+        "for $ , $ in $ [ $ ]",
+        "for $ in reversed ( $ [ $ ] )",
+        "for $ in sorted ( $ [ $ ] )",
+      ],
     ],
     none: [". popleft ( )", "heappop"],
   },
   {
-    words: "shortest path dijkstra weighted graph distances priority queue",
+    words: "shortest path dijkstra weighted graph distances",
     all: [
       ["heappop"],
       ["heappush"],
@@ -129,7 +135,7 @@ const IDIOMS: Idiom[] = [
   {
     words: "prime number test divisors trial division",
     all: [
-      ["% $ == 0", "% $ != 0"],
+      ["% $ == 0", "% $ != 0", "all ( $ % $ for $ in range"],
       ["** 0.5", "$ * $ <= $", "sqrt", "isqrt", "range ( 2 , $ )"],
     ],
   },
@@ -144,7 +150,7 @@ const IDIOMS: Idiom[] = [
     words: "factorial",
     all: [
       ["$ * $ ( $ - 1 )", "range ( 1 , $ + 1 )", "range ( 2 , $ + 1 )"],
-      ["*= $", "* $ ( $ - 1 )"],
+      ["*= $", "* $ ( $ - 1 )", "$ = $ * $ \n"],
     ],
     none: ["% $", "+ $ ( $ - 2 )", "//= 2", ">>= 1"],
   },
@@ -230,7 +236,7 @@ const IDIOMS: Idiom[] = [
   {
     words: "quicksort partition pivot divide and conquer",
     all: [
-      ["pivot", "for $ in $ if $ < $ ]", "for $ in $ if $ <= $ ]"],
+      ["pivot", "for $ in $ if $ < $ ]", "for $ in $ if $ <= $ ]", "if $ < $ ]", "if $ <= $ ]"],
       ["+ [ $ ] +", "return $ ( $ ) + $", "$ ( $ , $ , $ - 1 )"],
     ],
   },
@@ -387,6 +393,103 @@ function visits(parts: string[]): Pattern[] {
 // The everyday exercises a learner saves, read from their structure (names and titles are
 // often x, f, "test2"): the arithmetic that defines them, the shape of their loops, the
 // literals they must contain. A pattern with "\n" spans line ends (write it " \n ").
+/** Other shapes of the algorithms above, under the same words, so that two versions of one
+ * algorithm (a loop and a recursion, a heap and an array, a library call and a hand-written
+ * loop) read alike to the model, the word index and /similar's fingerprint; and a few
+ * Python features people save examples of. Written from the textbook and idiomatic forms of
+ * each algorithm, each with a test program and a near miss (idioms-shapes.test.ts). */
+const SHAPES: Idiom[] = [
+  {
+    words: "depth first search dfs graph traversal visited",
+    all: [["$ = [ $ ]"], ["while $ :"], ["$ = $ . pop ( )"], ["not in $", "if $ in $ :"]],
+    none: [". popleft ( )", "heappop", ". pop ( 0 )"],
+  },
+  {
+    // The O(n^2) version: the nearest unvisited vertex by a scan, then relaxation.
+    words: "shortest path dijkstra weighted graph distances",
+    all: [
+      ["$ [ $ ] + $ [ $ ] [ $ ] < $ [ $ ]", "$ [ $ ] + $ < $ [ $ ]", "$ [ $ ] + $ [ $ ] < $ [ $ ]"],
+      ["'inf'", "inf", "maxsize", "** 9"],
+      ["not $ [ $ ]", "not in $", "if $ [ $ ] < $"],
+    ],
+    none: ["heappop", "range ( $ - 1 )", "range ( len ( $ ) - 1 )"],
+  },
+  {
+    words: "bellman ford shortest paths relax every edge negative weights",
+    all: [
+      ["range ( $ - 1 )", "range ( len ( $ ) - 1 )"],
+      ["$ [ $ ] + $ < $ [ $ ]", "$ [ $ ] + $ [ $ ] < $ [ $ ]"],
+    ],
+  },
+  {
+    // Depth-first post-order: each node after everything it leads to, then reversed.
+    words: "topological sort ordering tasks with prerequisites dependencies",
+    all: [
+      [
+        "for $ in $ [ $ ] : \n $ ( $ ) \n $ . append ( $ )",
+        "for $ in $ [ $ ] : \n $ ( $ , $ ) \n $ . append ( $ )",
+        "for $ in $ [ $ ] : \n if $ not in $ : \n $ ( $ ) \n $ . append ( $ )",
+      ],
+      ["[ : : - 1 ]", "reversed (", ". reverse ( )"],
+    ],
+  },
+  {
+    words: "merge two sorted lists merge sort divide and conquer",
+    all: [
+      ["$ [ 0 ] <= $ [ 0 ]", "$ [ 0 ] < $ [ 0 ]", "$ [ 0 ] > $ [ 0 ]"],
+      [". pop ( 0 )", "[ 1 : ]"],
+    ],
+  },
+  {
+    words: "merge two sorted lists merge sort divide and conquer",
+    all: [["heapq . merge"]],
+  },
+  {
+    // Split in halves, sort each, merge what is left of both.
+    words: "merge two sorted lists merge sort divide and conquer",
+    all: [
+      ["[ : $ ]"],
+      ["[ $ : ]"],
+      ["// 2"],
+      [". extend ( $ [ $ : ] )", "+ $ [ $ : ] + $ [ $ : ]", "+= $ [ $ : ]", "+ $ [ $ : ]"],
+    ],
+  },
+  {
+    words: "digits of a number sum of digits",
+    all: [["sum ( int ( $ ) for $ in str ( $ ) )", "sum ( map ( int , str ( $ ) ) )"]],
+  },
+  { words: "greatest common divisor gcd euclid", all: [["math . gcd (", "from math import gcd"]] },
+  {
+    words: "palindrome reads the same reversed",
+    all: [["== '' . join ( reversed ( $ ) )", "list ( reversed ( $ ) ) =="]],
+  },
+  {
+    words: "matrix multiplication",
+    all: [["sum ( $ [ $ ] [ $ ] * $ [ $ ] [ $ ] for", "np . dot (", "np . matmul (", "$ @ $"]],
+  },
+  {
+    words: "queue first in first out enqueue dequeue",
+    all: [["class $"], ["return self . $ . pop ( 0 )", "return self . $ . popleft ( )"]],
+  },
+  {
+    words: "decorator wraps a function",
+    all: [["def $ ( * $ , ** $ )"], ["$ ( * $ , ** $ )"], ["return $ \n"]],
+  },
+  {
+    words: "measure elapsed time timer",
+    all: [
+      ["time . time ( )", "perf_counter ( )", "time . monotonic ( )", "datetime . now ( )"],
+      ["- $", "- start", "- t0"],
+    ],
+    none: ["sleep ("],
+  },
+  {
+    words: "context manager with statement enter exit",
+    all: [["def __enter__", "@ contextmanager", "contextlib . contextmanager"]],
+  },
+  { words: "generator function yields values lazily", all: [["yield"]] },
+];
+
 const EVERYDAY: Idiom[] = [
   // Number exercises
   {
@@ -827,7 +930,106 @@ const EVERYDAY: Idiom[] = [
   },
 ];
 
-const ALL_IDIOMS: Idiom[] = [...IDIOMS, ...EVERYDAY];
+/** More everyday programs, read the same way (idioms-shapes.test.ts). */
+const EVERYDAY_MORE: Idiom[] = [
+  {
+    words: "caesar cipher shift letters encrypt decrypt",
+    all: [["maketrans"], ["[ $ : ] + $ [ : $ ]"]],
+  },
+  {
+    words: "group items by a key into lists",
+    all: [
+      [
+        ". setdefault ( $ [ 0 ] , [ ] )",
+        ". setdefault ( len ( $ ) , [ ] )",
+        ". setdefault ( $ ( $ ) , [ ] )",
+        ". setdefault ( $ . $ , [ ] )",
+        "[ $ [ 0 ] ] . append ( $ )",
+        "[ len ( $ ) ] . append ( $ )",
+        "[ $ ( $ ) ] . append ( $ )",
+        "groupby (",
+      ],
+    ],
+  },
+  {
+    words: "contains duplicates repeated values check",
+    all: [
+      [
+        "len ( set ( $ ) ) != len ( $ )",
+        "len ( set ( $ ) ) < len ( $ )",
+        "len ( $ ) != len ( set ( $ ) )",
+        "len ( $ ) > len ( set ( $ ) )",
+        "len ( set ( $ ) ) == len ( $ )",
+        "if $ [ $ ] == $ [ $ ] : \n return true",
+        "if $ in $ : \n return true",
+      ],
+    ],
+  },
+  {
+    words: "multiplication times table",
+    all: [
+      ["range ( 1 , 11 )", "range ( 1 , 13 )"],
+      ["'x'", "' x '", "print ( $ * $", ", $ * $ ,", ", $ * $ )", "'*'"],
+    ],
+  },
+  { words: "roll a die dice random", all: [["randint ( 1 , 6 )", "choice ( range ( 1 , 7 ) )"]] },
+  { words: "coin flip heads or tails", all: [["'heads'"], ["'tails'"]] },
+  {
+    words: "random password generator letters digits symbols",
+    all: [
+      ["ascii_letters", "string . digits", "punctuation"],
+      ["choice", "choices", "sample", "secrets"],
+    ],
+  },
+  {
+    words: "countdown timer waits each second",
+    all: [["sleep ( 1 )"], ["-= 1", "range ( $ , 0 , - 1 )", "range ( $ , - 1 , - 1 )"]],
+  },
+  {
+    words: "dates days between two dates datetime",
+    all: [
+      ["datetime", "date . today", "timedelta"],
+      [". days", "timedelta (", "strptime ("],
+    ],
+  },
+  {
+    words: "calculator add subtract multiply divide operators",
+    all: [["'+'"], ["'-'"], ["'*'"], ["'/'"]],
+  },
+  {
+    words: "menu driven loop choose an option",
+    all: [["while true :"], ["input ("], ["== '1'", "== 1 :"], ["== '2'", "== 2 :"]],
+  },
+  {
+    words: "tic tac toe board three in a row",
+    all: [
+      ["'x'"],
+      ["'o'"],
+      [
+        "[ 0 ] [ 0 ]",
+        "( 0 , 4 , 8 )",
+        "[ 0 , 4 , 8 ]",
+        "( 2 , 4 , 6 )",
+        "[ 0 ] == $ [ 4 ] == $ [ 8 ]",
+      ],
+    ],
+  },
+  { words: "rock paper scissors game", all: [["'rock'"], ["'paper'"], ["'scissors'"]] },
+  {
+    words: "find the largest or smallest value by hand maximum minimum",
+    all: [
+      ["reduce ( lambda $ , $ : $ if $ > $ else $", "reduce ( lambda $ , $ : $ if $ < $ else $"],
+    ],
+  },
+];
+
+const ALL_IDIOMS: Idiom[] = [...IDIOMS, ...SHAPES, ...EVERYDAY, ...EVERYDAY_MORE];
+const ALGORITHM_PHRASES = new Set([...IDIOMS, ...SHAPES].map((i) => i.words));
+
+/** Whether a phrase comes from the everyday exercises (EVERYDAY) rather than the algorithm
+ * idioms: the everyday ones are broad ("an average", "a guessing game") and do not decide
+ * whether a query answers (lexical.ts); an algorithm's shape is as good as its name. */
+export const isEverydayIdiom = (phrase: string): boolean => !ALGORITHM_PHRASES.has(phrase);
 
 const isNameStart = (k: number) => (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95;
 const isNameChar = (k: number) => isNameStart(k) || (k >= 48 && k <= 57);

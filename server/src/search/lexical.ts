@@ -10,7 +10,8 @@
 // The index lives in process (see corpus-cache.ts): the same code serves both stores, and a
 // user's vocabulary is small enough that a scan of it for a near word takes microseconds.
 import { aliasOf, conceptsOf } from "./concepts.js";
-import { codeIdioms } from "./idioms.js";
+import { englishWords } from "./english.js";
+import { codeIdioms, isEverydayIdiom } from "./idioms.js";
 import { codeParts, proseWords, splitIdentifier, stem, writtenAsCode } from "./text-features.js";
 
 export const FIELD_WEIGHTS = {
@@ -107,11 +108,18 @@ export function lexicalTerms(doc: {
   );
   // What the code does by its idioms ("binary search" for a `while lo <= hi` halving loop),
   // weighted as a family: evidence from the code's shape, not from its author's words. A
-  // stem the snippet has only through them is marked (`stem:~0.4`): it ranks like the
-  // others, but it does not make a query answer (IDIOMS_ONLY, hybrid.ts).
+  // stem the snippet has only through an everyday idiom ("an average", "a guessing game") is
+  // marked (`stem:~0.4`): it ranks like the others, but it does not make a query answer
+  // (IDIOMS_ONLY, hybrid.ts). An algorithm's idiom is as specific as its name: an untitled
+  // breadth-first search answers "bfs".
+  const idioms = codeIdioms(doc.code);
+  add(
+    idioms.filter((p) => !isEverydayIdiom(p)).flatMap((phrase) => queryStems(phrase)),
+    FIELD_WEIGHTS.family,
+  );
   const own = new Set(weights.keys());
   add(
-    codeIdioms(doc.code).flatMap((phrase) => queryStems(phrase)),
+    idioms.filter(isEverydayIdiom).flatMap((phrase) => queryStems(phrase)),
     FIELD_WEIGHTS.family,
   );
   return [...weights]
@@ -176,6 +184,26 @@ export function editDistance(a: string, b: string, max: number): number {
     prev = cur;
   }
   return prev[b.length] as number;
+}
+
+/** Whether `typed` is `word` with one letter dropped, or with two neighbouring letters
+ * swapped: the typos a short word can have without becoming another word. */
+export function droppedOrSwapped(typed: string, word: string): boolean {
+  if (word.length === typed.length + 1) {
+    for (let i = 0; i < word.length; i++)
+      if (word.slice(0, i) + word.slice(i + 1) === typed) return true;
+    return false;
+  }
+  if (word.length !== typed.length) return false;
+  for (let i = 0; i + 1 < word.length; i++) {
+    if (word[i] === typed[i]) continue;
+    return (
+      word[i] === typed[i + 1] &&
+      word[i + 1] === typed[i] &&
+      word.slice(i + 2) === typed.slice(i + 2)
+    );
+  }
+  return false;
 }
 
 /** Credit for a near word instead of the exact one. */
@@ -267,13 +295,17 @@ export class LexicalIndex {
         return { stem: s, idf: this.idf(df(s)), matches: [{ stem: s, credit: 1 }] };
       }
       const matches: QueryTerm["matches"] = [];
-      const max = s.length >= 7 ? 2 : s.length >= 5 ? 1 : 0;
-      if (max > 0) {
+      const max = s.length >= 7 ? 2 : s.length >= 5 ? 1 : s.length === 4 ? 1 : 0;
+      // Four letters: only a dropped letter or two letters swapped ("quik" → quick, "srot"
+      // → sort), and never an English word ("math" is one letter from "match").
+      const short = s.length === 4;
+      if (max > 0 && !(short && englishWords().has(s))) {
         let best = max + 1;
         for (const v of this.postings.keys()) {
           // A typo rarely changes the first letter; requiring it keeps "cat" from "bat".
           if (v[0] !== s[0] || Math.abs(v.length - s.length) > max) continue;
           if (ownWords && !this.ownCount.has(v)) continue;
+          if (short && !droppedOrSwapped(s, v)) continue;
           const d = editDistance(s, v, max);
           if (d < best) {
             best = d;

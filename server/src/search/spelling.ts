@@ -8,7 +8,7 @@
 // turned paraphrases into other questions (docs/search.md, Round 4).
 import { englishWords } from "./english.js";
 import { GLOSSARY } from "./glossary.js";
-import { editDistance } from "./lexical.js";
+import { droppedOrSwapped, editDistance } from "./lexical.js";
 
 const WORDS = `
 algorithm algorithms array arrays list lists sort sorting sorted bubble quick quicksort merge
@@ -72,15 +72,18 @@ export const isExerciseWord = (word: string): boolean =>
 export function correctSpelling(text: string): string {
   // A word with a capital in it is a name written as code ("ListNode"; the query rules pass
   // only those on with their case): left whole, not corrected piecewise.
-  return text.replace(/[A-Za-z]*[A-Z][A-Za-z]*|[a-z]{5,40}/g, (word) => {
+  return text.replace(/[A-Za-z]*[A-Z][A-Za-z]*|[a-z]{4,40}/g, (word) => {
     if (/[A-Z]/.test(word)) return word;
     if (KNOWN.has(word) || KNOWN.has(word.replace(/s$/, ""))) return word;
     if (englishWords().has(word)) return word;
     const max = word.length >= 7 ? 2 : 1;
+    // Four letters: a dropped letter or a swap only ("quik" → quick), as in lexical.ts.
+    const short = word.length === 4;
     let best = max + 1;
     let found: string[] = [];
     for (const w of TARGETS) {
       if (w[0] !== word[0] || Math.abs(w.length - word.length) > max) continue;
+      if (short && !droppedOrSwapped(word, w)) continue;
       const d = editDistance(word, w, max);
       if (d < best) {
         best = d;

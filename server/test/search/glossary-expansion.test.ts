@@ -3,15 +3,20 @@
 // that already names it, or describes nothing in the glossary, is left alone; the names it
 // adds are ranked as words but never required of the user's code (named-terms.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Embedder } from "../../src/search/embedder.js";
+import { cosine, type Embedder } from "../../src/search/embedder.js";
 import { GLOSSARY } from "../../src/search/glossary.js";
-import { createGlossaryExpander, namesOnly } from "../../src/search/glossary-expansion.js";
+import {
+  createGlossaryExpander,
+  lexiconOnly,
+  namesOnly,
+} from "../../src/search/glossary-expansion.js";
 import { rulesUnderstander } from "../../src/search/query-rules.js";
 import { createSearchService } from "../../src/search/search-service.js";
 import { createHarness, defaultEmbedder, type Harness, snippetInput } from "./harness.js";
 
 const model = defaultEmbedder();
 const threshold = model.glossaryMinCosine as number;
+const cosineOf = async (v: number[], text: string) => cosine(v, await model.embedQuery(text));
 
 describe("the glossary", () => {
   it("describes each entry without its own name, and names no entry twice", () => {
@@ -63,6 +68,24 @@ describe("matching a query to a glossary entry", () => {
     const at55 = async (q: string) => low.match(q, await model.embedQuery(q));
     expect(await at55("OrderedDict")).toBeUndefined();
     expect((await at55("every possible ordering of a group of items"))?.name).toBe("permutations");
+  });
+
+  it("never expands a query made only of the algorithm lexicon's words", async () => {
+    expect(lexiconOnly("graph")).toBe(true);
+    expect(lexiconOnly("shortest path")).toBe(true);
+    expect(lexiconOnly("bfs")).toBe(true);
+    expect(lexiconOnly("draw a graph of monthly sales")).toBe(false);
+    expect(lexiconOnly("")).toBe(false);
+    // Read alone, "graph" is a chart to the model: it is close enough to the plotting
+    // entry to gain "matplotlib plot chart", which put plots above every graph algorithm.
+    const v = await model.embedQuery("graph");
+    const entry = GLOSSARY.find((e) => e.name === "matplotlib plot chart");
+    const nearest = Math.max(
+      ...(await Promise.all((entry?.says ?? []).map(async (d) => cosineOf(v, d)))),
+    );
+    expect(nearest).toBeGreaterThanOrEqual(threshold);
+    expect(await match("graph")).toBeUndefined();
+    expect((await match("draw a bar chart of monthly sales"))?.name).toBe("matplotlib plot chart");
   });
 
   it("goes on unexpanded while the model fails, and recovers after", async () => {

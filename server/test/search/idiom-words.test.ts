@@ -91,6 +91,20 @@ describe("words from idioms", () => {
     expect(c.lexical.understand(["guesz"], true)[0]?.matches).toEqual([]);
   });
 
+  it("of an algorithm answer like its name: an untitled breadth-first search answers bfs", async () => {
+    const bfs =
+      "from collections import deque\n\ndef go(g, s):\n    seen = {s}\n    q = deque([s])\n    while q:\n        v = q.popleft()\n        for w in g[v]:\n            if w not in seen:\n                seen.add(w)\n                q.append(w)\n    return seen\n";
+    expect(codeIdioms(bfs).join(" | ")).toContain("breadth first search");
+    const stored = lexicalTerms({ title: null, description: null, code: bfs });
+    expect(stored).toMatch(/(^| )breadth:0/); // unmarked: the algorithm's shape is its name
+    const c = corpus({ bfs, game: GAME });
+    // Meaning alone would not answer (cosine 0.25); the idiom's word does, as "bfs" typed.
+    const got = await search(c, "bfs", { bfs: 0.25, game: 0.25 });
+    expect(got[0]?.id).toBe("bfs");
+    // The everyday idiom beside it still does not answer on its own.
+    expect(await search(c, "game", { bfs: 0.25, game: 0.25 })).toEqual([]);
+  });
+
   it("of the everyday exercises are read by the embedding model too", () => {
     const text = modelDocumentText({
       title: null,
