@@ -73,8 +73,14 @@ function measuredRatio(
     let fullMs = Number.POSITIVE_INFINITY;
     let halfMs = Number.POSITIVE_INFINITY;
     for (let round = 0; round < 3; round++) {
-      fullMs = Math.min(fullMs, roundMs(() => fn(full), reps));
-      halfMs = Math.min(halfMs, roundMs(() => fn(half), reps));
+      fullMs = Math.min(
+        fullMs,
+        roundMs(() => fn(full), reps),
+      );
+      halfMs = Math.min(
+        halfMs,
+        roundMs(() => fn(half), reps),
+      );
     }
     best = Math.min(best, fullMs / Math.max(halfMs, 1e-3));
   }
