@@ -456,7 +456,7 @@ const SHAPES: Idiom[] = [
   },
   {
     words: "digits of a number sum of digits",
-    all: [["sum ( int ( $ ) for $ in str ( $ ) )", "sum ( map ( int , str ( $ ) ) )"]],
+    all: [["sum ( int ( $ ) for $ in str (", "sum ( map ( int , str ("]],
   },
   { words: "greatest common divisor gcd euclid", all: [["math . gcd (", "from math import gcd"]] },
   {
@@ -488,6 +488,53 @@ const SHAPES: Idiom[] = [
     all: [["def __enter__", "@ contextmanager", "contextlib . contextmanager"]],
   },
   { words: "generator function yields values lazily", all: [["yield"]] },
+  {
+    words: "fast exponentiation power by squaring modular",
+    all: [["= $ ( $ , $ // 2 )", "$ ( $ , $ // 2 ) **"], ["% 2"], ["* $"]],
+  },
+  {
+    words: "kth smallest or largest element",
+    all: [
+      [
+        "sorted ( $ ) [ $ - 1 ]",
+        "sorted ( $ ) [ - $ ]",
+        "sorted ( $ , reverse = true ) [ $ - 1 ]",
+        "nsmallest ( $ , $ ) [ - 1 ]",
+        "nlargest ( $ , $ ) [ - 1 ]",
+        "nlargest ( # , $ ) [ - 1 ]",
+        "nsmallest ( # , $ ) [ - 1 ]",
+      ],
+    ],
+  },
+  {
+    // The brute force over every pair, and the complement lookup: the same question.
+    words: "two sum pair adding up to a target",
+    all: [
+      ["if $ [ $ ] + $ [ $ ] == $", "$ - $ in $", "- $ in $ :"],
+      [
+        "return [",
+        "return ( $ , $",
+        "return $ , $",
+        "return [ $ [ $ ] , $ ]",
+        "return $ [ $ - $ ] , $",
+        "return ( $ [ $ - $ ] , $",
+        "return true",
+      ],
+    ],
+  },
+  {
+    words: "stack push pop last in first out",
+    all: [["self . $ = $ ( $ , self . $ )"]],
+  },
+  {
+    words: "queue first in first out enqueue dequeue",
+    all: [["deque ( )"], [". append ("], ["= $ . popleft ( )"]],
+    none: ["for $ in $ [ $ ]", "for $ in $ . get ("],
+  },
+  {
+    words: "reverse a string or list",
+    all: [["return $ ( $ [ 1 : ] ) + $ [ 0 ]", "return $ [ - 1 ] + $ ( $ [ : - 1 ] )"]],
+  },
 ];
 
 const EVERYDAY: Idiom[] = [
@@ -932,6 +979,26 @@ const EVERYDAY: Idiom[] = [
 
 /** More everyday programs, read the same way (idioms-shapes.test.ts). */
 const EVERYDAY_MORE: Idiom[] = [
+  {
+    words: "rotate an array by k positions",
+    all: [
+      [". insert ( 0 , $ . pop ( ) )", ". append ( $ . pop ( 0 ) )", ". insert ( 0 , $ )"],
+      ["pop ("],
+      ["for $ in range ( $ )", "for $ in range ( # )"],
+    ],
+  },
+  {
+    words: "pangram uses every letter of the alphabet",
+    all: [
+      ["ascii_lowercase", "alphabet", "for $ in s : \n if $ not in $"],
+      ["<= set (", ". issubset (", "not in $", "all ( $ in $"],
+    ],
+    none: ["% 26", "maketrans"],
+  },
+  {
+    words: "squares of numbers",
+    all: [["$ * $ for $ in", "$ ** 2 for $ in", ". append ( $ * $ )", ". append ( $ ** 2 )"]],
+  },
   {
     words: "caesar cipher shift letters encrypt decrypt",
     all: [["maketrans"], ["[ $ : ] + $ [ : $ ]"]],

@@ -437,6 +437,153 @@ print(reduce(lambda a, b: a if a > b else b, [3, 9, 2]))
 print(reduce(lambda a, b: a + b, [3, 9, 2]))
 `,
   ],
+  [
+    "fast exponentiation",
+    `def p(x, n):
+    if n == 0:
+        return 1
+    h = p(x, n // 2)
+    return h * h if n % 2 == 0 else h * h * x
+`,
+    `def p(x, n):
+    if n == 0:
+        return 0
+    return p(x, n // 2) + 1
+`,
+  ],
+  [
+    "kth smallest or largest",
+    `import heapq
+xs = [7, 10, 4, 20, 15]
+print(heapq.nlargest(3, xs)[-1])
+`,
+    `import heapq
+xs = [7, 10, 4, 20, 15]
+print(heapq.nlargest(3, xs))
+`,
+  ],
+  [
+    "kth smallest or largest",
+    `def f(a, k):
+    return sorted(a)[k - 1]
+`,
+    `def f(a, k):
+    return sorted(a)[:k]
+`,
+  ],
+  [
+    "two sum pair",
+    `def f(a, t):
+    for i in range(len(a)):
+        for j in range(i + 1, len(a)):
+            if a[i] + a[j] == t:
+                return [i, j]
+    return []
+`,
+    `def f(a, t):
+    for i in range(len(a)):
+        for j in range(i + 1, len(a)):
+            if a[i] * a[j] > t:
+                return [i, j]
+    return []
+`,
+  ],
+  [
+    "stack push pop",
+    `class N:
+    def __init__(self, v, nxt):
+        self.v, self.nxt = v, nxt
+class S:
+    def __init__(self):
+        self.top = None
+    def push(self, v):
+        self.top = N(v, self.top)
+`,
+    `class N:
+    def __init__(self, v, nxt):
+        self.v, self.nxt = v, nxt
+n = N(1, None)
+`,
+  ],
+  [
+    "queue first in first out",
+    `from collections import deque
+line = deque()
+line.append("a")
+line.append("b")
+while line:
+    who = line.popleft()
+    print(who)
+`,
+    `from collections import deque
+line = deque()
+line.append("a")
+print(len(line))
+`,
+  ],
+  [
+    "reverse a string",
+    `def r(s):
+    if not s:
+        return s
+    return r(s[1:]) + s[0]
+`,
+    `def r(s):
+    if not s:
+        return 0
+    return r(s[1:]) + 1
+`,
+  ],
+  [
+    "rotate an array",
+    `a = [1, 2, 3, 4, 5]
+for _ in range(2):
+    a.insert(0, a.pop())
+print(a)
+`,
+    `a = [1, 2, 3, 4, 5]
+a.pop()
+print(a)
+`,
+  ],
+  [
+    "pangram",
+    `import string
+def f(s):
+    return set(string.ascii_lowercase) <= set(s.lower())
+`,
+    `import string
+def f(s):
+    return "".join(c for c in s if c in string.ascii_lowercase)
+`,
+  ],
+  [
+    "pangram",
+    `s = input().lower()
+ok = True
+for c in "abcdefghijklmnopqrstuvwxyz":
+    if c not in s:
+        ok = False
+print(ok)
+`,
+    `s = input().lower()
+for c in "abcdefghijklmnopqrstuvwxyz":
+    print(c.upper())
+`,
+  ],
+  [
+    "squares of numbers",
+    `out = []
+for i in range(1, 11):
+    out.append(i ** 2)
+print(out)
+`,
+    `out = []
+for i in range(1, 11):
+    out.append(i + 2)
+print(out)
+`,
+  ],
 ];
 
 describe("other shapes of known algorithms, and more everyday programs", () => {
@@ -474,6 +621,17 @@ def f(g, s):
     ],
     ["merge two sorted lists", (CASES[4] as IdiomCase)[1], (CASES[6] as IdiomCase)[1]],
   ];
+  PAIRS.push([
+    "two sum pair",
+    `def f(a, t):
+    seen = {}
+    for i, x in enumerate(a):
+        if t - x in seen:
+            return seen[t - x], i
+        seen[x] = i
+`,
+    CASES.find(([w]) => w === "two sum pair")?.[1] as string,
+  ]);
   for (const [words, a, b] of PAIRS) {
     it(`${words}: the same phrase for both shapes`, () => {
       expect(shared(a, b).join(" | ")).toContain(words);

@@ -49,8 +49,9 @@ const GLOSSARY_MIN_COSINE: Record<string, number> = {
 };
 
 /** Bumped when what the model reads for a snippet changes: stored vectors then re-embed. */
-// t2: code idioms (idioms.ts); t5: the everyday exercises among them (t3, t4: docs/search.md).
-const TEXT_VERSION = "t6";
+// t2: code idioms (idioms.ts); t5: the everyday exercises among them; t6, t7: other shapes of
+// known algorithms (SHAPES, EVERYDAY_MORE; t3, t4: docs/search.md).
+const TEXT_VERSION = "t7";
 
 interface Pending {
   resolve(v: Float32Array[]): void;
