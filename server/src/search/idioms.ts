@@ -31,6 +31,16 @@ const MID: Pattern[] = [
   "$ + ( $ - $ ) >> 1",
 ];
 
+/** How a two-sum hands back the pair it found (indices or values). */
+const PAIR_RETURNED: Pattern[] = [
+  "return [",
+  "return ( $ , $",
+  "return $ , $",
+  "return [ $ [ $ ] , $ ]",
+  "return $ [ $ - $ ] , $",
+  "return ( $ [ $ - $ ] , $",
+];
+
 const IDIOMS: Idiom[] = [
   // Searching
   {
@@ -303,17 +313,7 @@ const IDIOMS: Idiom[] = [
   },
   {
     words: "two sum complement lookup hash map",
-    all: [
-      ["$ - $ in $", "- $ in $ :"],
-      [
-        "return [",
-        "return ( $ , $",
-        "return $ , $",
-        "return [ $ [ $ ] , $ ]",
-        "return $ [ $ - $ ] , $",
-        "return ( $ [ $ - $ ] , $",
-      ],
-    ],
+    all: [["$ - $ in $", "- $ in $ :"], PAIR_RETURNED],
   },
   {
     words: "sliding window",
@@ -511,15 +511,7 @@ const SHAPES: Idiom[] = [
     words: "two sum pair adding up to a target",
     all: [
       ["if $ [ $ ] + $ [ $ ] == $", "$ - $ in $", "- $ in $ :"],
-      [
-        "return [",
-        "return ( $ , $",
-        "return $ , $",
-        "return [ $ [ $ ] , $ ]",
-        "return $ [ $ - $ ] , $",
-        "return ( $ [ $ - $ ] , $",
-        "return true",
-      ],
+      [...PAIR_RETURNED, "return true"],
     ],
   },
   {
