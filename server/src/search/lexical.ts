@@ -295,7 +295,7 @@ export class LexicalIndex {
         return { stem: s, idf: this.idf(df(s)), matches: [{ stem: s, credit: 1 }] };
       }
       const matches: QueryTerm["matches"] = [];
-      const max = s.length >= 7 ? 2 : s.length >= 5 ? 1 : s.length === 4 ? 1 : 0;
+      const max = s.length >= 7 ? 2 : s.length >= 4 ? 1 : 0;
       // Four letters: only a dropped letter or two letters swapped ("quik" → quick, "srot"
       // → sort), and never an English word ("math" is one letter from "match").
       const short = s.length === 4;

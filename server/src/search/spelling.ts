@@ -66,9 +66,10 @@ const KNOWN = new Set([...TARGETS, ...PYTHON]);
 export const isExerciseWord = (word: string): boolean =>
   EXERCISE.has(word) || EXERCISE.has(word.replace(/s$/, ""));
 
-/** The query with each unknown word of five letters or more (shorter ones have too many
- * real neighbours: "data" is one edit from "date"), and not an English word, replaced by the
- * one known word nearest to it, when there is exactly one at the smallest distance. */
+/** The query with each unknown word of four letters or more, not an English word, replaced
+ * by the one known word nearest to it, when there is exactly one at the smallest distance. A
+ * four-letter word may only have lost a letter or swapped two: any one edit of a word that
+ * short is too often another word ("data" is one edit from "date"). */
 export function correctSpelling(text: string): string {
   // A word with a capital in it is a name written as code ("ListNode"; the query rules pass
   // only those on with their case): left whole, not corrected piecewise.
