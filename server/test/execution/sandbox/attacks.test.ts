@@ -290,8 +290,8 @@ for p in ["/proc/self/environ", "/proc/1/environ"]:
         print(p, "blocked", e.errno)`);
     expectNoLeak(r.stdout + r.stderr);
     // Only what bwrap itself sets for the working directory, the runner's fixed settings
-    // for the bundled libraries (python/sandbox_runner.py RUN_ENVIRONMENT) and a home
-    // (the run's directory) and user name of its own.
+    // for the bundled libraries and a search path (python/sandbox_runner.py RUN_ENVIRONMENT)
+    // and a home (the run's directory) and user name of its own.
     const env = JSON.parse((r.stdout.split("\n")[0] ?? "").replaceAll("'", '"')) as Record<
       string,
       string
@@ -305,6 +305,7 @@ for p in ["/proc/self/environ", "/proc/1/environ"]:
       MPLBACKEND: "Agg",
       MPLCONFIGDIR: "/tmp/.config/matplotlib",
       MATPLOTLIBRC: "/usr/share/matplotlib/mpl-data",
+      PATH: "/usr/bin:/bin",
       HOME: "/tmp",
       USER: "sandbox",
       LOGNAME: "sandbox",

@@ -171,17 +171,24 @@ describe("bwrap sandbox: functional", () => {
       code: [
         'print("héllo wörld ✓ 日本語 🐍")',
         'print("nul:\\x00:bell:\\x07")',
+        // An undecodable byte kept by surrogateescape goes out as that byte, as python3's
+        // stdout in UTF-8 mode writes it; the reply carries it as U+FFFD.
+        'print(b"caf\\xe9".decode("utf-8", "surrogateescape"))',
+        // A lone surrogate cannot be written at all: UnicodeEncodeError, as under python3.
         'print("lone:\\ud800:")',
       ].join("\n"),
       stdin: "",
       timeoutMs: 5000,
       enforcePolicy: true,
     });
-    expect(r.success).toBe(true);
-    const [a, b, c] = r.stdout.split("\n");
+    expect(r.success).toBe(false);
+    expect(r.error_type).toBe("UnicodeEncodeError");
+    expect(r.stderr).toContain("surrogates not allowed");
+    const [a, b, c, d] = r.stdout.split("\n");
     expect(a).toBe("héllo wörld ✓ 日本語 🐍");
     expect(b).toBe("nul:\u0000:bell:\u0007");
-    expect(c).toBe("lone:\\ud800:");
+    expect(c).toBe("caf\ufffd");
+    expect(d).toBe("");
     const roundTrip = JSON.parse(JSON.stringify(r));
     expect(roundTrip.stdout).toBe(r.stdout);
   });

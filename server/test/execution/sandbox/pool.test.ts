@@ -193,11 +193,12 @@ describe("process isolation (explicit opt-in)", () => {
       const r = await runUnchecked(sb, `${ESCAPE}\nprint(sorted(os.environ), os.getuid())`);
       expect(r.stdout).not.toContain("PROCESS-CANARY");
       // Only what CPython's own locale coercion (PEP 538) sets, glibc's arena cap, the
-      // runner's fixed settings for the bundled libraries and its home and user name.
+      // runner's fixed settings for the bundled libraries and its search path, home and
+      // user name.
       const keys = JSON.parse(r.stdout.split("] ")[0]?.concat("]").replaceAll("'", '"') ?? "[]");
       for (const key of keys as string[]) {
         expect(key).toMatch(
-          /^(LC_CTYPE|MALLOC_ARENA_MAX|OPENBLAS_NUM_THREADS|OMP_NUM_THREADS|MKL_NUM_THREADS|MPLBACKEND|MPLCONFIGDIR|MATPLOTLIBRC|HOME|USER|LOGNAME)$/,
+          /^(LC_CTYPE|MALLOC_ARENA_MAX|OPENBLAS_NUM_THREADS|OMP_NUM_THREADS|MKL_NUM_THREADS|MPLBACKEND|MPLCONFIGDIR|MATPLOTLIBRC|PATH|HOME|USER|LOGNAME)$/,
         );
       }
       expect(Number(r.stdout.trim().split(" ").at(-1))).toBeGreaterThanOrEqual(testUid(62500));

@@ -79,6 +79,9 @@ RUN_ENVIRONMENT = {
     # Debian's matplotlib reads /etc/matplotlibrc (not in the sandbox); the packaged
     # default differs from it only by the backend, which MPLBACKEND sets.
     "MATPLOTLIBRC": "/usr/share/matplotlib/mpl-data",
+    # A search path, as a shell gives python3 at home: os.environ["PATH"], shutil.which and
+    # os.get_exec_path() read it (nothing can be started: subprocess is refused).
+    "PATH": "/usr/bin:/bin",
 }
 
 
@@ -245,9 +248,11 @@ class CountingRaw(RawIOBase):
         return n
 
 
-def counting_stream(fd, line_buffered):
+def counting_stream(fd, line_buffered, errors):
+    # python3 without a locale runs in UTF-8 mode: stdout's undecodable bytes (surrogates
+    # from surrogateescape) go out as the bytes they were; stderr escapes them.
     return TextIOWrapper(
-        BufferedWriter(CountingRaw(fd)), encoding="utf-8", errors="backslashreplace",
+        BufferedWriter(CountingRaw(fd)), encoding="utf-8", errors=errors,
         line_buffering=line_buffered,
     )
 
@@ -501,7 +506,10 @@ def run_user_code(cfg, fields, body):
     # line-buffered in every mode, as python3's is since 3.9 even into a pipe or a file:
     # a line written to it survives os._exit() or a death by signal, as at home.
     global STREAMS
-    STREAMS = (counting_stream(1, line_buffered), counting_stream(2, True))
+    STREAMS = (
+        counting_stream(1, line_buffered, "surrogateescape"),
+        counting_stream(2, True, "backslashreplace"),
+    )
     sys.stdout, sys.stderr = STREAMS
     sys.__stdout__, sys.__stderr__ = STREAMS
 
