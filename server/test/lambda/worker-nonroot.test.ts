@@ -214,7 +214,7 @@ print(os.getpid(), marker, ",".join(sorted(os.environ)) or "-", os.getuid())
 print(resource.getrlimit(resource.RLIMIT_AS)[0] >> 20, resource.getrlimit(resource.RLIMIT_NPROC)[0])
 status = B.open("/proc/self/status").read()
 print(status.count("NoNewPrivs:\\t1"), "Seccomp:\\t2" in status)
-print(os.environ.get("HOME"), os.environ.get("USER"), os.environ.get("LOGNAME"))
+print(os.environ.get("HOME"), os.environ.get("USER"), os.environ.get("LOGNAME"), os.environ.get("PATH"))
 `;
     const first = await run(probe);
     const second = await run(probe);
@@ -228,13 +228,13 @@ print(os.environ.get("HOME"), os.environ.get("USER"), os.environ.get("LOGNAME"))
     // Nothing of the worker's: at most the variable CPython sets itself when it coerces the
     // C locale to UTF-8 (PEP 538).
     // The standard profile's runner sets its own fixed variables (MALLOC_ARENA_MAX, the
-    // matplotlib ones, a home and a user name); none of them may come from the worker's
-    // environment: the three names a login also sets carry the runner's values (checked
-    // below), every other name must be absent from the worker's.
-    const own = new Set(["-", "LC_CTYPE", "HOME", "USER", "LOGNAME"]);
+    // matplotlib ones, a search path, a home and a user name); none of them may come from
+    // the worker's environment: the four names a login also sets carry the runner's values
+    // (checked below), every other name must be absent from the worker's.
+    const own = new Set(["-", "LC_CTYPE", "HOME", "USER", "LOGNAME", "PATH"]);
     const leaked = (env1 ?? "-").split(",").filter((n) => !own.has(n) && n in process.env);
     expect(leaked).toEqual([]);
-    expect(first.stdout.split("\n")[3]).toBe("/tmp sandbox sandbox");
+    expect(first.stdout.split("\n")[3]).toBe("/tmp sandbox sandbox /usr/bin:/bin");
     expect(Number(uid1)).toBe(WORKER_UID);
     const [asMb, nproc] = (first.stdout.split("\n")[1] ?? "").split(" ").map(Number);
     // The standard profile adds the address-space reserve the scientific libraries map but
