@@ -479,7 +479,7 @@ const SHAPES: Idiom[] = [
     words: "measure elapsed time timer",
     all: [
       ["time . time ( )", "perf_counter ( )", "time . monotonic ( )", "datetime . now ( )"],
-      ["- $", "- start", "- t0"],
+      ["- $"],
     ],
     none: ["sleep ("],
   },
