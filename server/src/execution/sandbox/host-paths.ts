@@ -133,9 +133,10 @@ if arch:
         if ".so." in entry and os.path.isfile(p) and not os.path.islink(p):
             extra.append(p)
 # Data outside the packages: time zones (zoneinfo, pytz, dateutil), Tcl/Tk's script library
-# (init.tcl, read before Tk looks for a display) and Debian's matplotlib data (mpl-data with
-# its fonts, found by a fixed path, not a symlink).
-data = ["/usr/share/zoneinfo", "/usr/share/tcltk"] + (
+# (init.tcl, read before Tk looks for a display), Debian's matplotlib data (mpl-data with
+# its fonts, found by a fixed path, not a symlink) and the C.UTF-8 locale, which python3
+# switches a C locale to at start (PEP 538: LC_CTYPE=C.UTF-8, locale.getencoding() UTF-8).
+data = ["/usr/share/zoneinfo", "/usr/share/tcltk", "/usr/lib/locale/C.utf8"] + (
     ["/usr/share/matplotlib"] if "matplotlib" in found else [])
 for z in data:
     if os.path.isdir(z):

@@ -205,6 +205,14 @@ function finishFileSystem(tmpfsBytes: number, shmBytes = 0) {
     // Three device nodes rather than --dev's tmpfs, six nodes, devpts and links: the
     // runner needs only these, and each mount is paid on every run (~1 ms together).
     ...["null", "zero", "urandom"].flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]),
+    // The links a system's /dev has (no mounts): open("/dev/stdout", "w") and /dev/fd/0
+    // reach the process's own streams, as at home.
+    ...["stdin", "stdout", "stderr"].flatMap((d, fd) => [
+      "--symlink",
+      `/proc/self/fd/${fd}`,
+      `/dev/${d}`,
+    ]),
+    ...["--symlink", "/proc/self/fd", "/dev/fd"],
     ...(shmBytes ? ["--size", String(shmBytes), "--tmpfs", "/dev/shm"] : []),
     "--size",
     String(tmpfsBytes),

@@ -378,12 +378,21 @@ export class WarmProcess {
       };
       // Done early when the result says how much output there is and it has all arrived:
       // the namespace teardown (~2 ms, more under load) then happens off the critical path.
+      // The counts are the runner's streams' only: bytes the program wrote to fd 1 or 2
+      // another way (os.write, open("/dev/stdout"), a C extension, a child process) were in
+      // the pipes before the result was sent, so the same poll of the event loop saw them
+      // readable; one more turn (setImmediate) lets their reads land before the finish.
+      let completing = false;
       const maybeComplete = () => {
+        if (completing) return;
         const m = runResultSchema.safeParse(this.control.messages[at]);
         if (!m.success) return;
         const { stdout_bytes: out, stderr_bytes: err } = m.data;
         if (out === undefined || err === undefined) return;
-        if (output.received.stdout >= out && output.received.stderr >= err) finish();
+        if (output.received.stdout >= out && output.received.stderr >= err) {
+          completing = true;
+          setImmediate(finish);
+        }
       };
       this.stream(2).removeAllListeners("data");
       this.stream(1).on("data", (c: Buffer) => {

@@ -291,7 +291,8 @@ for p in ["/proc/self/environ", "/proc/1/environ"]:
     expectNoLeak(r.stdout + r.stderr);
     // Only what bwrap itself sets for the working directory, the runner's fixed settings
     // for the bundled libraries and a search path (python/sandbox_runner.py RUN_ENVIRONMENT)
-    // and a home (the run's directory) and user name of its own.
+    // and a home (the run's directory) and user name of its own; LC_CTYPE is python3's own
+    // (PEP 538: it moves a C locale to C.UTF-8 at start, and says so in the environment).
     const env = JSON.parse((r.stdout.split("\n")[0] ?? "").replaceAll("'", '"')) as Record<
       string,
       string
@@ -309,6 +310,7 @@ for p in ["/proc/self/environ", "/proc/1/environ"]:
       HOME: "/tmp",
       USER: "sandbox",
       LOGNAME: "sandbox",
+      LC_CTYPE: "C.UTF-8",
     });
   });
 

@@ -53,6 +53,27 @@ describe("fork path", () => {
     expect(sb.isolation).toBe("bwrap");
   });
 
+  it("reaches its own streams by name: /dev/stdout, /dev/stderr, /dev/stdin, /dev/fd", async () => {
+    // A system's /dev links, and stdout/stderr pipes that belong to the run, as at home
+    // (csv.writer(open("/dev/stdout", "w")) is a common idiom); before, the first open
+    // failed with a read-only file system, then (links made) with permission denied.
+    const r = await run(
+      sb,
+      `import os
+print("first", flush=True)
+with open("/dev/stdout", "w") as out:
+    out.write("by name\\n")
+with open("/dev/stderr", "w") as err:
+    err.write("to stderr\\n")
+print(open("/dev/stdin").read().upper(), end="")
+print(os.readlink("/dev/fd"), os.path.exists("/dev/fd/1"))`,
+      { stdin: "piped in\n" },
+    );
+    expect(r.stderr).toBe("to stderr\n");
+    expect(r.stdout).toBe("first\nby name\nPIPED IN\n/proc/self/fd True\n");
+    expect(r.success).toBe(true);
+  });
+
   it("gives each run new pid, mount, net, IPC, UTS and cgroup namespaces and its own uid", async () => {
     const [a, b] = await Promise.all([runUnchecked(sb, probe), runUnchecked(sb, probe)]);
     const pa = parse(a.stdout);

@@ -460,28 +460,59 @@ def release_program():
     gc.collect()
 
 
+def text_of(value):
+    """str(value), or what python3 prints for an exception whose __str__ raises: the
+    program's broken __str__ must not become the runner's failure."""
+    try:
+        return str(value)
+    except BaseException:
+        return "<exception str() failed>"
+
+
 def exit_status(e):
     """(success, error) for a SystemExit, as python3 sets its exit status. Like python3,
-    prints a code that is not an integer (sys.exit("message")) to stderr: status 1."""
+    prints a code that is not an integer (sys.exit("message")) to stderr: status 1. An
+    integer becomes the process's status as exit() makes it: its low 8 bits (256 is 0, -1
+    is 255), and 255 for one beyond a C long."""
     code = e.code
-    if code is None or code == 0:
+    if code is None:
         return True, None
-    if not isinstance(code, int):
+    if isinstance(code, int):
+        status = code & 0xFF if -(1 << 63) <= code < (1 << 63) else 255
+        return (True, None) if status == 0 else (False, f"SystemExit: {code}")
+    try:
+        sys.stderr.write(f"{code}\n")
+    except BaseException:
+        pass
+    return False, f"SystemExit: {text_of(code)}"
+
+
+def source_text(data):
+    """The program's text as python3 reads its file (PEP 263): UTF-8 with a leading BOM
+    dropped, or the encoding a coding declaration in its first two lines names. Only such
+    a file pays for the tokenize import."""
+    head = data.split(b"\n", 2)[:2]
+    if data.startswith(b"\xef\xbb\xbf") or any(b"coding" in line for line in head):
+        import tokenize
+
         try:
-            sys.stderr.write(f"{code}\n")
-        except BaseException:
-            pass
-    return False, f"SystemExit: {code}"
+            encoding, _ = tokenize.detect_encoding(iter(data.splitlines(True)).__next__)
+            return data.decode(encoding, "replace")
+        except (SyntaxError, LookupError):
+            pass  # compile() reports a declaration it cannot honour
+    return data.decode("utf-8", "replace")
 
 
 def run_user_code(cfg, fields, body):
     global SOURCE
     timeout_ms, enforce, stream, code_len = (int(x) for x in fields[1:5])
-    SOURCE = body[:code_len].decode("utf-8", "replace")
+    data = body[:code_len]
+    SOURCE = source_text(data)
     jail.set_cpu_budget(timeout_ms // 1000 + 2)
     profile = cfg["profile"]
 
-    tree, syntax = policy.parse(SOURCE)
+    # Parsed from the bytes, as python3 reads a file: a BOM and a coding declaration count.
+    tree, syntax = policy.parse(data)
     if enforce:
         violations = syntax or policy.check(tree, SOURCE, cfg["allowed"], profile)
         if violations:
@@ -492,7 +523,11 @@ def run_user_code(cfg, fields, body):
 
     filename = "<string>"
     if profile == "standard":
+        # As `python3 main.py` starts it: not the runner's own command line (-I -S -B and
+        # its settings), and a module the program writes and imports leaves __pycache__.
         sys.argv = [MAIN_NAME]
+        sys.orig_argv = ["/usr/bin/python3", MAIN_NAME]
+        sys.dont_write_bytecode = False
         filename = MAIN_NAME
         workdir = cfg["workdir"]
         if workdir:
@@ -552,7 +587,7 @@ def run_user_code(cfg, fields, body):
     started = perf_counter()
     try:
         if tree is None:
-            compile(SOURCE, filename, "exec", dont_inherit=True)  # raises the SyntaxError
+            compile(data, filename, "exec", dont_inherit=True)  # raises the SyntaxError
         program = compile(tree, filename, "exec", dont_inherit=True)
         frames.install(program)  # its stack ends at its module, as under python3
         forget_runner_modules()  # the program's own wire.py or policy.py is its own
@@ -570,10 +605,10 @@ def run_user_code(cfg, fields, body):
             report_uncaught(e, filename)
         except BaseException:
             try:
-                sys.stderr.write(f"{type(e).__name__}: {e}\n")
+                sys.stderr.write(f"{type(e).__name__}: {text_of(e)}\n")
             except BaseException:
                 pass
-        result = {"success": False, "error": str(e)[:MAX_ERROR_CHARS], "error_type": type(e).__name__}
+        result = {"success": False, "error": text_of(e)[:MAX_ERROR_CHARS], "error_type": type(e).__name__}
         result["execution_time_ms"] = round(elapsed * 1000, 3)
         try_finish_program()
     result.setdefault("execution_time_ms", round((perf_counter() - started) * 1000, 3))

@@ -215,6 +215,13 @@ def child_main(cfg, bpf, uid, fds):
                   "mount /dev/shm")
         posix.chdir("/tmp")
         loopback_up()
+        # stdout and stderr are pipes this process made, 0600 and ours: writable by others
+        # too, so that the run's uid can open them again by name (/dev/stdout, /proc/self/
+        # fd/1) as at home. No one else can: a pipe has no name but /proc/<pid>/fd, which
+        # only the run itself (its uid, its pid namespace) can follow. The owner stays ours
+        # (the host opens the read ends as that uid, also when it is not root).
+        for fd in (1, 2):
+            posix.fchmod(fd, 0o622)
         posix.setgroups([])
         posix.setresgid(uid, uid, uid)
         posix.setresuid(uid, uid, uid)
