@@ -23,6 +23,7 @@ MAX_FIGURES = 20
 MAX_BYTES = 3 << 20  # base64 characters over all figures of a run (protocol.ts)
 
 _emit = None
+_before_matplotlib = None
 _sent = 0
 _bytes = 0
 _truncated = False
@@ -40,6 +41,8 @@ class _Finder:
             return ModuleSpec(name, _Loader, origin="code-remote")
         if name != "matplotlib":
             return None
+        if _before_matplotlib is not None:
+            _before_matplotlib()
         return find_then(name, path, target, _select_backend)
 
 
@@ -124,9 +127,11 @@ def _mark_truncated():
         _emit({"event": "figures_truncated"})
 
 
-def install(emit, max_figures=MAX_FIGURES, max_bytes=MAX_BYTES):
-    """Before user code: select the backend and route figures to `emit(event)`."""
-    global _emit, MAX_FIGURES, MAX_BYTES
+def install(emit, max_figures=MAX_FIGURES, max_bytes=MAX_BYTES, before_matplotlib=None):
+    """Before user code: select the backend and route figures to `emit(event)`;
+    `before_matplotlib()` runs as matplotlib is first looked up, before its code does."""
+    global _emit, _before_matplotlib, MAX_FIGURES, MAX_BYTES
     _emit = emit
+    _before_matplotlib = before_matplotlib
     MAX_FIGURES, MAX_BYTES = max_figures, max_bytes
     sys.meta_path.insert(0, _Finder)

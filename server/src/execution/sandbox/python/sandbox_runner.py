@@ -104,11 +104,8 @@ def prepare_environment(cfg):
     for key, value in env.items():
         posix.putenv(key, value)
         posix.environ[key.encode()] = value.encode()
-    if cfg["mplcache"]:
-        try:
-            copy_font_cache(cfg["mplcache"], env["MPLCONFIGDIR"])
-        except OSError:  # only speed is lost: matplotlib builds its own
-            pass
+    global FONT_CACHE
+    FONT_CACHE = (cfg["mplcache"], env["MPLCONFIGDIR"]) if cfg["mplcache"] else None
     for path in cfg["sitepath"]:
         if path not in sys.path:
             sys.path.append(path)
@@ -121,6 +118,25 @@ def prepare_environment(cfg):
         site.setquit()
         site.sethelper()
         site.setcopyright()
+
+
+FONT_CACHE = None  # (the host's font-list directory, this run's MPLCONFIGDIR), or None
+
+
+def provide_font_cache():
+    """Called as the program imports matplotlib (figures.py), before matplotlib's code runs:
+    the prebuilt font list into the run's own MPLCONFIGDIR. Not at warm-up: the fork path
+    mounts each run's /tmp over the fork server's (a copy there was never seen, and every
+    drawing run rebuilt the list, ~150 ms of CPU), and a run that never draws should not
+    find a .config directory in its working directory."""
+    global FONT_CACHE
+    if FONT_CACHE is not None:
+        source, target = FONT_CACHE
+        FONT_CACHE = None  # once per run, however often the program looks matplotlib up
+        try:
+            copy_font_cache(source, target)
+        except OSError:  # only speed is lost: matplotlib builds its own
+            pass
 
 
 def copy_font_cache(source, target):
@@ -567,7 +583,7 @@ def run_user_code(cfg, fields, body):
             table["input"] = with_prompt(table["input"], raw)
         else:
             table.input = with_prompt(table.input, raw)
-    figures.install(send_event)
+    figures.install(send_event, before_matplotlib=provide_font_cache)
     # _signal is builtin; the `signal` module would import enum (~7 ms per start).
     for signum in STOP_SIGNALS:
         _signal.signal(signum, on_stop_signal)
