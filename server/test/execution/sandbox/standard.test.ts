@@ -307,4 +307,18 @@ print(matplotlib.get_backend() != "TkAgg", os.path.getsize("/tmp/fig.png") > 100
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("[3 5 7] 6.0\n2.0\n1.414214\nTrue True True\n");
   });
+
+  it("finds matplotlib's prebuilt font list when it imports matplotlib, and no .config before", async () => {
+    // The host builds the list once; each run gets it as matplotlib is imported (before
+    // its font manager loads), so no drawing run rebuilds it, and a run that never draws
+    // keeps its working directory to itself.
+    const r = await go(`import os
+print(sorted(os.listdir(".")))
+import matplotlib
+d = os.environ["MPLCONFIGDIR"]
+print([n.startswith("fontlist-") for n in os.listdir(d)])
+print(sorted(os.listdir(".")))`);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("['main.py']\n[True]\n['.config', 'main.py']\n");
+  });
 });
