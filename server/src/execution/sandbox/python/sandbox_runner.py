@@ -486,21 +486,21 @@ def text_of(value):
 
 
 def exit_status(e):
-    """(success, error) for a SystemExit, as python3 sets its exit status. Like python3,
+    """(exit status, error) for a SystemExit, as python3 sets its exit status. Like python3,
     prints a code that is not an integer (sys.exit("message")) to stderr: status 1. An
     integer becomes the process's status as exit() makes it: its low 8 bits (256 is 0, -1
     is 255), and 255 for one beyond a C long."""
     code = e.code
     if code is None:
-        return True, None
+        return 0, None
     if isinstance(code, int):
         status = code & 0xFF if -(1 << 63) <= code < (1 << 63) else 255
-        return (True, None) if status == 0 else (False, f"SystemExit: {code}")
+        return status, (None if status == 0 else f"SystemExit: {code}")
     try:
         sys.stderr.write(f"{code}\n")
     except BaseException:
         pass
-    return False, f"SystemExit: {text_of(code)}"
+    return 1, f"SystemExit: {text_of(code)}"
 
 
 def source_text(data):
@@ -597,6 +597,7 @@ def run_user_code(cfg, fields, body):
         after_in_child=default_stop_signals,
     )
     result = {"success": True, "error": None, "error_type": None}
+    status = 0  # the process's exit status under python3
     global RUNNER_PID
     RUNNER_PID = runner_pid = posix.getpid()
     match_recursion_depth(RECURSION_OFFSET)
@@ -610,8 +611,8 @@ def run_user_code(cfg, fields, body):
         exec(program, main.__dict__)
         finish_program()
     except SystemExit as e:
-        ok, error = exit_status(e)
-        if not ok:
+        status, error = exit_status(e)
+        if status != 0:
             result = {"success": False, "error": error, "error_type": "SystemExit"}
         try_finish_program()
     except BaseException as e:
@@ -625,6 +626,7 @@ def run_user_code(cfg, fields, body):
             except BaseException:
                 pass
         result = {"success": False, "error": text_of(e)[:MAX_ERROR_CHARS], "error_type": type(e).__name__}
+        status = 1
         result["execution_time_ms"] = round(elapsed * 1000, 3)
         try_finish_program()
     result.setdefault("execution_time_ms", round((perf_counter() - started) * 1000, 3))
@@ -634,7 +636,7 @@ def run_user_code(cfg, fields, body):
         # A child the program forked with os.fork() fell off the end of the program: it
         # ends as python3 would end it, and only the runner itself reports the result.
         flush_streams()
-        posix._exit(0 if result["success"] else 1)
+        posix._exit(status)
     flush_streams()
     result["stdout_bytes"] = STREAMS[0].buffer.raw.count
     result["stderr_bytes"] = STREAMS[1].buffer.raw.count
