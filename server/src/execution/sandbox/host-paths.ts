@@ -25,6 +25,9 @@ const probeSchema = z.object({
   alternatives: z.array(z.tuple([z.string(), z.string()])).default([]),
   /** Bundled packages found on the host. */
   packages: z.array(z.string()).default([]),
+  /** The host's time zone file (/etc/localtime's target) when it lies in a bound zoneinfo
+   * directory: the sandbox gets the same link, so local time is the host's, as at home. */
+  localtime: z.string().nullish(),
   /**
    * How deep a recursion from a program's top level gets under python3 before
    * RecursionError (the default limit): the runner runs the program a few frames further
@@ -134,13 +137,18 @@ if arch:
             extra.append(p)
 # Data outside the packages: time zones (zoneinfo, pytz, dateutil), Tcl/Tk's script library
 # (init.tcl, read before Tk looks for a display), Debian's matplotlib data (mpl-data with
-# its fonts, found by a fixed path, not a symlink) and the C.UTF-8 locale, which python3
-# switches a C locale to at start (PEP 538: LC_CTYPE=C.UTF-8, locale.getencoding() UTF-8).
-data = ["/usr/share/zoneinfo", "/usr/share/tcltk", "/usr/lib/locale/C.utf8"] + (
+# its fonts, found by a fixed path, not a symlink), the C.UTF-8 locale, which python3
+# switches a C locale to at start (PEP 538: LC_CTYPE=C.UTF-8, locale.getencoding() UTF-8),
+# and the terminfo database (curses reports a missing terminal as python3 does).
+data = ["/usr/share/zoneinfo", "/usr/share/tcltk", "/usr/lib/locale/C.utf8",
+        "/usr/lib/terminfo", "/usr/share/terminfo"] + (
     ["/usr/share/matplotlib"] if "matplotlib" in found else [])
 for z in data:
     if os.path.isdir(z):
         extra.append(os.path.realpath(z))
+_localtime = os.path.realpath("/etc/localtime")
+if not (os.path.isfile(_localtime) and any(_localtime.startswith(z + "/") for z in extra)):
+    _localtime = None
 # Run here at module level, as a program's top level runs under python3 (sandbox_runner.py
 # RECURSION_PROBE is the same code).
 def _probe():
@@ -154,7 +162,8 @@ except RecursionError:
     pass
 print(json.dumps({"executable": os.path.realpath(sys.executable),
   "stdlib": stdlib, "libdirs": libdirs, "seccomp": sc, "sitepath": sitepath,
-  "extra": extra, "alternatives": alternatives, "packages": found, "mainDepth": _depth}))
+  "extra": extra, "alternatives": alternatives, "packages": found, "mainDepth": _depth,
+  "localtime": _localtime}))
 `;
 
 export async function probeHostPaths(pythonPath: string): Promise<HostPaths> {

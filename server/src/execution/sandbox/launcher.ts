@@ -166,6 +166,7 @@ function fileSystem(c: LauncherConfig, ownDirs: boolean) {
       ...p.alternatives.map(([, inside]) => inside),
       "/opt/x",
       "/dev/x",
+      ...(p.localtime ? ["/etc/localtime"] : []),
     ];
     const parents = new Set<string>();
     for (const t of targets) {
@@ -183,6 +184,7 @@ function fileSystem(c: LauncherConfig, ownDirs: boolean) {
   // looks after the dangling links (/usr/lib).
   for (const path of p.extra) binds.push("--ro-bind", path, path);
   for (const [real, inside] of p.alternatives) binds.push("--ro-bind", real, inside);
+  if (p.localtime) binds.push("--symlink", p.localtime, "/etc/localtime");
   if (c.fontCacheDir) binds.push("--ro-bind", c.fontCacheDir, SANDBOX_FONT_CACHE_DIR);
   const runtime = c.runtime ?? {
     runner: RUNNER_DIR,

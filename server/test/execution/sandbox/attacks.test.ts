@@ -192,10 +192,17 @@ for p in [${JSON.stringify(repoCanary)}, ${JSON.stringify(join(repoRoot, "packag
   it("5. sees no host directories: /, /work, /root, /home, /etc", async () => {
     const r = await attack(`
 print(sorted(os.listdir("/")))
-for p in ["/work", "/root", "/home", "/etc", "/var/run", "/run"]:
-    print(p, os.path.exists(p))`);
-    expect(r.stdout).toContain("['dev', 'lib', 'lib64', 'opt', 'proc', 'tmp', 'usr']");
-    expect(r.stdout).not.toMatch(/ True/);
+for p in ["/work", "/root", "/home", "/var/run", "/run"]:
+    print(p, os.path.exists(p))
+print(sorted(os.listdir("/etc")) if os.path.isdir("/etc") else [])
+print(os.readlink("/etc/localtime") if os.path.islink("/etc/localtime") else None)`);
+    const [root, ...rest] = r.stdout.trim().split("\n");
+    // /etc, when there, is no host directory: it holds one link, the host's time zone in
+    // the bound zoneinfo data (so that local time is the host's, as at home).
+    expect(root).toMatch(/^\['dev', ('etc', )?'lib', 'lib64', 'opt', 'proc', 'tmp', 'usr'\]$/);
+    expect(rest.slice(0, 5).join("\n")).not.toMatch(/ True/);
+    expect(rest[5]).toMatch(/^\[('localtime')?\]$/);
+    expect(rest[6]).toMatch(/^(None|\/usr\/share\/zoneinfo\/\S+)$/);
   });
 
   it("6. /usr holds only the interpreter, its stdlib, libraries and the bundled packages", async () => {
@@ -208,10 +215,10 @@ print(sorted(os.listdir("/usr/lib/python3/dist-packages")))`);
     expect(lines, r.stdout + r.stderr).toHaveLength(3);
     const [usr, share, site] = lines;
     expect(usr).toMatch(/^\['bin', 'lib', 'lib64'(, 'share')?\] \['python3'\] False$/);
-    // Time-zone data, Tcl/Tk's script library and matplotlib's data; no other shared data
-    // of the host.
+    // Time-zone data, Tcl/Tk's script library, matplotlib's data and the terminfo database;
+    // no other shared data of the host.
     for (const entry of JSON.parse((share ?? "[]").replaceAll("'", '"')) as string[]) {
-      expect(["matplotlib", "tcltk", "zoneinfo"]).toContain(entry);
+      expect(["matplotlib", "tcltk", "terminfo", "zoneinfo"]).toContain(entry);
     }
     // Only the bundled packages of dist-packages: no apt, no seccomp module, no others.
     const packages = JSON.parse((site ?? "[]").replaceAll("'", '"')) as string[];

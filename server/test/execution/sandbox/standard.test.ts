@@ -308,6 +308,23 @@ print(matplotlib.get_backend() != "TkAgg", os.path.getsize("/tmp/fig.png") > 100
     expect(r.stdout).toBe("[3 5 7] 6.0\n2.0\n1.414214\nTrue True True\n");
   });
 
+  it("ends the program's profiler and tracer with its module: the runner's calls never reach them", async () => {
+    // A profiler left on printed the runner's own calls after the module (finish_program,
+    // getpid...), and pdb stepped into them. Its own removal is all it sees now.
+    const r = await go(`import sys
+def hook(frame, event, arg):
+    name = getattr(arg, "__name__", None) if event.startswith("c_") else frame.f_code.co_name
+    print(event, name, file=sys.stderr)
+def tracer(frame, event, arg):
+    print("trace", event, frame.f_code.co_name, file=sys.stderr)
+sys.settrace(tracer)
+sys.setprofile(hook)
+print("end")`);
+    expect(r.stdout).toBe("end\n");
+    // python3 ends at "return <module>"; the removal's c_call is the one line more.
+    expect(r.stderr).toBe("c_call print\nc_return print\nreturn <module>\nc_call setprofile\n");
+  });
+
   it("finds matplotlib's prebuilt font list when it imports matplotlib, and no .config before", async () => {
     // The host builds the list once; each run gets it as matplotlib is imported (before
     // its font manager loads), so no drawing run rebuilds it, and a run that never draws

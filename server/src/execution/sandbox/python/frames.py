@@ -9,13 +9,16 @@ the stack walkers stop at the program's top frame:
 - `traceback.walk_stack` (behind print_stack, format_stack, extract_stack) and
   `inspect.getouterframes` (behind inspect.stack) end after it;
 - `sys._getframe(n)` past it raises ValueError("call stack is not deep enough"), as
-  python3 does past the bottom of its stack.
+  python3 does past the bottom of its stack;
+- `bdb.Bdb.set_trace` (behind `breakpoint()` and `pdb.set_trace()`) takes it as the
+  debugger's bottom frame, so pdb's `where` and `up` end there.
 
-traceback and inspect are patched when the program imports them (a meta path finder, as
+traceback, inspect and bdb are patched when the program imports them (a meta path finder, as
 figures.py does for matplotlib): importing inspect costs several ms, which a run that never
 uses it must not pay. Left as python3 would not show them: `frame.f_back` of the top frame
-itself (the runner's frame, not None; a frame's f_back cannot be changed), and the C
-warnings module's `stacklevel` past the top. Hand-written: no library hides frames.
+itself (the runner's frame, not None; a frame's f_back cannot be changed), the C
+warnings module's `stacklevel` past the top, and faulthandler's dump (it walks the C
+frames). Hand-written: no library hides frames.
 
 This is output parity, not a boundary: the sandbox holds with the runner's frames reached.
 """
@@ -78,18 +81,41 @@ def _dress(ours, real):
     return ours
 
 
+def _set_trace_from(bdb):
+    real = bdb.Bdb.set_trace
+
+    def set_trace(self, frame=None):
+        # bdb.Bdb.set_trace of CPython 3.11, its bottom frame the program's: pdb's `where`
+        # and `up` end there ("*** Oldest frame"), as under python3.
+        if frame is None:
+            frame = sys._getframe().f_back
+        self.reset()
+        while frame:
+            frame.f_trace = self.trace_dispatch
+            self.botframe = frame
+            if frame.f_code is _top:
+                break
+            frame = frame.f_back
+        self.set_step()
+        sys.settrace(self.trace_dispatch)
+
+    return _dress(set_trace, real)
+
+
 def _patch(module):
     if module.__name__ == "traceback":
         module.walk_stack = _dress(_walk_stack, module.walk_stack)
     elif module.__name__ == "inspect":
         module.getouterframes = _dress(_getouterframes_from(module), module.getouterframes)
+    elif module.__name__ == "bdb":
+        module.Bdb.set_trace = _set_trace_from(module)
 
 
-PATCHED = ("traceback", "inspect")
+PATCHED = ("traceback", "inspect", "bdb")
 
 
 class _Finder:
-    """Finds traceback and inspect as usual and patches them once loaded; every other
+    """Finds traceback, inspect and bdb as usual and patches them once loaded; every other
     import falls through."""
 
     @staticmethod

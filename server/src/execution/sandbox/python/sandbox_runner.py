@@ -13,6 +13,7 @@ import _signal
 import posix
 import sys
 from io import BufferedReader, BufferedWriter, RawIOBase, TextIOWrapper
+from sys import setprofile, settrace  # ours: the program may rebind sys's
 from time import perf_counter
 
 import figures
@@ -596,6 +597,11 @@ def run_user_code(cfg, fields, body):
         after_in_parent=release_stop_signals,
         after_in_child=default_stop_signals,
     )
+    # The program's hooks (sys.setprofile, sys.settrace: a profiler, pdb) end with its
+    # module, cleared in place rather than by a helper, which a profiler would see called:
+    # the runner's own calls after it (finish_program, the traceback report) reached them,
+    # and pdb stepped into them. A profiler still sees its own removal (c_call setprofile);
+    # under python3 it sees nothing after the module's return.
     result = {"success": True, "error": None, "error_type": None}
     status = 0  # the process's exit status under python3
     global RUNNER_PID
@@ -609,13 +615,19 @@ def run_user_code(cfg, fields, body):
         frames.install(program)  # its stack ends at its module, as under python3
         forget_runner_modules()  # the program's own wire.py or policy.py is its own
         exec(program, main.__dict__)
+        setprofile(None)  # the program's hooks end with its module (note above)
+        settrace(None)
         finish_program()
     except SystemExit as e:
+        setprofile(None)
+        settrace(None)
         status, error = exit_status(e)
         if status != 0:
             result = {"success": False, "error": error, "error_type": "SystemExit"}
         try_finish_program()
     except BaseException as e:
+        setprofile(None)
+        settrace(None)
         elapsed = perf_counter() - started
         flush_streams()
         try:
