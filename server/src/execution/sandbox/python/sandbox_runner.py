@@ -12,7 +12,7 @@ host reads and caps.
 import _signal
 import posix
 import sys
-from io import BufferedReader, BufferedWriter, RawIOBase, TextIOWrapper
+from io import BufferedReader, BufferedWriter, FileIO, RawIOBase, TextIOWrapper
 from sys import setprofile, settrace  # ours: the program may rebind sys's
 from time import perf_counter
 
@@ -240,38 +240,37 @@ def flush_streams():
 STREAM_NAMES = {0: "<stdin>", 1: "<stdout>", 2: "<stderr>"}
 
 
-class CountingRaw(RawIOBase):
+class CountingRaw(FileIO):
     """fd 1/2 writer that counts bytes: the result reports the counts, so the host can
-    answer as soon as it has read them instead of waiting for the namespace teardown."""
+    answer as soon as it has read them instead of waiting for the namespace teardown. A
+    FileIO, as python3's own raw stdout is (mode, closefd, isinstance, repr), and shown
+    under that name: `type(sys.stdout.buffer.raw)` is what a program sees at home."""
 
     def __init__(self, fd):
-        self.fd = fd
+        super().__init__(fd, "wb", closefd=False)
         self.count = 0
         # python3's sys.stdout.name and sys.stderr.name (TextIOWrapper asks the raw file).
         self.name = STREAM_NAMES.get(fd, fd)
 
-    def writable(self):
-        return True
-
-    def fileno(self):
-        return self.fd
-
-    def isatty(self):
-        return False
-
     def write(self, data):
-        n = posix.write(self.fd, data)
-        self.count += n
+        n = super().write(data)
+        self.count += n or 0
         return n
+
+
+CountingRaw.__name__ = CountingRaw.__qualname__ = "FileIO"
+CountingRaw.__module__ = "_io"
 
 
 def counting_stream(fd, line_buffered, errors):
     # python3 without a locale runs in UTF-8 mode: stdout's undecodable bytes (surrogates
     # from surrogateescape) go out as the bytes they were; stderr escapes them.
-    return TextIOWrapper(
+    stream = TextIOWrapper(
         BufferedWriter(CountingRaw(fd)), encoding="utf-8", errors=errors,
         line_buffering=line_buffered,
     )
+    stream.mode = "w"  # as io.open sets it on python3's own
+    return stream
 
 
 def install_stdin(data, workdir):
@@ -461,6 +460,21 @@ def finish_program():
     atexit._run_exitfuncs()
 
 
+def end_streams():
+    """What python3's shutdown does with the standard streams before its teardown: the
+    current sys.stdout and sys.stderr are flushed, whatever the program made them (a
+    TextIOWrapper of its own over sys.stdout.buffer, to change the encoding); then they go
+    back to ours, so the program's own are freed with its other objects (release_program).
+    A wrapper freed there closes the buffer it shares with ours, and text still pending in
+    ours is lost, as under python3 (whose sys.__stdout__ is flushed last)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    sys.stdout, sys.stderr = STREAMS
+
+
 def release_program():
     """What python3's shutdown does after atexit: __main__ leaves sys.modules and the cycle
     collector runs, so an object only the program held is finalized now — its __del__ runs
@@ -643,6 +657,7 @@ def run_user_code(cfg, fields, body):
         try_finish_program()
     result.setdefault("execution_time_ms", round((perf_counter() - started) * 1000, 3))
     main = table = None  # noqa: F841 (our references go before the collection)
+    end_streams()
     release_program()
     if posix.getpid() != runner_pid:
         # A child the program forked with os.fork() fell off the end of the program: it
