@@ -229,8 +229,9 @@ def without_runner_frames(exc):
         todo += [e.__cause__, e.__context__, *(getattr(e, "exceptions", None) or ())]
 
 
-def flush_streams():
-    for stream in STREAMS:
+def flush_streams(streams=None):
+    """Flushes ours (or `streams`), each on its own: one that fails stops no other."""
+    for stream in STREAMS if streams is None else streams:
         try:
             stream.flush()
         except BaseException:
@@ -467,11 +468,7 @@ def end_streams():
     back to ours, so the program's own are freed with its other objects (release_program).
     A wrapper freed there closes the buffer it shares with ours, and text still pending in
     ours is lost, as under python3 (whose sys.__stdout__ is flushed last)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BaseException:
-            pass
+    flush_streams((sys.stdout, sys.stderr))
     sys.stdout, sys.stderr = STREAMS
 
 
